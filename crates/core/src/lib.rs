@@ -1,0 +1,10 @@
+//! Domain core of HRnexus.
+//!
+//! Pure logic only: no files, no network, no clock, no database. Everything
+//! that reaches a page or the JSON API is expressed as keys and enums, so the
+//! web layer owns every user-facing word (Dutch and English).
+
+pub mod cost;
+pub mod email;
+mod key;
+pub mod scan;

@@ -1,0 +1,187 @@
+//! Settings: built-in defaults, then `hrnexus.toml`, then `HRNEXUS_*` environment
+//! variables, then command-line flags (each overrides the one before).
+
+use std::{net::SocketAddr, path::PathBuf};
+
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    pub listen: SocketAddr,
+    pub data_dir: PathBuf,
+    /// `sqlite:…` or `postgres://…`; empty means `<data_dir>/hrnexus.db`.
+    #[serde(default)]
+    pub database_url: Option<String>,
+    /// The address visitors use, e.g. `https://hrnexus.nl`; used in mail links, and an
+    /// `https` address turns on HSTS and Secure cookies.
+    pub base_url: String,
+    /// A second listener for `/metrics` that is not exposed to the public.
+    #[serde(default)]
+    pub admin_listen: Option<SocketAddr>,
+    /// With a token, `/metrics` is also served on the public listener to `Bearer <token>`.
+    #[serde(default)]
+    pub metrics_token: Option<String>,
+    pub log_format: LogFormat,
+    pub mail_from: String,
+    #[serde(default)]
+    pub smtp: Option<SmtpSettings>,
+    pub session_idle_minutes: u64,
+    pub session_absolute_hours: u64,
+    /// Body size limit for forms and API requests, in kilobytes.
+    pub max_body_kb: usize,
+    /// Proxies whose `X-Forwarded-For` is believed (for rate limits and the audit log).
+    #[serde(default)]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SmtpSettings {
+    pub host: String,
+    #[serde(default = "default_smtp_port")]
+    pub port: u16,
+    #[serde(default)]
+    pub tls: SmtpTls,
+    #[serde(default)]
+    pub username: Option<String>,
+    #[serde(default)]
+    pub password: Option<String>,
+}
+
+fn default_smtp_port() -> u16 {
+    587
+}
+
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum SmtpTls {
+    /// STARTTLS on the submission port (the common case).
+    #[default]
+    Starttls,
+    /// TLS from the first byte (port 465).
+    Tls,
+    /// Plain text: only for a relay on the same machine or in tests.
+    None,
+}
+
+/// Values given on the command line; `None` leaves the lower layers in charge.
+#[derive(Debug, Default, Clone)]
+pub struct Overrides {
+    pub config_file: Option<PathBuf>,
+    pub listen: Option<String>,
+    pub data_dir: Option<String>,
+    pub database_url: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("configuration: {0}")]
+pub struct ConfigError(String);
+
+impl Settings {
+    pub fn load(overrides: &Overrides) -> Result<Settings, ConfigError> {
+        use config::{Config, Environment, File};
+        let file = overrides
+            .config_file
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("hrnexus.toml"));
+        let explicit_file = overrides.config_file.is_some();
+        let mut builder = Config::builder()
+            .set_default("listen", "127.0.0.1:8080")
+            .and_then(|b| b.set_default("data_dir", "./data"))
+            .and_then(|b| b.set_default("base_url", "http://localhost:8080"))
+            .and_then(|b| b.set_default("log_format", "text"))
+            .and_then(|b| b.set_default("mail_from", "HRnexus <noreply@hrnexus.nl>"))
+            .and_then(|b| b.set_default("session_idle_minutes", 30))
+            .and_then(|b| b.set_default("session_absolute_hours", 12))
+            .and_then(|b| b.set_default("max_body_kb", 64))
+            .map_err(|e| ConfigError(e.to_string()))?
+            .add_source(
+                File::from(file.clone())
+                    .required(explicit_file)
+                    .format(config::FileFormat::Toml),
+            )
+            .add_source(
+                Environment::with_prefix("HRNEXUS")
+                    .prefix_separator("_")
+                    .separator("__")
+                    .list_separator(",")
+                    .with_list_parse_key("trusted_proxies")
+                    .try_parsing(true),
+            );
+        for (key, value) in [
+            ("listen", &overrides.listen),
+            ("data_dir", &overrides.data_dir),
+            ("database_url", &overrides.database_url),
+        ] {
+            if let Some(value) = value {
+                builder = builder
+                    .set_override(key, value.as_str())
+                    .map_err(|e| ConfigError(e.to_string()))?;
+            }
+        }
+        let settings: Settings = builder
+            .build()
+            .and_then(|c| c.try_deserialize())
+            .map_err(|e| ConfigError(e.to_string()))?;
+        settings.check()?;
+        Ok(settings)
+    }
+
+    fn check(&self) -> Result<(), ConfigError> {
+        let fail = |key: &str, problem: &str| Err(ConfigError(format!("{key}: {problem}")));
+        if !(self.base_url.starts_with("http://") || self.base_url.starts_with("https://")) {
+            return fail("base_url", "must start with http:// or https://");
+        }
+        if let Some(url) = &self.database_url
+            && !url.is_empty()
+            && !["sqlite:", "postgres://", "postgresql://"]
+                .iter()
+                .any(|p| url.starts_with(p))
+        {
+            return fail("database_url", "must start with sqlite: or postgres://");
+        }
+        if self.session_idle_minutes == 0 || self.session_absolute_hours == 0 {
+            return fail(
+                "session_idle_minutes / session_absolute_hours",
+                "must be at least 1",
+            );
+        }
+        if self.max_body_kb < 4 {
+            return fail("max_body_kb", "must be at least 4");
+        }
+        if let Some(token) = &self.metrics_token
+            && token.len() < 16
+        {
+            return fail("metrics_token", "must be at least 16 characters");
+        }
+        if let Some(smtp) = &self.smtp
+            && smtp.host.trim().is_empty()
+        {
+            return fail("smtp.host", "must not be empty");
+        }
+        Ok(())
+    }
+
+    pub fn database_url(&self) -> String {
+        match &self.database_url {
+            Some(url) if !url.is_empty() => url.clone(),
+            _ => format!("sqlite://{}", self.data_dir.join("hrnexus.db").display()),
+        }
+    }
+
+    pub fn is_https(&self) -> bool {
+        self.base_url.starts_with("https://")
+    }
+
+    pub fn base_url(&self) -> &str {
+        self.base_url.trim_end_matches('/')
+    }
+}

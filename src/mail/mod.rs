@@ -1,0 +1,8 @@
+//! Mail leaves the platform only through the outbox: a change and the mail it causes are
+//! written in one transaction, and a background worker delivers what is due.
+
+mod compose;
+mod worker;
+
+pub use compose::{MailContent, compose};
+pub use worker::{DeliveryReport, MAX_ATTEMPTS, Mailer, backoff_seconds, deliver_due, run_worker};

@@ -1,0 +1,235 @@
+//! Delivery of due outbox messages, over SMTP or into `.eml` files.
+
+use std::{sync::Arc, time::Duration};
+
+use lettre::{
+    AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor,
+    message::{
+        Mailbox, MultiPart, SinglePart,
+        header::{ContentType, HeaderName, HeaderValue},
+    },
+    transport::smtp::{
+        authentication::Credentials,
+        client::{Tls, TlsParameters},
+    },
+};
+use tokio::sync::{Notify, watch};
+
+use crate::{
+    config::{Settings, SmtpTls},
+    storage::{DynStorage, QueuedMail, now},
+};
+
+/// After this many failed attempts a message is marked failed for good.
+pub const MAX_ATTEMPTS: i32 = 8;
+/// How long a claimed message stays invisible to other workers.
+const LEASE_SECONDS: i64 = 300;
+const BATCH: i64 = 20;
+
+enum Transport {
+    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    Files(AsyncFileTransport<Tokio1Executor>),
+}
+
+pub struct Mailer {
+    transport: Transport,
+    from: Mailbox,
+}
+
+#[derive(Debug)]
+struct DeliveryError {
+    permanent: bool,
+    message: String,
+}
+
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct DeliveryReport {
+    pub sent: usize,
+    pub retried: usize,
+    pub failed: usize,
+}
+
+impl Mailer {
+    pub fn from_settings(settings: &Settings) -> anyhow::Result<Mailer> {
+        let from: Mailbox = settings
+            .mail_from
+            .parse()
+            .map_err(|e| anyhow::anyhow!("configuration: mail_from: {e}"))?;
+        let transport = match &settings.smtp {
+            Some(smtp) => {
+                let mut builder =
+                    AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&smtp.host)
+                        .port(smtp.port)
+                        .timeout(Some(Duration::from_secs(20)));
+                let tls = || {
+                    TlsParameters::new(smtp.host.clone())
+                        .map_err(|e| anyhow::anyhow!("configuration: smtp.host: {e}"))
+                };
+                builder = match smtp.tls {
+                    SmtpTls::Starttls => builder.tls(Tls::Required(tls()?)),
+                    SmtpTls::Tls => builder.tls(Tls::Wrapper(tls()?)),
+                    SmtpTls::None => builder.tls(Tls::None),
+                };
+                if let (Some(user), Some(password)) = (&smtp.username, &smtp.password) {
+                    builder = builder.credentials(Credentials::new(user.clone(), password.clone()));
+                }
+                Transport::Smtp(builder.build())
+            }
+            None => {
+                let dir = settings.data_dir.join("mail");
+                std::fs::create_dir_all(&dir)
+                    .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", dir.display()))?;
+                Transport::Files(AsyncFileTransport::new(dir))
+            }
+        };
+        Ok(Mailer { transport, from })
+    }
+
+    /// Where `.eml` files go when there is no SMTP server.
+    pub fn file_dir(settings: &Settings) -> Option<std::path::PathBuf> {
+        settings
+            .smtp
+            .is_none()
+            .then(|| settings.data_dir.join("mail"))
+    }
+
+    fn build(&self, queued: &QueuedMail) -> Result<Message, DeliveryError> {
+        let permanent = |message: String| DeliveryError {
+            permanent: true,
+            message,
+        };
+        let to: Mailbox = queued
+            .mail
+            .recipient
+            .parse()
+            .map_err(|e| permanent(format!("recipient: {e}")))?;
+        let text = SinglePart::builder()
+            .header(ContentType::TEXT_PLAIN)
+            .body(queued.mail.text_body.clone());
+        let builder = Message::builder()
+            .from(self.from.clone())
+            .to(to)
+            .subject(queued.mail.subject.clone());
+        let mut message = match &queued.mail.html_body {
+            Some(html) => builder.multipart(
+                MultiPart::alternative().singlepart(text).singlepart(
+                    SinglePart::builder()
+                        .header(ContentType::TEXT_HTML)
+                        .body(html.clone()),
+                ),
+            ),
+            None => builder.singlepart(text),
+        }
+        .map_err(|e| permanent(e.to_string()))?;
+        for (name, value) in &queued.mail.headers {
+            let name =
+                HeaderName::new_from_ascii(name.clone()).map_err(|e| permanent(e.to_string()))?;
+            message
+                .headers_mut()
+                .insert_raw(HeaderValue::new(name, value.clone()));
+        }
+        Ok(message)
+    }
+
+    async fn deliver(&self, queued: &QueuedMail) -> Result<(), DeliveryError> {
+        let message = self.build(queued)?;
+        match &self.transport {
+            Transport::Smtp(smtp) => {
+                smtp.send(message)
+                    .await
+                    .map(|_| ())
+                    .map_err(|e| DeliveryError {
+                        permanent: e.is_permanent(),
+                        message: e.to_string(),
+                    })
+            }
+            Transport::Files(files) => {
+                files
+                    .send(message)
+                    .await
+                    .map(|_| ())
+                    .map_err(|e| DeliveryError {
+                        permanent: false,
+                        message: e.to_string(),
+                    })
+            }
+        }
+    }
+}
+
+/// Seconds until the next try after `attempts` failures: 1, 2, 4 … minutes, at most 6 hours.
+pub fn backoff_seconds(attempts: i32) -> i64 {
+    let exponent = attempts.clamp(1, 16) as u32 - 1;
+    (60i64 << exponent).min(6 * 3600)
+}
+
+/// Delivers what is due now; returns what happened. Safe to run on many instances at once.
+pub async fn deliver_due(store: &DynStorage, mailer: &Mailer) -> anyhow::Result<DeliveryReport> {
+    let mut report = DeliveryReport::default();
+    loop {
+        let batch = store.claim_mail(now(), LEASE_SECONDS, BATCH).await?;
+        if batch.is_empty() {
+            return Ok(report);
+        }
+        for queued in &batch {
+            match mailer.deliver(queued).await {
+                Ok(()) => {
+                    store.mark_mail_sent(queued.id, now()).await?;
+                    metrics::counter!("hrnexus_mail_sent_total").increment(1);
+                    report.sent += 1;
+                }
+                Err(error) => {
+                    let attempts = queued.attempts + 1;
+                    let retry_at = (!error.permanent && attempts < MAX_ATTEMPTS)
+                        .then(|| now() + backoff_seconds(attempts));
+                    // The recipient's address stays out of the log: the id is enough to find it.
+                    tracing::warn!(mail_id = queued.id, attempts, error = %error.message, "mail delivery failed");
+                    store
+                        .mark_mail_failed(queued.id, &error.message, retry_at)
+                        .await?;
+                    metrics::counter!("hrnexus_mail_failed_attempts_total").increment(1);
+                    if retry_at.is_some() {
+                        report.retried += 1;
+                    } else {
+                        report.failed += 1;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Runs until `shutdown` turns true: delivers when woken by `wake` or every few seconds.
+pub async fn run_worker(
+    store: DynStorage,
+    mailer: Arc<Mailer>,
+    wake: Arc<Notify>,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    loop {
+        if let Err(error) = deliver_due(&store, &mailer).await {
+            tracing::error!(error = %error, "outbox worker");
+        }
+        tokio::select! {
+            _ = wake.notified() => {}
+            _ = tokio::time::sleep(Duration::from_secs(5)) => {}
+            _ = shutdown.changed() => return,
+        }
+        if *shutdown.borrow() {
+            return;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_and_is_capped() {
+        assert_eq!(backoff_seconds(1), 60);
+        assert_eq!(backoff_seconds(2), 120);
+        assert_eq!(backoff_seconds(3), 240);
+        assert_eq!(backoff_seconds(30), 6 * 3600);
+    }
+}

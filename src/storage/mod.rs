@@ -1,0 +1,281 @@
+//! Storage: one trait, one implementation per backend (SQLite embedded, PostgreSQL for
+//! several instances). Both pass the same contract tests in `tests/storage_contract.rs`.
+//!
+//! Queries whose SQL is identical on both backends are written once in `shared.rs`;
+//! the backend files hold only connection set-up and what genuinely differs
+//! (claiming outbox mail, backups).
+
+mod postgres;
+mod shared;
+mod sqlite;
+
+use std::{path::Path, sync::Arc};
+
+use async_trait::async_trait;
+use hrnexus_core::email::EmailAddress;
+use serde::{Deserialize, Serialize};
+
+pub use postgres::PgStore;
+pub use sqlite::SqliteStore;
+
+/// Unix time in seconds. Both backends store times as integers so that the same SQL
+/// compares them; conversion to calendar dates happens at the edges.
+pub type UnixTime = i64;
+
+pub fn now() -> UnixTime {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or_default()
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StorageError {
+    #[error("already exists")]
+    Conflict,
+    #[error("{0}")]
+    Unsupported(&'static str),
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migration: {0}")]
+    Migration(#[from] sqlx::migrate::MigrateError),
+}
+
+impl StorageError {
+    fn from_write(err: sqlx::Error) -> Self {
+        match &err {
+            sqlx::Error::Database(db) if db.is_unique_violation() => StorageError::Conflict,
+            _ => StorageError::Database(err),
+        }
+    }
+}
+
+pub type Result<T, E = StorageError> = std::result::Result<T, E>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Staff {
+    pub id: i64,
+    pub email: String,
+    pub password_hash: String,
+    pub totp_secret: Option<String>,
+    pub created_at: UnixTime,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewAuditEntry<'a> {
+    pub actor: Option<&'a str>,
+    pub event: &'a str,
+    pub detail: &'a str,
+    pub ip: Option<&'a str>,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow, Serialize)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub at: UnixTime,
+    pub actor: Option<String>,
+    pub event: String,
+    pub detail: String,
+    pub ip: Option<String>,
+}
+
+/// A mail as the platform composed it, before it enters the outbox.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutgoingMail {
+    pub recipient: String,
+    pub subject: String,
+    pub text_body: String,
+    pub html_body: Option<String>,
+    /// Extra headers such as List-Unsubscribe, as (name, value) pairs.
+    pub headers: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MailStatus {
+    Pending,
+    Sending,
+    Sent,
+    Failed,
+}
+
+impl MailStatus {
+    fn parse(s: &str) -> Self {
+        match s {
+            "sending" => Self::Sending,
+            "sent" => Self::Sent,
+            "failed" => Self::Failed,
+            _ => Self::Pending,
+        }
+    }
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Sending => "sending",
+            Self::Sent => "sent",
+            Self::Failed => "failed",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct QueuedMail {
+    pub id: i64,
+    pub created_at: UnixTime,
+    pub mail: OutgoingMail,
+    pub status: MailStatus,
+    pub attempts: i32,
+    pub next_attempt_at: UnixTime,
+    pub last_error: Option<String>,
+    pub sent_at: Option<UnixTime>,
+}
+
+#[derive(sqlx::FromRow)]
+struct OutboxRow {
+    id: i64,
+    created_at: i64,
+    recipient: String,
+    subject: String,
+    text_body: String,
+    html_body: Option<String>,
+    headers: String,
+    status: String,
+    attempts: i32,
+    next_attempt_at: i64,
+    last_error: Option<String>,
+    sent_at: Option<i64>,
+}
+
+impl From<OutboxRow> for QueuedMail {
+    fn from(row: OutboxRow) -> Self {
+        QueuedMail {
+            id: row.id,
+            created_at: row.created_at,
+            mail: OutgoingMail {
+                recipient: row.recipient,
+                subject: row.subject,
+                text_body: row.text_body,
+                html_body: row.html_body,
+                headers: serde_json::from_str(&row.headers).unwrap_or_default(),
+            },
+            status: MailStatus::parse(&row.status),
+            attempts: row.attempts,
+            next_attempt_at: row.next_attempt_at,
+            last_error: row.last_error,
+            sent_at: row.sent_at,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct OutboxCounts {
+    pub pending: i64,
+    pub sending: i64,
+    pub sent: i64,
+    pub failed: i64,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow, Serialize)]
+pub struct ApiKey {
+    pub id: i64,
+    pub name: String,
+    pub prefix: String,
+    #[serde(skip)]
+    pub key_hash: String,
+    pub created_by: String,
+    pub created_at: UnixTime,
+    pub last_used_at: Option<UnixTime>,
+    pub revoked_at: Option<UnixTime>,
+}
+
+#[async_trait]
+pub trait Storage: Send + Sync + 'static {
+    fn backend(&self) -> Backend;
+    async fn migrate(&self) -> Result<()>;
+    async fn ping(&self) -> Result<()>;
+
+    // Staff accounts.
+    async fn create_staff(&self, email: &EmailAddress, password_hash: &str) -> Result<i64>;
+    async fn set_staff_password(&self, id: i64, password_hash: &str) -> Result<()>;
+    async fn staff_by_email(&self, email: &EmailAddress) -> Result<Option<Staff>>;
+    async fn staff_by_id(&self, id: i64) -> Result<Option<Staff>>;
+    async fn count_staff(&self) -> Result<i64>;
+    /// Turns on two-factor sign-in and queues the notice about it in the same transaction.
+    async fn enable_totp(&self, id: i64, secret: &str, notice: &OutgoingMail) -> Result<()>;
+    /// Accepts a TOTP time step once: false when this or a later step was already used.
+    async fn accept_totp_step(&self, id: i64, step: i64) -> Result<bool>;
+
+    // Audit log.
+    async fn record_audit(&self, entry: &NewAuditEntry<'_>) -> Result<()>;
+    async fn recent_audit(&self, limit: i64) -> Result<Vec<AuditEntry>>;
+    /// Counts `event` entries since `since` for an actor or an IP address (login throttling
+    /// lives in the database so that every instance sees the same attempts).
+    async fn count_audit_since(
+        &self,
+        event: &str,
+        actor: Option<&str>,
+        ip: Option<&str>,
+        since: UnixTime,
+    ) -> Result<i64>;
+
+    // Sessions (server-side; the cookie only carries a random id).
+    async fn session_insert(&self, id_hash: &str, data: &str, expires_at: UnixTime)
+    -> Result<bool>;
+    async fn session_upsert(&self, id_hash: &str, data: &str, expires_at: UnixTime) -> Result<()>;
+    async fn session_load(&self, id_hash: &str, now: UnixTime) -> Result<Option<String>>;
+    async fn session_delete(&self, id_hash: &str) -> Result<()>;
+    async fn session_delete_expired(&self, now: UnixTime) -> Result<u64>;
+
+    // Mail outbox.
+    async fn enqueue_mail(&self, mail: &OutgoingMail) -> Result<i64>;
+    /// Claims up to `limit` due messages for `lease` seconds. A claimed message is invisible
+    /// to other workers until it is marked or its lease runs out (a crashed worker).
+    async fn claim_mail(&self, now: UnixTime, lease: i64, limit: i64) -> Result<Vec<QueuedMail>>;
+    async fn mark_mail_sent(&self, id: i64, now: UnixTime) -> Result<()>;
+    /// Records a failed attempt: retried at `retry_at`, or failed for good when `None`.
+    async fn mark_mail_failed(
+        &self,
+        id: i64,
+        error: &str,
+        retry_at: Option<UnixTime>,
+    ) -> Result<()>;
+    async fn list_mail(&self, limit: i64) -> Result<Vec<QueuedMail>>;
+    async fn mail_by_id(&self, id: i64) -> Result<Option<QueuedMail>>;
+    async fn outbox_counts(&self) -> Result<OutboxCounts>;
+
+    // API keys (only a hash of the key is stored).
+    async fn create_api_key(
+        &self,
+        name: &str,
+        prefix: &str,
+        key_hash: &str,
+        created_by: &str,
+    ) -> Result<i64>;
+    async fn api_key_by_hash(&self, key_hash: &str) -> Result<Option<ApiKey>>;
+    async fn touch_api_key(&self, id: i64, now: UnixTime) -> Result<()>;
+    async fn list_api_keys(&self) -> Result<Vec<ApiKey>>;
+    async fn revoke_api_key(&self, id: i64, now: UnixTime) -> Result<bool>;
+
+    // Operations.
+    /// A consistent copy of the live database written to `path`.
+    async fn backup_to(&self, path: &Path) -> Result<()>;
+}
+
+pub type DynStorage = Arc<dyn Storage>;
+
+/// Opens the database named by `url` (`sqlite:…` or `postgres://…`) and migrates it.
+pub async fn connect(url: &str) -> Result<DynStorage> {
+    let store: DynStorage = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Arc::new(PgStore::connect(url).await?)
+    } else {
+        Arc::new(SqliteStore::connect(url).await?)
+    };
+    store.migrate().await?;
+    Ok(store)
+}

@@ -1,0 +1,132 @@
+//! API keys for `/api/v1`: created here, shown once, stored as a hash, revocable.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::{
+    Form,
+    extract::{Path, State},
+    http::StatusCode,
+    response::{IntoResponse, Redirect, Response},
+};
+use serde::Deserialize;
+
+use super::Staff;
+use crate::{
+    auth,
+    storage::{ApiKey, NewAuditEntry, now},
+    web::{AppState, error::WebError, page::Page, security::ClientIp},
+};
+
+const MAX_NAME_LEN: usize = 80;
+
+#[derive(Template, WebTemplate)]
+#[template(path = "beheer/api_keys.html")]
+pub struct ApiKeysPage {
+    p: Page,
+    email: String,
+    keys: Vec<ApiKey>,
+    name: String,
+    name_error: Option<String>,
+    /// The key just created: shown this one time only.
+    created: Option<String>,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    p: Page,
+    staff: Staff,
+) -> Result<ApiKeysPage, WebError> {
+    Ok(ApiKeysPage {
+        p,
+        email: staff.email,
+        keys: state.store.list_api_keys().await?,
+        name: String::new(),
+        name_error: None,
+        created: None,
+    })
+}
+
+#[derive(Deserialize)]
+pub struct NewKeyForm {
+    #[serde(default)]
+    name: String,
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    p: Page,
+    staff: Staff,
+    ip: ClientIp,
+    Form(form): Form<NewKeyForm>,
+) -> Result<Response, WebError> {
+    let name = form.name.trim().to_owned();
+    let name_error = if name.is_empty() {
+        Some(p.t("api-key-name-missing"))
+    } else if name.chars().count() > MAX_NAME_LEN {
+        Some(p.t("api-key-name-too-long"))
+    } else {
+        None
+    };
+    if name_error.is_some() {
+        let keys = state.store.list_api_keys().await?;
+        let page = ApiKeysPage {
+            p,
+            email: staff.email,
+            keys,
+            name: form.name,
+            name_error,
+            created: None,
+        };
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    }
+    let (key, prefix, hash) = auth::new_api_key();
+    state
+        .store
+        .create_api_key(&name, &prefix, &hash, &staff.email)
+        .await?;
+    let ip = ip.as_string();
+    state
+        .store
+        .record_audit(&NewAuditEntry {
+            actor: Some(&staff.email),
+            event: "api_key_created",
+            detail: &name,
+            ip: ip.as_deref(),
+        })
+        .await?;
+    let keys = state.store.list_api_keys().await?;
+    let page = ApiKeysPage {
+        p,
+        email: staff.email,
+        keys,
+        name: String::new(),
+        name_error: None,
+        created: Some(key),
+    };
+    // The page shows a secret: make sure no cache keeps it.
+    Ok(([(axum::http::header::CACHE_CONTROL, "no-store")], page).into_response())
+}
+
+pub async fn revoke(
+    State(state): State<AppState>,
+    p: Page,
+    staff: Staff,
+    ip: ClientIp,
+    Path(id): Path<i64>,
+) -> Result<Redirect, WebError> {
+    if !state.store.revoke_api_key(id, now()).await? {
+        return Err(WebError::NotFound);
+    }
+    let ip = ip.as_string();
+    let detail = id.to_string();
+    state
+        .store
+        .record_audit(&NewAuditEntry {
+            actor: Some(&staff.email),
+            event: "api_key_revoked",
+            detail: &detail,
+            ip: ip.as_deref(),
+        })
+        .await?;
+    Ok(Redirect::to(&p.href("/beheer/api-sleutels")))
+}

@@ -1,0 +1,416 @@
+//! Sign-in for beheerders: email + password, then a TOTP code (enrolment on first sign-in).
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::{
+    Form,
+    extract::State,
+    http::StatusCode,
+    response::{IntoResponse, Redirect, Response},
+};
+use hrnexus_core::email::EmailAddress;
+use serde::Deserialize;
+use tower_sessions::Session;
+
+use super::{STAFF_KEY, StaffSession};
+use crate::{
+    auth,
+    mail::{MailContent, compose},
+    storage::{NewAuditEntry, now},
+    web::{AppState, error::WebError, page::Page, security::ClientIp},
+};
+
+/// Failed attempts allowed per account and per address within the window.
+const MAX_FAILURES_PER_ACCOUNT: i64 = 5;
+const MAX_FAILURES_PER_IP: i64 = 20;
+const FAILURE_WINDOW_SECONDS: i64 = 15 * 60;
+const PENDING_SECRET_KEY: &str = "totp_pending";
+
+#[derive(Template, WebTemplate)]
+#[template(path = "beheer/login.html")]
+pub struct LoginPage {
+    p: Page,
+    email: String,
+    email_error: Option<String>,
+    error: Option<String>,
+}
+
+pub async fn form(p: Page) -> LoginPage {
+    LoginPage {
+        p,
+        email: String::new(),
+        email_error: None,
+        error: None,
+    }
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+}
+
+async fn audit(
+    state: &AppState,
+    actor: Option<&str>,
+    event: &str,
+    detail: &str,
+    ip: &ClientIp,
+) -> Result<(), WebError> {
+    let ip = ip.as_string();
+    state
+        .store
+        .record_audit(&NewAuditEntry {
+            actor,
+            event,
+            detail,
+            ip: ip.as_deref(),
+        })
+        .await?;
+    Ok(())
+}
+
+/// Too many recent failures for this account or this address?
+async fn throttled(state: &AppState, account: &str, ip: &ClientIp) -> Result<bool, WebError> {
+    let since = now() - FAILURE_WINDOW_SECONDS;
+    let by_account = state
+        .store
+        .count_audit_since("login_failed", Some(account), None, since)
+        .await?;
+    if by_account >= MAX_FAILURES_PER_ACCOUNT {
+        return Ok(true);
+    }
+    let Some(ip) = ip.as_string() else {
+        return Ok(false);
+    };
+    let by_ip = state
+        .store
+        .count_audit_since("login_failed", None, Some(&ip), since)
+        .await?;
+    Ok(by_ip >= MAX_FAILURES_PER_IP)
+}
+
+pub async fn submit(
+    State(state): State<AppState>,
+    p: Page,
+    ip: ClientIp,
+    session: Session,
+    Form(form): Form<LoginForm>,
+) -> Result<Response, WebError> {
+    let typed = form.email.trim().to_owned();
+    let email = match EmailAddress::parse(&typed) {
+        Ok(email) => email,
+        Err(_) => {
+            let email_error = Some(p.t("login-email-invalid"));
+            let page = LoginPage {
+                p,
+                email: typed,
+                email_error,
+                error: None,
+            };
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+        }
+    };
+    if throttled(&state, email.as_str(), &ip).await? {
+        audit(&state, Some(email.as_str()), "login_throttled", "", &ip).await?;
+        let error = Some(p.t("login-throttled"));
+        let page = LoginPage {
+            p,
+            email: typed,
+            email_error: None,
+            error,
+        };
+        return Ok((StatusCode::TOO_MANY_REQUESTS, page).into_response());
+    }
+    let staff = state.store.staff_by_email(&email).await?;
+    let password = form.password;
+    // Argon2 is CPU-heavy: keep it off the async workers.
+    let (staff, valid) = tokio::task::spawn_blocking(move || match staff {
+        Some(staff) => {
+            let valid = auth::verify_password(&password, &staff.password_hash);
+            (Some(staff), valid)
+        }
+        None => {
+            auth::verify_password_against_nothing(&password);
+            (None, false)
+        }
+    })
+    .await
+    .map_err(|e| WebError::Internal(e.into()))?;
+    let Some(staff) = staff.filter(|_| valid) else {
+        audit(
+            &state,
+            Some(email.as_str()),
+            "login_failed",
+            "password",
+            &ip,
+        )
+        .await?;
+        let error = Some(p.t("login-failed"));
+        let page = LoginPage {
+            p,
+            email: typed,
+            email_error: None,
+            error,
+        };
+        return Ok((StatusCode::UNAUTHORIZED, page).into_response());
+    };
+    // A new session id at every change of privilege prevents session fixation.
+    session
+        .cycle_id()
+        .await
+        .map_err(|e| WebError::Internal(e.into()))?;
+    let record = StaffSession {
+        staff_id: staff.id,
+        email: staff.email.clone(),
+        verified: false,
+        signed_in_at: now(),
+    };
+    session
+        .insert(STAFF_KEY, &record)
+        .await
+        .map_err(|e| WebError::Internal(e.into()))?;
+    audit(&state, Some(&staff.email), "login_password_ok", "", &ip).await?;
+    let next = if staff.totp_secret.is_some() {
+        "/beheer/twee-staps"
+    } else {
+        "/beheer/twee-staps/instellen"
+    };
+    Ok(Redirect::to(&p.href(next)).into_response())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "beheer/totp.html")]
+pub struct TotpPage {
+    p: Page,
+    error: Option<String>,
+    /// Set while enrolling: the QR code (SVG) and the secret for typing in by hand.
+    enrol: Option<Enrolment>,
+}
+
+pub struct Enrolment {
+    qr_svg: String,
+    secret: String,
+}
+
+#[derive(Deserialize)]
+pub struct CodeForm {
+    #[serde(default)]
+    code: String,
+}
+
+/// The session of someone who passed the password step but not yet the second factor.
+async fn half_signed_in(session: &Session) -> Option<StaffSession> {
+    session
+        .get::<StaffSession>(STAFF_KEY)
+        .await
+        .ok()
+        .flatten()
+        .filter(|s| !s.verified)
+}
+
+pub async fn totp_form(p: Page, session: Session) -> Response {
+    match half_signed_in(&session).await {
+        Some(_) => TotpPage {
+            p,
+            error: None,
+            enrol: None,
+        }
+        .into_response(),
+        None => Redirect::to(&p.href("/beheer/login")).into_response(),
+    }
+}
+
+async fn finish_sign_in(session: &Session, mut record: StaffSession) -> Result<(), WebError> {
+    session
+        .cycle_id()
+        .await
+        .map_err(|e| WebError::Internal(e.into()))?;
+    record.verified = true;
+    record.signed_in_at = now();
+    session
+        .remove_value(PENDING_SECRET_KEY)
+        .await
+        .map_err(|e| WebError::Internal(e.into()))?;
+    session
+        .insert(STAFF_KEY, &record)
+        .await
+        .map_err(|e| WebError::Internal(e.into()))?;
+    Ok(())
+}
+
+pub async fn totp_submit(
+    State(state): State<AppState>,
+    p: Page,
+    ip: ClientIp,
+    session: Session,
+    Form(form): Form<CodeForm>,
+) -> Result<Response, WebError> {
+    let Some(record) = half_signed_in(&session).await else {
+        return Ok(Redirect::to(&p.href("/beheer/login")).into_response());
+    };
+    if throttled(&state, &record.email, &ip).await? {
+        let error = Some(p.t("login-throttled"));
+        return Ok((
+            StatusCode::TOO_MANY_REQUESTS,
+            TotpPage {
+                p,
+                error,
+                enrol: None,
+            },
+        )
+            .into_response());
+    }
+    let staff = state
+        .store
+        .staff_by_id(record.staff_id)
+        .await?
+        .ok_or(WebError::Forbidden)?;
+    let secret = staff.totp_secret.as_deref().ok_or(WebError::Forbidden)?;
+    let step = auth::check_totp(secret, &staff.email, &form.code);
+    let accepted = match step {
+        Some(step) => state.store.accept_totp_step(staff.id, step).await?,
+        None => false,
+    };
+    if !accepted {
+        audit(&state, Some(&staff.email), "login_failed", "totp", &ip).await?;
+        let error = Some(p.t("totp-invalid"));
+        return Ok((
+            StatusCode::UNAUTHORIZED,
+            TotpPage {
+                p,
+                error,
+                enrol: None,
+            },
+        )
+            .into_response());
+    }
+    audit(&state, Some(&staff.email), "login", "", &ip).await?;
+    finish_sign_in(&session, record).await?;
+    Ok(Redirect::to(&p.href("/beheer")).into_response())
+}
+
+fn enrolment(secret: &str, account: &str) -> Option<Enrolment> {
+    let (_url, svg) = auth::totp_enrolment(secret, account)?;
+    // Inline in the page: drop the XML prolog that only a standalone file needs.
+    let svg = svg
+        .split_once("?>")
+        .map(|(_, rest)| rest.trim().to_owned())
+        .unwrap_or(svg);
+    Some(Enrolment {
+        qr_svg: svg,
+        secret: secret.to_owned(),
+    })
+}
+
+/// The secret being enrolled lives in the session until a first code confirms it.
+async fn pending_secret(session: &Session) -> Result<String, WebError> {
+    if let Some(secret) = session
+        .get::<String>(PENDING_SECRET_KEY)
+        .await
+        .map_err(|e| WebError::Internal(e.into()))?
+    {
+        return Ok(secret);
+    }
+    let secret = auth::new_totp_secret();
+    session
+        .insert(PENDING_SECRET_KEY, &secret)
+        .await
+        .map_err(|e| WebError::Internal(e.into()))?;
+    Ok(secret)
+}
+
+pub async fn enrol_form(
+    State(state): State<AppState>,
+    p: Page,
+    session: Session,
+) -> Result<Response, WebError> {
+    let Some(record) = half_signed_in(&session).await else {
+        return Ok(Redirect::to(&p.href("/beheer/login")).into_response());
+    };
+    let staff = state
+        .store
+        .staff_by_id(record.staff_id)
+        .await?
+        .ok_or(WebError::Forbidden)?;
+    if staff.totp_secret.is_some() {
+        return Ok(Redirect::to(&p.href("/beheer/twee-staps")).into_response());
+    }
+    let secret = pending_secret(&session).await?;
+    let enrol = enrolment(&secret, &staff.email);
+    Ok(TotpPage {
+        p,
+        error: None,
+        enrol,
+    }
+    .into_response())
+}
+
+pub async fn enrol_submit(
+    State(state): State<AppState>,
+    p: Page,
+    ip: ClientIp,
+    session: Session,
+    Form(form): Form<CodeForm>,
+) -> Result<Response, WebError> {
+    let Some(record) = half_signed_in(&session).await else {
+        return Ok(Redirect::to(&p.href("/beheer/login")).into_response());
+    };
+    let staff = state
+        .store
+        .staff_by_id(record.staff_id)
+        .await?
+        .ok_or(WebError::Forbidden)?;
+    if staff.totp_secret.is_some() {
+        return Ok(Redirect::to(&p.href("/beheer/twee-staps")).into_response());
+    }
+    let secret = pending_secret(&session).await?;
+    let Some(step) = auth::check_totp(&secret, &staff.email, &form.code) else {
+        audit(&state, Some(&staff.email), "totp_enrol_failed", "", &ip).await?;
+        let error = Some(p.t("totp-invalid"));
+        let enrol = enrolment(&secret, &staff.email);
+        return Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            TotpPage { p, error, enrol },
+        )
+            .into_response());
+    };
+    let notice = compose(
+        p.lang,
+        &staff.email,
+        MailContent {
+            subject: p.t("mail-totp-enabled-subject"),
+            paragraphs: vec![
+                p.t("mail-totp-enabled-body"),
+                p.t("mail-totp-enabled-warning"),
+            ],
+            action: None,
+        },
+    );
+    state.store.enable_totp(staff.id, &secret, &notice).await?;
+    state.mail_wake.notify_one();
+    state.store.accept_totp_step(staff.id, step).await?;
+    audit(&state, Some(&staff.email), "totp_enrolled", "", &ip).await?;
+    audit(&state, Some(&staff.email), "login", "", &ip).await?;
+    finish_sign_in(&session, record).await?;
+    Ok(Redirect::to(&p.href("/beheer")).into_response())
+}
+
+pub async fn logout(
+    State(state): State<AppState>,
+    p: Page,
+    ip: ClientIp,
+    session: Session,
+) -> Result<Response, WebError> {
+    if let Ok(Some(record)) = session.get::<StaffSession>(STAFF_KEY).await {
+        audit(&state, Some(&record.email), "logout", "", &ip).await?;
+    }
+    // Deletes the server-side record: the old cookie is worthless from here on.
+    session
+        .flush()
+        .await
+        .map_err(|e| WebError::Internal(e.into()))?;
+    Ok(Redirect::to(&p.href("/beheer/login")).into_response())
+}

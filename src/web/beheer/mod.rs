@@ -1,0 +1,157 @@
+//! The back office for HRnexus staff: password + TOTP sign-in, then the tools.
+
+mod api_keys;
+mod login;
+mod outbox;
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::{
+    Router,
+    extract::{FromRequestParts, State},
+    http::request::Parts,
+    response::{IntoResponse, Redirect, Response},
+    routing::{get, post},
+};
+use serde::{Deserialize, Serialize};
+use time::Duration;
+use tower_sessions::{Expiry, Session, SessionManagerLayer, cookie::SameSite};
+
+use crate::{
+    storage::{AuditEntry, OutboxCounts, now},
+    web::{AppState, error::WebError, page::Page, session_store::DbSessionStore},
+};
+
+pub const SESSION_COOKIE: &str = "hrnexus_session";
+const STAFF_KEY: &str = "staff";
+
+pub fn routes(state: &AppState) -> Router<AppState> {
+    let sessions = SessionManagerLayer::new(DbSessionStore(state.store.clone()))
+        .with_name(SESSION_COOKIE)
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(state.settings.is_https())
+        // Every request of a signed-in user pushes the idle deadline forward.
+        .with_always_save(true)
+        .with_expiry(Expiry::OnInactivity(Duration::minutes(
+            state.settings.session_idle_minutes as i64,
+        )));
+    Router::new()
+        .route("/", get(dashboard))
+        .route("/login", get(login::form).post(login::submit))
+        .route(
+            "/twee-staps",
+            get(login::totp_form).post(login::totp_submit),
+        )
+        .route(
+            "/twee-staps/instellen",
+            get(login::enrol_form).post(login::enrol_submit),
+        )
+        .route("/uitloggen", post(login::logout))
+        .route("/outbox", get(outbox::list))
+        .route("/outbox/test", post(outbox::send_test))
+        .route("/outbox/{id}", get(outbox::detail))
+        .route("/api-sleutels", get(api_keys::list).post(api_keys::create))
+        .route("/api-sleutels/{id}/intrekken", post(api_keys::revoke))
+        .route("/audit", get(audit))
+        .layer(sessions)
+}
+
+/// What the session remembers about a staff member between requests.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct StaffSession {
+    staff_id: i64,
+    email: String,
+    /// True once the second factor was checked; before that only the TOTP pages open.
+    verified: bool,
+    signed_in_at: i64,
+}
+
+/// A signed-in beheerder who passed the second factor. Anything else is sent to the login.
+pub struct Staff {
+    pub id: i64,
+    pub email: String,
+    pub session: Session,
+}
+
+impl FromRequestParts<AppState> for Staff {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let page = Page::from_request_parts(parts, state)
+            .await
+            .unwrap_or_else(|e| match e {});
+        let to_login = || Redirect::to(&page.href("/beheer/login")).into_response();
+        let session = Session::from_request_parts(parts, state)
+            .await
+            .map_err(|_| to_login())?;
+        let Ok(Some(staff)) = session.get::<StaffSession>(STAFF_KEY).await else {
+            return Err(to_login());
+        };
+        let max_age = state.settings.session_absolute_hours as i64 * 3600;
+        if !staff.verified || now() - staff.signed_in_at > max_age {
+            if staff.verified {
+                let _ = session.flush().await;
+            }
+            return Err(to_login());
+        }
+        Ok(Staff {
+            id: staff.staff_id,
+            email: staff.email,
+            session,
+        })
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "beheer/dashboard.html")]
+struct DashboardPage {
+    p: Page,
+    email: String,
+    staff_count: i64,
+    outbox: OutboxCounts,
+    api_keys: usize,
+}
+
+async fn dashboard(
+    State(state): State<AppState>,
+    p: Page,
+    staff: Staff,
+) -> Result<DashboardPage, WebError> {
+    Ok(DashboardPage {
+        p,
+        email: staff.email,
+        staff_count: state.store.count_staff().await?,
+        outbox: state.store.outbox_counts().await?,
+        api_keys: state
+            .store
+            .list_api_keys()
+            .await?
+            .iter()
+            .filter(|k| k.revoked_at.is_none())
+            .count(),
+    })
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "beheer/audit.html")]
+struct AuditPage {
+    p: Page,
+    email: String,
+    entries: Vec<AuditEntry>,
+}
+
+async fn audit(
+    State(state): State<AppState>,
+    p: Page,
+    staff: Staff,
+) -> Result<AuditPage, WebError> {
+    Ok(AuditPage {
+        p,
+        email: staff.email,
+        entries: state.store.recent_audit(200).await?,
+    })
+}

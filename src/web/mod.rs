@@ -1,0 +1,90 @@
+//! The web layer: one module per area of the site, wired into one router here.
+
+pub mod api;
+pub mod beheer;
+pub mod error;
+pub mod health;
+pub mod page;
+pub mod security;
+pub mod session_store;
+pub mod site;
+
+use std::{sync::Arc, time::Instant};
+
+use axum::{
+    Router,
+    extract::{MatchedPath, Request},
+    middleware::{self, Next},
+    response::Response,
+};
+use metrics_exporter_prometheus::PrometheusHandle;
+use tokio::sync::Notify;
+use tower_http::{limit::RequestBodyLimitLayer, trace::TraceLayer};
+
+use crate::{config::Settings, storage::DynStorage};
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: DynStorage,
+    pub settings: Arc<Settings>,
+    pub metrics: PrometheusHandle,
+    /// Wakes this instance's outbox worker after a mail was queued.
+    pub mail_wake: Arc<Notify>,
+}
+
+/// Pages that exist in both languages: mounted at `/` and again under `/en`.
+fn localised(state: &AppState) -> Router<AppState> {
+    Router::new()
+        .merge(site::routes())
+        .nest("/beheer", beheer::routes(state))
+}
+
+pub fn router(state: AppState) -> Router {
+    let body_limit = state.settings.max_body_kb * 1024;
+    Router::new()
+        .merge(localised(&state))
+        .nest("/en", localised(&state))
+        .route("/", axum::routing::get(site::home))
+        .route("/en/", axum::routing::get(site::home))
+        .route("/en", axum::routing::get(site::english_home))
+        .merge(health::routes())
+        .nest("/api", api::routes(&state))
+        .route_layer(middleware::from_fn(record_route))
+        .fallback(error::not_found)
+        .layer(middleware::from_fn_with_state(state.clone(), error::render_errors))
+        .layer(middleware::from_fn(security::refuse_cross_site))
+        .layer(RequestBodyLimitLayer::new(body_limit))
+        .layer(middleware::from_fn_with_state(state.clone(), security::security_headers))
+        .layer(TraceLayer::new_for_http().make_span_with(|request: &Request| {
+            // The path is left out on purpose: invite links carry tokens. `record_route`
+            // fills in the route pattern once routing has happened.
+            tracing::info_span!("request", method = %request.method(), route = tracing::field::Empty)
+        }))
+        .with_state(state)
+}
+
+/// The admin listener: only `/metrics` and `/healthz`, for a private port.
+pub fn admin_router(state: AppState) -> Router {
+    Router::new()
+        .merge(health::admin_routes())
+        .with_state(state)
+}
+
+/// Records the matched route pattern in the request's span and in the metrics.
+async fn record_route(request: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let method = request.method().as_str().to_owned();
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|m| m.as_str().to_owned())
+        .unwrap_or_default();
+    tracing::Span::current().record("route", route.as_str());
+    let response = next.run(request).await;
+    let status = response.status().as_u16().to_string();
+    metrics::counter!("hrnexus_http_requests_total", "method" => method, "route" => route.clone(), "status" => status)
+        .increment(1);
+    metrics::histogram!("hrnexus_http_request_duration_seconds", "route" => route)
+        .record(started.elapsed().as_secs_f64());
+    response
+}

@@ -1,0 +1,207 @@
+//! The public shell over HTTP: languages, errors, security baseline, health and metrics.
+
+mod common;
+
+use common::Db;
+
+#[tokio::test]
+async fn home_page_speaks_dutch_and_english_with_hreflang() {
+    let app = common::spawn(Db::Sqlite).await.unwrap();
+    let nl = app.get("/").await;
+    assert_eq!(nl.status(), 200);
+    let html = nl.text().await.unwrap();
+    assert!(html.contains("<html lang=\"nl\">"));
+    assert!(html.contains("Geef vertrouwen, krijg resultaat"));
+    assert!(html.contains("hreflang=\"en\" href=\"http://localhost:8080/en/\""));
+    assert!(html.contains("hreflang=\"nl\" href=\"http://localhost:8080/\""));
+
+    let en = app.get("/en/").await;
+    assert_eq!(en.status(), 200);
+    let html = en.text().await.unwrap();
+    assert!(html.contains("<html lang=\"en\">"));
+    assert!(html.contains("Give trust, get results"));
+    assert!(html.contains("href=\"/\" hreflang=\"nl\""));
+
+    let bare = app.get("/en").await;
+    assert_eq!(bare.status(), 308);
+    assert_eq!(bare.headers()["location"], "/en/");
+}
+
+#[tokio::test]
+async fn unknown_pages_get_a_404_in_the_visitors_language() {
+    let app = common::spawn(Db::Sqlite).await.unwrap();
+    let nl = app.get("/bestaat-niet").await;
+    assert_eq!(nl.status(), 404);
+    assert!(
+        nl.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    assert!(nl.text().await.unwrap().contains("Pagina niet gevonden"));
+    let en = app.get("/en/does-not-exist").await;
+    assert_eq!(en.status(), 404);
+    let html = en.text().await.unwrap();
+    assert!(html.contains("Page not found") && html.contains("<html lang=\"en\">"));
+    let api = app.get("/api/v1/nothing").await;
+    assert_eq!(api.status(), 404);
+    assert_eq!(
+        api.json::<serde_json::Value>().await.unwrap()["status"],
+        404
+    );
+}
+
+#[tokio::test]
+async fn every_page_carries_the_security_headers() {
+    let app = common::spawn(Db::Sqlite).await.unwrap();
+    for path in ["/", "/en/", "/bestaat-niet", "/beheer/login"] {
+        let response = app.get(path).await;
+        let headers = response.headers();
+        let csp = headers["content-security-policy"].to_str().unwrap();
+        assert!(
+            csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"),
+            "{path}: {csp}"
+        );
+        assert!(csp.contains("frame-ancestors 'none'"));
+        assert_eq!(headers["x-content-type-options"], "nosniff");
+        assert_eq!(headers["referrer-policy"], "no-referrer");
+        assert!(
+            headers.get("strict-transport-security").is_none(),
+            "no HSTS over plain http"
+        );
+    }
+}
+
+#[tokio::test]
+async fn hsts_is_sent_when_the_site_is_served_over_https() {
+    let app = common::spawn_with(Db::Sqlite, "base_url = \"https://hrnexus.nl\"\n")
+        .await
+        .unwrap();
+    let response = app.get("/").await;
+    assert!(
+        response.headers()["strict-transport-security"]
+            .to_str()
+            .unwrap()
+            .contains("max-age=")
+    );
+}
+
+#[tokio::test]
+async fn cross_site_form_posts_are_refused() {
+    let app = common::spawn(Db::Sqlite).await.unwrap();
+    let forged = app
+        .client
+        .post(app.url("/beheer/login"))
+        .header("sec-fetch-site", "cross-site")
+        .form(&[("email", "a@b.nl"), ("password", "x")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), 403);
+    let other_origin = app
+        .client
+        .post(app.url("/beheer/login"))
+        .header("origin", "https://evil.example")
+        .form(&[("email", "a@b.nl"), ("password", "x")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(other_origin.status(), 403);
+    assert!(other_origin.text().await.unwrap().contains("Geen toegang"));
+    // Nothing was attempted: the audit log has no failed login.
+    assert!(app.store.recent_audit(10).await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn oversized_and_malformed_requests_get_4xx_pages() {
+    let app = common::spawn(Db::Sqlite).await.unwrap();
+    let big = "x".repeat(200 * 1024);
+    let response = app.post_form("/beheer/login", &[("email", &big)]).await;
+    assert_eq!(response.status(), 413);
+    assert!(response.text().await.unwrap().contains("Te veel gegevens"));
+    let wrong_type = app
+        .client
+        .post(app.url("/beheer/login"))
+        .header("sec-fetch-site", "same-origin")
+        .header("content-type", "application/json")
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        wrong_type.status().is_client_error(),
+        "{}",
+        wrong_type.status()
+    );
+    let method = app.client.delete(app.url("/")).send().await.unwrap();
+    assert_eq!(method.status(), 405);
+    let bad_id = app.get("/beheer/outbox/niet-een-getal").await;
+    assert!(bad_id.status().is_client_error() || bad_id.status().is_redirection());
+}
+
+#[tokio::test]
+async fn health_robots_and_static_assets() {
+    let app = common::spawn(Db::Sqlite).await.unwrap();
+    let health = app.get("/healthz").await;
+    assert_eq!(health.status(), 200);
+    assert_eq!(
+        health.json::<serde_json::Value>().await.unwrap()["database"],
+        "ok"
+    );
+    let robots = app.get("/robots.txt").await.text().await.unwrap();
+    assert!(robots.contains("Disallow: /beheer") && robots.contains("Sitemap:"));
+    let css = app.get("/static/style.css").await;
+    assert_eq!(css.headers()["content-type"], "text/css; charset=utf-8");
+}
+
+#[tokio::test]
+async fn metrics_are_private_unless_a_token_is_given() {
+    let app = common::spawn(Db::Sqlite).await.unwrap();
+    app.get("/").await;
+    assert_eq!(app.get("/metrics").await.status(), 404);
+
+    let token = "a-long-metrics-token-123";
+    let app = common::spawn_with(
+        Db::Sqlite,
+        &format!("metrics_token = \"{token}\"\nadmin_listen = \"127.0.0.1:0\"\n"),
+    )
+    .await
+    .unwrap();
+    app.get("/").await;
+    assert_eq!(app.get("/metrics").await.status(), 404);
+    let with_token = app
+        .client
+        .get(app.url("/metrics"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(with_token.status(), 200);
+    assert!(
+        with_token
+            .text()
+            .await
+            .unwrap()
+            .contains("hrnexus_http_requests_total")
+    );
+    let admin = app.running.admin_addr.unwrap();
+    let private = reqwest::get(format!("http://{admin}/metrics"))
+        .await
+        .unwrap();
+    assert_eq!(private.status(), 200);
+    assert!(
+        private
+            .text()
+            .await
+            .unwrap()
+            .contains("hrnexus_http_request_duration_seconds")
+    );
+}
+
+#[tokio::test]
+async fn dutch_dates_are_written_out_in_full() {
+    use chrono::NaiveDate;
+    use hrnexus::i18n::Lang;
+    let date = NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
+    assert_eq!(Lang::Nl.date_long(date), "vrijdag 27 november 2026");
+}

@@ -1,0 +1,389 @@
+//! The storage contract: every backend must behave the same. Runs on SQLite always and on
+//! PostgreSQL when a server is reachable.
+
+mod common;
+
+use hrnexus::storage::{MailStatus, NewAuditEntry, OutgoingMail, StorageError, now};
+use hrnexus_core::email::EmailAddress;
+
+use common::Db;
+
+fn mail(to: &str) -> OutgoingMail {
+    OutgoingMail {
+        recipient: to.into(),
+        subject: "Onderwerp".into(),
+        text_body: "Tekst".into(),
+        html_body: Some("<p>Tekst</p>".into()),
+        headers: vec![(
+            "List-Unsubscribe".into(),
+            "<https://hrnexus.nl/afmelden>".into(),
+        )],
+    }
+}
+
+fn email(s: &str) -> EmailAddress {
+    EmailAddress::parse(s).unwrap()
+}
+
+async fn staff_accounts_are_unique(db: Db) {
+    let Some(t) = common::store(db).await else {
+        return;
+    };
+    let store = &t.store;
+    let id = store
+        .create_staff(&email("a@hrnexus.nl"), "hash1")
+        .await
+        .unwrap();
+    assert!(matches!(
+        store.create_staff(&email("a@hrnexus.nl"), "hash2").await,
+        Err(StorageError::Conflict)
+    ));
+    let staff = store
+        .staff_by_email(&email("a@hrnexus.nl"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (staff.id, staff.password_hash.as_str(), staff.totp_secret),
+        (id, "hash1", None)
+    );
+    store.set_staff_password(id, "hash3").await.unwrap();
+    assert_eq!(
+        store.staff_by_id(id).await.unwrap().unwrap().password_hash,
+        "hash3"
+    );
+    assert!(
+        store
+            .staff_by_email(&email("b@hrnexus.nl"))
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert_eq!(store.count_staff().await.unwrap(), 1);
+}
+
+async fn enabling_totp_queues_its_notice_atomically(db: Db) {
+    let Some(t) = common::store(db).await else {
+        return;
+    };
+    let store = &t.store;
+    let id = store
+        .create_staff(&email("a@hrnexus.nl"), "h")
+        .await
+        .unwrap();
+    store
+        .enable_totp(id, "SECRET", &mail("a@hrnexus.nl"))
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .staff_by_id(id)
+            .await
+            .unwrap()
+            .unwrap()
+            .totp_secret
+            .as_deref(),
+        Some("SECRET")
+    );
+    assert_eq!(store.outbox_counts().await.unwrap().pending, 1);
+    // When the mail cannot be queued, the change does not happen either.
+    let other = store
+        .create_staff(&email("b@hrnexus.nl"), "h")
+        .await
+        .unwrap();
+    assert!(store.enable_totp(other, "SECRET", &mail("")).await.is_err());
+    assert_eq!(
+        store.staff_by_id(other).await.unwrap().unwrap().totp_secret,
+        None
+    );
+    assert_eq!(store.outbox_counts().await.unwrap().pending, 1);
+}
+
+async fn totp_steps_are_accepted_once(db: Db) {
+    let Some(t) = common::store(db).await else {
+        return;
+    };
+    let store = &t.store;
+    let id = store
+        .create_staff(&email("a@hrnexus.nl"), "h")
+        .await
+        .unwrap();
+    assert!(store.accept_totp_step(id, 100).await.unwrap());
+    assert!(!store.accept_totp_step(id, 100).await.unwrap());
+    assert!(!store.accept_totp_step(id, 99).await.unwrap());
+    assert!(store.accept_totp_step(id, 101).await.unwrap());
+}
+
+async fn audit_counts_by_actor_and_ip(db: Db) {
+    let Some(t) = common::store(db).await else {
+        return;
+    };
+    let store = &t.store;
+    for (actor, ip) in [
+        ("a@x.nl", "10.0.0.1"),
+        ("a@x.nl", "10.0.0.2"),
+        ("b@x.nl", "10.0.0.1"),
+    ] {
+        store
+            .record_audit(&NewAuditEntry {
+                actor: Some(actor),
+                event: "login_failed",
+                detail: "",
+                ip: Some(ip),
+            })
+            .await
+            .unwrap();
+    }
+    store
+        .record_audit(&NewAuditEntry {
+            actor: None,
+            event: "other",
+            detail: "d",
+            ip: None,
+        })
+        .await
+        .unwrap();
+    let since = now() - 60;
+    assert_eq!(
+        store
+            .count_audit_since("login_failed", Some("a@x.nl"), None, since)
+            .await
+            .unwrap(),
+        2
+    );
+    assert_eq!(
+        store
+            .count_audit_since("login_failed", None, Some("10.0.0.1"), since)
+            .await
+            .unwrap(),
+        2
+    );
+    assert_eq!(
+        store
+            .count_audit_since("login_failed", None, None, since)
+            .await
+            .unwrap(),
+        3
+    );
+    assert_eq!(
+        store
+            .count_audit_since("login_failed", None, None, now() + 10)
+            .await
+            .unwrap(),
+        0
+    );
+    let recent = store.recent_audit(10).await.unwrap();
+    assert_eq!(recent.len(), 4);
+    assert_eq!(recent[0].event, "other");
+}
+
+async fn sessions_expire_and_never_collide(db: Db) {
+    let Some(t) = common::store(db).await else {
+        return;
+    };
+    let store = &t.store;
+    let later = now() + 600;
+    assert!(store.session_insert("h1", "{}", later).await.unwrap());
+    assert!(
+        !store
+            .session_insert("h1", "{\"x\":1}", later)
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        store.session_load("h1", now()).await.unwrap().as_deref(),
+        Some("{}")
+    );
+    store
+        .session_upsert("h1", "{\"y\":2}", later)
+        .await
+        .unwrap();
+    assert_eq!(
+        store.session_load("h1", now()).await.unwrap().as_deref(),
+        Some("{\"y\":2}")
+    );
+    store.session_upsert("old", "{}", now() - 1).await.unwrap();
+    assert!(store.session_load("old", now()).await.unwrap().is_none());
+    assert_eq!(store.session_delete_expired(now()).await.unwrap(), 1);
+    store.session_delete("h1").await.unwrap();
+    assert!(store.session_load("h1", now()).await.unwrap().is_none());
+}
+
+async fn outbox_claims_retries_and_fails(db: Db) {
+    let Some(t) = common::store(db).await else {
+        return;
+    };
+    let store = &t.store;
+    let first = store.enqueue_mail(&mail("a@x.nl")).await.unwrap();
+    let second = store.enqueue_mail(&mail("b@x.nl")).await.unwrap();
+    let t0 = now();
+    let claimed = store.claim_mail(t0, 300, 10).await.unwrap();
+    assert_eq!(
+        claimed.iter().map(|m| m.id).collect::<Vec<_>>(),
+        vec![first, second]
+    );
+    assert_eq!(claimed[0].mail, mail("a@x.nl"));
+    // Claimed messages are invisible until their lease runs out.
+    assert!(store.claim_mail(t0, 300, 10).await.unwrap().is_empty());
+    store.mark_mail_sent(first, t0).await.unwrap();
+    store
+        .mark_mail_failed(second, "421 try later", Some(t0 + 60))
+        .await
+        .unwrap();
+    let retried = store.mail_by_id(second).await.unwrap().unwrap();
+    assert_eq!(
+        (
+            retried.status,
+            retried.attempts,
+            retried.last_error.as_deref()
+        ),
+        (MailStatus::Pending, 1, Some("421 try later"))
+    );
+    assert!(store.claim_mail(t0 + 59, 300, 10).await.unwrap().is_empty());
+    let again = store.claim_mail(t0 + 60, 300, 10).await.unwrap();
+    assert_eq!(again.len(), 1);
+    store
+        .mark_mail_failed(second, "550 no such user", None)
+        .await
+        .unwrap();
+    let counts = store.outbox_counts().await.unwrap();
+    assert_eq!(
+        (counts.sent, counts.failed, counts.pending, counts.sending),
+        (1, 1, 0, 0)
+    );
+    let sent = store.mail_by_id(first).await.unwrap().unwrap();
+    assert_eq!((sent.status, sent.sent_at), (MailStatus::Sent, Some(t0)));
+    // A lease that ran out (a crashed worker) makes the message claimable again.
+    let third = store.enqueue_mail(&mail("c@x.nl")).await.unwrap();
+    assert_eq!(store.claim_mail(t0, 300, 10).await.unwrap()[0].id, third);
+    assert_eq!(
+        store.claim_mail(t0 + 301, 300, 10).await.unwrap()[0].id,
+        third
+    );
+    assert_eq!(store.list_mail(10).await.unwrap()[0].id, third);
+}
+
+async fn concurrent_claims_never_share_a_message(db: Db) {
+    let Some(t) = common::store(db).await else {
+        return;
+    };
+    let store = t.store.clone();
+    for i in 0..60 {
+        store
+            .enqueue_mail(&mail(&format!("m{i}@x.nl")))
+            .await
+            .unwrap();
+    }
+    let t0 = now();
+    let workers: Vec<_> = (0..4)
+        .map(|_| {
+            let store = store.clone();
+            tokio::spawn(async move {
+                let mut mine = Vec::new();
+                loop {
+                    let batch = store.claim_mail(t0, 300, 5).await.unwrap();
+                    if batch.is_empty() {
+                        return mine;
+                    }
+                    mine.extend(batch.into_iter().map(|m| m.id));
+                }
+            })
+        })
+        .collect();
+    let mut all = Vec::new();
+    for worker in workers {
+        all.extend(worker.await.unwrap());
+    }
+    let count = all.len();
+    all.sort();
+    all.dedup();
+    assert_eq!(
+        (count, all.len()),
+        (60, 60),
+        "every message claimed exactly once"
+    );
+}
+
+async fn api_keys_are_found_by_hash_until_revoked(db: Db) {
+    let Some(t) = common::store(db).await else {
+        return;
+    };
+    let store = &t.store;
+    let id = store
+        .create_api_key("Koppeling", "hrx_abc", "hash-1", "a@x.nl")
+        .await
+        .unwrap();
+    assert!(matches!(
+        store
+            .create_api_key("Dubbel", "hrx_abc", "hash-1", "a@x.nl")
+            .await,
+        Err(StorageError::Conflict)
+    ));
+    let key = store.api_key_by_hash("hash-1").await.unwrap().unwrap();
+    assert_eq!(
+        (key.id, key.name.as_str(), key.last_used_at),
+        (id, "Koppeling", None)
+    );
+    store.touch_api_key(id, 1234).await.unwrap();
+    assert_eq!(
+        store.list_api_keys().await.unwrap()[0].last_used_at,
+        Some(1234)
+    );
+    assert!(store.revoke_api_key(id, now()).await.unwrap());
+    assert!(!store.revoke_api_key(id, now()).await.unwrap());
+    assert!(store.api_key_by_hash("hash-1").await.unwrap().is_none());
+}
+
+async fn backups_are_consistent_copies(db: Db) {
+    let Some(t) = common::store(db).await else {
+        return;
+    };
+    let store = &t.store;
+    store
+        .create_staff(&email("a@hrnexus.nl"), "h")
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("backup.db");
+    match db {
+        Db::Sqlite => {
+            store.backup_to(&target).await.unwrap();
+            let copy = hrnexus::storage::connect(&format!("sqlite://{}", target.display()))
+                .await
+                .unwrap();
+            assert_eq!(copy.count_staff().await.unwrap(), 1);
+        }
+        Db::Postgres => {
+            assert!(matches!(
+                store.backup_to(&target).await,
+                Err(StorageError::Unsupported(_))
+            ));
+        }
+    }
+}
+
+both_backends!(
+    staff_accounts_are_unique,
+    enabling_totp_queues_its_notice_atomically,
+    totp_steps_are_accepted_once,
+    audit_counts_by_actor_and_ip,
+    sessions_expire_and_never_collide,
+    outbox_claims_retries_and_fails,
+    concurrent_claims_never_share_a_message,
+    api_keys_are_found_by_hash_until_revoked,
+    backups_are_consistent_copies,
+);
+
+#[test]
+fn both_backends_have_the_same_migrations() {
+    let versions = |dir: &str| -> Vec<String> {
+        let mut names: Vec<String> =
+            std::fs::read_dir(format!("{}/migrations/{dir}", env!("CARGO_MANIFEST_DIR")))
+                .unwrap()
+                .map(|e| e.unwrap().file_name().into_string().unwrap())
+                .collect();
+        names.sort();
+        names
+    };
+    assert_eq!(versions("sqlite"), versions("postgres"));
+}
