@@ -51,9 +51,10 @@ pub fn router(state: AppState) -> Router {
         .nest("/api", api::routes(&state))
         .route_layer(middleware::from_fn(record_route))
         .fallback(error::not_found)
-        .layer(middleware::from_fn_with_state(state.clone(), error::render_errors))
         .layer(middleware::from_fn(security::refuse_cross_site))
         .layer(RequestBodyLimitLayer::new(body_limit))
+        // Outside the refusals above, so that their 403 and 413 become pages too.
+        .layer(middleware::from_fn_with_state(state.clone(), error::render_errors))
         .layer(middleware::from_fn_with_state(state.clone(), security::security_headers))
         .layer(TraceLayer::new_for_http().make_span_with(|request: &Request| {
             // The path is left out on purpose: invite links carry tokens. `record_route`

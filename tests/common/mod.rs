@@ -161,7 +161,7 @@ macro_rules! both_backends {
             $(
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $name() {
-                    super::$name(common::Db::Sqlite).await
+                    super::$name(crate::common::Db::Sqlite).await
                 }
             )*
         }
@@ -169,7 +169,7 @@ macro_rules! both_backends {
             $(
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $name() {
-                    super::$name(common::Db::Postgres).await
+                    super::$name(crate::common::Db::Postgres).await
                 }
             )*
         }
