@@ -80,16 +80,15 @@ fn load(common: &Common, listen: Option<String>) -> anyhow::Result<Settings> {
     })?)
 }
 
-fn init_logging(format: LogFormat) {
+fn init_logging(settings: &Settings) {
     use tracing_subscriber::{EnvFilter, fmt};
-    let filter = EnvFilter::try_from_env("HRNEXUS_LOG")
-        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_sessions=warn"));
+    let filter = EnvFilter::try_new(&settings.log).unwrap_or_else(|_| EnvFilter::new("info"));
     let builder = fmt()
         .with_env_filter(filter)
         .with_target(false)
         .with_ansi(std::io::stderr().is_terminal())
         .with_writer(std::io::stderr);
-    let _ = match format {
+    let _ = match settings.log_format {
         LogFormat::Json => builder.json().try_init(),
         LogFormat::Text => builder.try_init(),
     };
@@ -104,7 +103,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         } => serve(load(&common, listen)?, demo).await,
         Command::Migrate { common } => {
             let settings = load(&common, None)?;
-            init_logging(settings.log_format);
+            init_logging(&settings);
             app::open_storage(&settings).await?;
             println!("database is up to date");
             Ok(())
@@ -170,7 +169,7 @@ fn read_password() -> anyhow::Result<String> {
 }
 
 async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
-    init_logging(settings.log_format);
+    init_logging(&settings);
     let started = std::time::Instant::now();
     let store = app::open_storage(&settings).await?;
     if demo {

@@ -23,6 +23,8 @@ pub struct Settings {
     #[serde(default)]
     pub metrics_token: Option<String>,
     pub log_format: LogFormat,
+    /// Log filter in `tracing` syntax, e.g. `info` or `debug,sqlx=warn`.
+    pub log: String,
     pub mail_from: String,
     #[serde(default)]
     pub smtp: Option<SmtpSettings>,
@@ -85,6 +87,14 @@ pub struct Overrides {
 #[error("configuration: {0}")]
 pub struct ConfigError(String);
 
+/// `HRNEXUS_*` variables, less the ones the test suite uses for itself.
+fn settings_from_environment() -> config::Map<String, String> {
+    std::env::vars()
+        .filter(|(key, _)| key.starts_with("HRNEXUS_"))
+        .filter(|(key, _)| !key.starts_with("HRNEXUS_TEST_") && !key.starts_with("HRNEXUS_REQUIRE_"))
+        .collect()
+}
+
 impl Settings {
     pub fn load(overrides: &Overrides) -> Result<Settings, ConfigError> {
         use config::{Config, Environment, File};
@@ -98,6 +108,7 @@ impl Settings {
             .and_then(|b| b.set_default("data_dir", "./data"))
             .and_then(|b| b.set_default("base_url", "http://localhost:8080"))
             .and_then(|b| b.set_default("log_format", "text"))
+            .and_then(|b| b.set_default("log", "info,sqlx=warn,tower_sessions=warn"))
             .and_then(|b| b.set_default("mail_from", "HRnexus <noreply@hrnexus.nl>"))
             .and_then(|b| b.set_default("session_idle_minutes", 30))
             .and_then(|b| b.set_default("session_absolute_hours", 12))
@@ -110,6 +121,7 @@ impl Settings {
             )
             .add_source(
                 Environment::with_prefix("HRNEXUS")
+                    .source(Some(settings_from_environment()))
                     .prefix_separator("_")
                     .separator("__")
                     .list_separator(",")

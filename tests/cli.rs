@@ -1,0 +1,168 @@
+//! The binary as an operator meets it: clear one-line errors, create-admin, backup,
+//! environment overrides and graceful shutdown.
+
+use std::{
+    io::Write,
+    process::{Command, Output, Stdio},
+    time::{Duration, Instant},
+};
+
+fn hrnexus() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_hrnexus"));
+    // Keep the developer's own settings out of the tests.
+    for (key, _) in std::env::vars().filter(|(k, _)| k.starts_with("HRNEXUS_")) {
+        command.env_remove(key);
+    }
+    command
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn assert_one_clear_line(output: &Output, expected: &str) {
+    let text = stderr(output);
+    assert!(!output.status.success(), "should fail: {text}");
+    assert!(text.contains(expected), "expected {expected:?} in {text:?}");
+    assert!(!text.contains("panicked") && !text.contains("backtrace"), "{text}");
+    assert_eq!(text.trim().lines().count(), 1, "one line: {text:?}");
+}
+
+#[test]
+fn a_bad_config_value_names_the_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = hrnexus()
+        .current_dir(dir.path())
+        .args(["serve", "--listen", "not-an-address"])
+        .output()
+        .unwrap();
+    assert_one_clear_line(&output, "listen");
+
+    std::fs::write(dir.path().join("hrnexus.toml"), "base_url = \"ftp://x\"\n").unwrap();
+    let output = hrnexus().current_dir(dir.path()).arg("migrate").output().unwrap();
+    assert_one_clear_line(&output, "base_url");
+
+    let output = hrnexus()
+        .current_dir(dir.path())
+        .env("HRNEXUS_SESSION_IDLE_MINUTES", "soms")
+        .args(["migrate", "--config", "/does/not/exist.toml"])
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    assert!(!stderr(&output).contains("panicked"));
+}
+
+#[test]
+fn a_port_in_use_is_one_clear_line() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap().to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let output = hrnexus()
+        .current_dir(dir.path())
+        .args(["serve", "--listen", &addr])
+        .output()
+        .unwrap();
+    assert_one_clear_line(&output, "already in use");
+}
+
+#[test]
+fn an_unreachable_database_is_one_clear_line() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let output = hrnexus()
+        .args(["migrate", "--database-url", &format!("postgres://u:geheim@127.0.0.1:{port}/x")])
+        .output()
+        .unwrap();
+    assert_one_clear_line(&output, "cannot open the database");
+    assert!(!stderr(&output).contains("geheim"), "no password in messages");
+}
+
+#[test]
+fn create_admin_reads_the_password_from_stdin_and_backup_copies_the_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let mut child = hrnexus()
+        .args(["create-admin", "--email", "Beheer@HRnexus.nl", "--data-dir"])
+        .arg(&data)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(b"een lang wachtwoord\n").unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("beheer@hrnexus.nl"));
+
+    let mut short = hrnexus()
+        .args(["create-admin", "--email", "b@hrnexus.nl", "--data-dir"])
+        .arg(&data)
+        .stdin(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    short.stdin.take().unwrap().write_all(b"kort\n").unwrap();
+    let output = short.wait_with_output().unwrap();
+    assert_one_clear_line(&output, "at least 12 characters");
+
+    let backup = dir.path().join("kopie.db");
+    let output = hrnexus().args(["backup", "--to"]).arg(&backup).arg("--data-dir").arg(&data).output().unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    let copy = rusqlite_count(&backup);
+    assert_eq!(copy, 1);
+    let again = hrnexus().args(["backup", "--to"]).arg(&backup).arg("--data-dir").arg(&data).output().unwrap();
+    assert_one_clear_line(&again, "already exists");
+}
+
+/// Counts staff rows in a SQLite file through the app's own storage layer.
+fn rusqlite_count(path: &std::path::Path) -> i64 {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let store = hrnexus::storage::connect(&format!("sqlite://{}", path.display())).await.unwrap();
+        store.count_staff().await.unwrap()
+    })
+}
+
+#[test]
+fn serve_uses_environment_settings_and_shuts_down_gracefully() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let mut child = hrnexus()
+        .current_dir(dir.path())
+        .env("HRNEXUS_LISTEN", format!("127.0.0.1:{port}"))
+        .env("HRNEXUS_DATA_DIR", dir.path().join("elders"))
+        .args(["serve", "--demo"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        if let Ok(mut stream) = std::net::TcpStream::connect(("127.0.0.1", port)) {
+            use std::io::Read;
+            stream.write_all(b"GET /healthz HTTP/1.0\r\n\r\n").unwrap();
+            let mut answer = String::new();
+            let _ = stream.read_to_string(&mut answer);
+            if answer.starts_with("HTTP/1.0 200") {
+                break;
+            }
+        }
+        assert!(Instant::now() < deadline, "server did not come up");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(dir.path().join("elders").join("hrnexus.db").exists());
+    assert!(!dir.path().join("data").exists());
+    let status = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    assert!(status.success());
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let exit = loop {
+        if let Some(exit) = child.try_wait().unwrap() {
+            break exit;
+        }
+        assert!(Instant::now() < deadline, "did not stop after SIGTERM");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(exit.success(), "clean exit after SIGTERM");
+    let output = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("demo@hrnexus.nl"), "demo login printed: {stdout}");
+}

@@ -1,0 +1,158 @@
+//! The outbox worker delivers through a real SMTP server process (aiosmtpd), or into `.eml`
+//! files when no SMTP server is configured, and retries with backoff when delivery fails.
+
+mod common;
+
+use std::{
+    net::TcpListener,
+    process::{Child, Command, Stdio},
+    time::{Duration, Instant},
+};
+
+use common::Db;
+use hrnexus::{
+    mail::{Mailer, deliver_due},
+    storage::{MailStatus, OutgoingMail, now},
+};
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+struct SmtpServer {
+    child: Child,
+    port: u16,
+    maildir: tempfile::TempDir,
+}
+
+impl Drop for SmtpServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts aiosmtpd storing messages in a Maildir, or `None` when Python lacks it.
+fn start_smtp_server() -> Option<SmtpServer> {
+    let available = Command::new("python3")
+        .args(["-c", "import aiosmtpd"])
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !available {
+        if std::env::var("HRNEXUS_REQUIRE_SMTP_SERVER").is_ok_and(|v| v == "1") {
+            panic!("aiosmtpd is required (pip install aiosmtpd)");
+        }
+        eprintln!("SKIPPED (SMTP delivery): python3 -m aiosmtpd not available; pip install aiosmtpd");
+        return None;
+    }
+    let maildir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let child = Command::new("python3")
+        .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}"), "-c", "aiosmtpd.handlers.Mailbox"])
+        .arg(maildir.path().join("box"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "SMTP server did not start");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Some(SmtpServer { child, port, maildir })
+}
+
+fn newsletter_like_mail(to: &str) -> OutgoingMail {
+    OutgoingMail {
+        recipient: to.into(),
+        subject: "HRnexus Kompas — november".into(),
+        text_body: "Beste lezer,\n\nDit is de tekst.".into(),
+        html_body: Some("<p>Beste lezer,</p><p>Dit is de <strong>tekst</strong>.</p>".into()),
+        headers: vec![
+            ("List-Unsubscribe".into(), "<https://hrnexus.nl/kompas/afmelden/abc>".into()),
+            ("List-Unsubscribe-Post".into(), "List-Unsubscribe=One-Click".into()),
+        ],
+    }
+}
+
+fn delivered_messages(server: &SmtpServer) -> Vec<String> {
+    let new = server.maildir.path().join("box").join("new");
+    std::fs::read_dir(new)
+        .map(|dir| dir.flatten().map(|e| std::fs::read_to_string(e.path()).unwrap()).collect())
+        .unwrap_or_default()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn worker_delivers_over_smtp_once() {
+    let Some(server) = start_smtp_server() else { return };
+    let smtp = format!("[smtp]\nhost = \"127.0.0.1\"\nport = {}\ntls = \"none\"\n", server.port);
+    let app = common::spawn_with(Db::Sqlite, &smtp).await.unwrap();
+    let id = app.store.enqueue_mail(&newsletter_like_mail("lezer@voorbeeld.nl")).await.unwrap();
+    app.running.state.mail_wake.notify_one();
+
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let message = loop {
+        if let Some(message) = delivered_messages(&server).pop() {
+            break message;
+        }
+        assert!(Instant::now() < deadline, "no mail arrived at the SMTP server");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert!(message.contains("To: lezer@voorbeeld.nl"));
+    assert!(message.contains("List-Unsubscribe-Post: List-Unsubscribe=One-Click"));
+    assert!(message.contains("multipart/alternative"));
+    assert!(message.contains("text/plain") && message.contains("text/html"));
+
+    // Marked sent, and a second pass sends nothing again.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while app.store.mail_by_id(id).await.unwrap().unwrap().status != MailStatus::Sent {
+        assert!(Instant::now() < deadline, "not marked sent");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let mailer = Mailer::from_settings(&app.running.state.settings).unwrap();
+    assert_eq!(deliver_due(&app.store, &mailer).await.unwrap().sent, 0);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(delivered_messages(&server).len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unreachable_smtp_server_means_a_retry_later() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port(); // nothing listens here
+    let settings = common::settings(
+        dir.path(),
+        None,
+        &format!("[smtp]\nhost = \"127.0.0.1\"\nport = {port}\ntls = \"none\"\n"),
+    );
+    let store = hrnexus::app::open_storage(&settings).await.unwrap();
+    let id = store.enqueue_mail(&newsletter_like_mail("a@voorbeeld.nl")).await.unwrap();
+    let mailer = Mailer::from_settings(&settings).unwrap();
+    let report = deliver_due(&store, &mailer).await.unwrap();
+    assert_eq!((report.sent, report.retried, report.failed), (0, 1, 0));
+    let mail = store.mail_by_id(id).await.unwrap().unwrap();
+    assert_eq!((mail.status, mail.attempts), (MailStatus::Pending, 1));
+    assert!(mail.next_attempt_at >= now() + 50, "backs off before the next try");
+    assert!(mail.last_error.is_some());
+    // Not due yet: a second pass leaves it alone.
+    assert_eq!(deliver_due(&store, &mailer).await.unwrap().retried, 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_smtp_mail_becomes_eml_files() {
+    let app = common::spawn(Db::Sqlite).await.unwrap();
+    app.store.enqueue_mail(&newsletter_like_mail("lezer@voorbeeld.nl")).await.unwrap();
+    app.running.state.mail_wake.notify_one();
+    let dir = app.dir.path().join("mail");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let files: Vec<_> = std::fs::read_dir(&dir).unwrap().flatten().collect();
+        if let Some(file) = files.iter().find(|f| f.file_name().to_string_lossy().ends_with(".eml")) {
+            let text = std::fs::read_to_string(file.path()).unwrap();
+            assert!(text.contains("Subject:") && text.contains("List-Unsubscribe"));
+            break;
+        }
+        assert!(Instant::now() < deadline, "no .eml file written");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
