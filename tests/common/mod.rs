@@ -154,6 +154,8 @@ impl TestApp {
 }
 
 /// Runs a test body against both backends; PostgreSQL is skipped with a message when absent.
+// `crate::common` means the test binary that includes this module, which is what we want.
+#[allow(clippy::crate_in_macro_def)]
 #[macro_export]
 macro_rules! both_backends {
     ($($name:ident),* $(,)?) => {
