@@ -13,7 +13,7 @@ use crate::{
     config::Settings,
     mail::{Mailer, run_worker},
     storage::{self, DynStorage},
-    web::{self, AppState},
+    web::{self, AppState, security::FormLimiter},
 };
 
 /// The process-wide metrics recorder (installed once, even when tests start many apps).
@@ -87,11 +87,13 @@ pub async fn start(settings: Settings, store: DynStorage) -> anyhow::Result<Runn
         Some(addr) => Some(bind(addr).await?),
         None => None,
     };
+    let form_limiter = Arc::new(FormLimiter::new(settings.public_form_rate_per_minute));
     let state = AppState {
         store: store.clone(),
         settings: Arc::new(settings),
         metrics: metrics_handle(),
         mail_wake: Arc::new(Notify::new()),
+        form_limiter: form_limiter.clone(),
     };
     let addr = listener.local_addr()?;
     let admin_addr = admin_listener
@@ -106,7 +108,7 @@ pub async fn start(settings: Settings, store: DynStorage) -> anyhow::Result<Runn
         state.mail_wake.clone(),
         signal.clone(),
     ));
-    let sweeper = tokio::spawn(sweep_sessions(store, signal.clone()));
+    let sweeper = tokio::spawn(sweep(store, form_limiter, signal.clone()));
     let site = serve(listener, web::router(state.clone()), signal.clone());
     let admin =
         admin_listener.map(|l| tokio::spawn(serve(l, web::admin_router(state.clone()), signal)));
@@ -140,12 +142,18 @@ async fn serve(listener: TcpListener, router: axum::Router, mut signal: watch::R
     }
 }
 
-/// Deletes expired sessions now and then (any instance may do it; the delete is idempotent).
-async fn sweep_sessions(store: DynStorage, mut signal: watch::Receiver<bool>) {
+/// Deletes expired sessions now and then (any instance may do it; the delete is idempotent)
+/// and lets the form limiter forget quiet addresses.
+async fn sweep(
+    store: DynStorage,
+    form_limiter: Arc<FormLimiter>,
+    mut signal: watch::Receiver<bool>,
+) {
     loop {
         if let Err(e) = store.session_delete_expired(storage::now()).await {
             tracing::warn!(error = %e, "session sweep");
         }
+        form_limiter.forget_idle();
         tokio::select! {
             _ = tokio::time::sleep(Duration::from_secs(600)) => {}
             _ = signal.wait_for(|stop| *stop) => return,

@@ -32,6 +32,9 @@ pub struct Settings {
     pub session_absolute_hours: u64,
     /// Body size limit for forms and API requests, in kilobytes.
     pub max_body_kb: usize,
+    /// Public form posts (scan answers, sign-in links) per minute per IP address; 0 turns
+    /// the limit off (benchmarks). Kept in memory: it only slows down floods.
+    pub public_form_rate_per_minute: u32,
     /// Proxies whose `X-Forwarded-For` is believed (for rate limits and the audit log).
     #[serde(default)]
     pub trusted_proxies: Vec<std::net::IpAddr>,
@@ -91,7 +94,9 @@ pub struct ConfigError(String);
 fn settings_from_environment() -> config::Map<String, String> {
     std::env::vars()
         .filter(|(key, _)| key.starts_with("HRNEXUS_"))
-        .filter(|(key, _)| !key.starts_with("HRNEXUS_TEST_") && !key.starts_with("HRNEXUS_REQUIRE_"))
+        .filter(|(key, _)| {
+            !key.starts_with("HRNEXUS_TEST_") && !key.starts_with("HRNEXUS_REQUIRE_")
+        })
         .collect()
 }
 
@@ -113,6 +118,7 @@ impl Settings {
             .and_then(|b| b.set_default("session_idle_minutes", 30))
             .and_then(|b| b.set_default("session_absolute_hours", 12))
             .and_then(|b| b.set_default("max_body_kb", 64))
+            .and_then(|b| b.set_default("public_form_rate_per_minute", 30))
             .map_err(|e| ConfigError(e.to_string()))?
             .add_source(
                 File::from(file.clone())

@@ -24,7 +24,10 @@ fn assert_one_clear_line(output: &Output, expected: &str) {
     let text = stderr(output);
     assert!(!output.status.success(), "should fail: {text}");
     assert!(text.contains(expected), "expected {expected:?} in {text:?}");
-    assert!(!text.contains("panicked") && !text.contains("backtrace"), "{text}");
+    assert!(
+        !text.contains("panicked") && !text.contains("backtrace"),
+        "{text}"
+    );
     assert_eq!(text.trim().lines().count(), 1, "one line: {text:?}");
 }
 
@@ -39,7 +42,11 @@ fn a_bad_config_value_names_the_key() {
     assert_one_clear_line(&output, "listen");
 
     std::fs::write(dir.path().join("hrnexus.toml"), "base_url = \"ftp://x\"\n").unwrap();
-    let output = hrnexus().current_dir(dir.path()).arg("migrate").output().unwrap();
+    let output = hrnexus()
+        .current_dir(dir.path())
+        .arg("migrate")
+        .output()
+        .unwrap();
     assert_one_clear_line(&output, "base_url");
 
     let output = hrnexus()
@@ -67,13 +74,24 @@ fn a_port_in_use_is_one_clear_line() {
 
 #[test]
 fn an_unreachable_database_is_one_clear_line() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let output = hrnexus()
-        .args(["migrate", "--database-url", &format!("postgres://u:geheim@127.0.0.1:{port}/x")])
+        .args([
+            "migrate",
+            "--database-url",
+            &format!("postgres://u:geheim@127.0.0.1:{port}/x"),
+        ])
         .output()
         .unwrap();
     assert_one_clear_line(&output, "cannot open the database");
-    assert!(!stderr(&output).contains("geheim"), "no password in messages");
+    assert!(
+        !stderr(&output).contains("geheim"),
+        "no password in messages"
+    );
 }
 
 #[test]
@@ -88,7 +106,12 @@ fn create_admin_reads_the_password_from_stdin_and_backup_copies_the_database() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    child.stdin.take().unwrap().write_all(b"een lang wachtwoord\n").unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"een lang wachtwoord\n")
+        .unwrap();
     let output = child.wait_with_output().unwrap();
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(String::from_utf8_lossy(&output.stdout).contains("beheer@hrnexus.nl"));
@@ -105,11 +128,23 @@ fn create_admin_reads_the_password_from_stdin_and_backup_copies_the_database() {
     assert_one_clear_line(&output, "at least 12 characters");
 
     let backup = dir.path().join("kopie.db");
-    let output = hrnexus().args(["backup", "--to"]).arg(&backup).arg("--data-dir").arg(&data).output().unwrap();
+    let output = hrnexus()
+        .args(["backup", "--to"])
+        .arg(&backup)
+        .arg("--data-dir")
+        .arg(&data)
+        .output()
+        .unwrap();
     assert!(output.status.success(), "{}", stderr(&output));
     let copy = rusqlite_count(&backup);
     assert_eq!(copy, 1);
-    let again = hrnexus().args(["backup", "--to"]).arg(&backup).arg("--data-dir").arg(&data).output().unwrap();
+    let again = hrnexus()
+        .args(["backup", "--to"])
+        .arg(&backup)
+        .arg("--data-dir")
+        .arg(&data)
+        .output()
+        .unwrap();
     assert_one_clear_line(&again, "already exists");
 }
 
@@ -117,7 +152,9 @@ fn create_admin_reads_the_password_from_stdin_and_backup_copies_the_database() {
 fn rusqlite_count(path: &std::path::Path) -> i64 {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     runtime.block_on(async {
-        let store = hrnexus::storage::connect(&format!("sqlite://{}", path.display())).await.unwrap();
+        let store = hrnexus::storage::connect(&format!("sqlite://{}", path.display()))
+            .await
+            .unwrap();
         store.count_staff().await.unwrap()
     })
 }
@@ -125,7 +162,11 @@ fn rusqlite_count(path: &std::path::Path) -> i64 {
 #[test]
 fn serve_uses_environment_settings_and_shuts_down_gracefully() {
     let dir = tempfile::tempdir().unwrap();
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let mut child = hrnexus()
         .current_dir(dir.path())
         .env("HRNEXUS_LISTEN", format!("127.0.0.1:{port}"))
@@ -151,7 +192,10 @@ fn serve_uses_environment_settings_and_shuts_down_gracefully() {
     }
     assert!(dir.path().join("elders").join("hrnexus.db").exists());
     assert!(!dir.path().join("data").exists());
-    let status = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
     assert!(status.success());
     let deadline = Instant::now() + Duration::from_secs(15);
     let exit = loop {
@@ -164,5 +208,8 @@ fn serve_uses_environment_settings_and_shuts_down_gracefully() {
     assert!(exit.success(), "clean exit after SIGTERM");
     let output = child.wait_with_output().unwrap();
     let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(stdout.contains("demo@hrnexus.nl"), "demo login printed: {stdout}");
+    assert!(
+        stdout.contains("demo@hrnexus.nl"),
+        "demo login printed: {stdout}"
+    );
 }

@@ -16,7 +16,11 @@ use hrnexus::{
 };
 
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 struct SmtpServer {
@@ -43,13 +47,23 @@ fn start_smtp_server() -> Option<SmtpServer> {
         if std::env::var("HRNEXUS_REQUIRE_SMTP_SERVER").is_ok_and(|v| v == "1") {
             panic!("aiosmtpd is required (pip install aiosmtpd)");
         }
-        eprintln!("SKIPPED (SMTP delivery): python3 -m aiosmtpd not available; pip install aiosmtpd");
+        eprintln!(
+            "SKIPPED (SMTP delivery): python3 -m aiosmtpd not available; pip install aiosmtpd"
+        );
         return None;
     }
     let maildir = tempfile::tempdir().unwrap();
     let port = free_port();
     let child = Command::new("python3")
-        .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}"), "-c", "aiosmtpd.handlers.Mailbox"])
+        .args([
+            "-m",
+            "aiosmtpd",
+            "-n",
+            "-l",
+            &format!("127.0.0.1:{port}"),
+            "-c",
+            "aiosmtpd.handlers.Mailbox",
+        ])
         .arg(maildir.path().join("box"))
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -60,7 +74,11 @@ fn start_smtp_server() -> Option<SmtpServer> {
         assert!(Instant::now() < deadline, "SMTP server did not start");
         std::thread::sleep(Duration::from_millis(50));
     }
-    Some(SmtpServer { child, port, maildir })
+    Some(SmtpServer {
+        child,
+        port,
+        maildir,
+    })
 }
 
 fn newsletter_like_mail(to: &str) -> OutgoingMail {
@@ -70,8 +88,14 @@ fn newsletter_like_mail(to: &str) -> OutgoingMail {
         text_body: "Beste lezer,\n\nDit is de tekst.".into(),
         html_body: Some("<p>Beste lezer,</p><p>Dit is de <strong>tekst</strong>.</p>".into()),
         headers: vec![
-            ("List-Unsubscribe".into(), "<https://hrnexus.nl/kompas/afmelden/abc>".into()),
-            ("List-Unsubscribe-Post".into(), "List-Unsubscribe=One-Click".into()),
+            (
+                "List-Unsubscribe".into(),
+                "<https://hrnexus.nl/kompas/afmelden/abc>".into(),
+            ),
+            (
+                "List-Unsubscribe-Post".into(),
+                "List-Unsubscribe=One-Click".into(),
+            ),
         ],
     }
 }
@@ -79,16 +103,29 @@ fn newsletter_like_mail(to: &str) -> OutgoingMail {
 fn delivered_messages(server: &SmtpServer) -> Vec<String> {
     let new = server.maildir.path().join("box").join("new");
     std::fs::read_dir(new)
-        .map(|dir| dir.flatten().map(|e| std::fs::read_to_string(e.path()).unwrap()).collect())
+        .map(|dir| {
+            dir.flatten()
+                .map(|e| std::fs::read_to_string(e.path()).unwrap())
+                .collect()
+        })
         .unwrap_or_default()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn worker_delivers_over_smtp_once() {
-    let Some(server) = start_smtp_server() else { return };
-    let smtp = format!("[smtp]\nhost = \"127.0.0.1\"\nport = {}\ntls = \"none\"\n", server.port);
+    let Some(server) = start_smtp_server() else {
+        return;
+    };
+    let smtp = format!(
+        "[smtp]\nhost = \"127.0.0.1\"\nport = {}\ntls = \"none\"\n",
+        server.port
+    );
     let app = common::spawn_with(Db::Sqlite, &smtp).await.unwrap();
-    let id = app.store.enqueue_mail(&newsletter_like_mail("lezer@voorbeeld.nl")).await.unwrap();
+    let id = app
+        .store
+        .enqueue_mail(&newsletter_like_mail("lezer@voorbeeld.nl"))
+        .await
+        .unwrap();
     app.running.state.mail_wake.notify_one();
 
     let deadline = Instant::now() + Duration::from_secs(20);
@@ -96,7 +133,10 @@ async fn worker_delivers_over_smtp_once() {
         if let Some(message) = delivered_messages(&server).pop() {
             break message;
         }
-        assert!(Instant::now() < deadline, "no mail arrived at the SMTP server");
+        assert!(
+            Instant::now() < deadline,
+            "no mail arrived at the SMTP server"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     };
     assert!(message.contains("To: lezer@voorbeeld.nl"));
@@ -126,13 +166,19 @@ async fn unreachable_smtp_server_means_a_retry_later() {
         &format!("[smtp]\nhost = \"127.0.0.1\"\nport = {port}\ntls = \"none\"\n"),
     );
     let store = hrnexus::app::open_storage(&settings).await.unwrap();
-    let id = store.enqueue_mail(&newsletter_like_mail("a@voorbeeld.nl")).await.unwrap();
+    let id = store
+        .enqueue_mail(&newsletter_like_mail("a@voorbeeld.nl"))
+        .await
+        .unwrap();
     let mailer = Mailer::from_settings(&settings).unwrap();
     let report = deliver_due(&store, &mailer).await.unwrap();
     assert_eq!((report.sent, report.retried, report.failed), (0, 1, 0));
     let mail = store.mail_by_id(id).await.unwrap().unwrap();
     assert_eq!((mail.status, mail.attempts), (MailStatus::Pending, 1));
-    assert!(mail.next_attempt_at >= now() + 50, "backs off before the next try");
+    assert!(
+        mail.next_attempt_at >= now() + 50,
+        "backs off before the next try"
+    );
     assert!(mail.last_error.is_some());
     // Not due yet: a second pass leaves it alone.
     assert_eq!(deliver_due(&store, &mailer).await.unwrap().retried, 0);
@@ -141,13 +187,19 @@ async fn unreachable_smtp_server_means_a_retry_later() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn without_smtp_mail_becomes_eml_files() {
     let app = common::spawn(Db::Sqlite).await.unwrap();
-    app.store.enqueue_mail(&newsletter_like_mail("lezer@voorbeeld.nl")).await.unwrap();
+    app.store
+        .enqueue_mail(&newsletter_like_mail("lezer@voorbeeld.nl"))
+        .await
+        .unwrap();
     app.running.state.mail_wake.notify_one();
     let dir = app.dir.path().join("mail");
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
         let files: Vec<_> = std::fs::read_dir(&dir).unwrap().flatten().collect();
-        if let Some(file) = files.iter().find(|f| f.file_name().to_string_lossy().ends_with(".eml")) {
+        if let Some(file) = files
+            .iter()
+            .find(|f| f.file_name().to_string_lossy().ends_with(".eml"))
+        {
             let text = std::fs::read_to_string(file.path()).unwrap();
             assert!(text.contains("Subject:") && text.contains("List-Unsubscribe"));
             break;

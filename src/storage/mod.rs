@@ -6,6 +6,7 @@
 //! (claiming outbox mail, backups).
 
 mod postgres;
+mod scan;
 mod shared;
 mod sqlite;
 
@@ -16,6 +17,7 @@ use hrnexus_core::email::EmailAddress;
 use serde::{Deserialize, Serialize};
 
 pub use postgres::PgStore;
+pub use scan::*;
 pub use sqlite::SqliteStore;
 
 /// Unix time in seconds. Both backends store times as integers so that the same SQL
@@ -27,6 +29,11 @@ pub fn now() -> UnixTime {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)
         .unwrap_or_default()
+}
+
+/// A random 128-bit id for rows whose order must not tell anything (responses, comments).
+pub fn random_id() -> String {
+    format!("{:032x}", rand::random::<u128>())
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -261,6 +268,51 @@ pub trait Storage: Send + Sync + 'static {
     async fn touch_api_key(&self, id: i64, now: UnixTime) -> Result<()>;
     async fn list_api_keys(&self) -> Result<Vec<ApiKey>>;
     async fn revoke_api_key(&self, id: i64, now: UnixTime) -> Result<bool>;
+
+    // Employers (magic-link sign-in).
+    /// Stores a sign-in link and queues the mail that carries it, in one transaction.
+    async fn create_login_link(
+        &self,
+        email: &EmailAddress,
+        lang: &str,
+        token_hash: &str,
+        expires_at: UnixTime,
+        mail: &OutgoingMail,
+    ) -> Result<()>;
+    /// Uses a link once: returns the employer (created at the first sign-in), or `None` when
+    /// the link is unknown, used or expired.
+    async fn consume_login_link(&self, token_hash: &str, now: UnixTime)
+    -> Result<Option<Employer>>;
+    async fn employer_by_id(&self, id: i64) -> Result<Option<Employer>>;
+
+    // Scans.
+    /// Creates the scan, its departments and its first round in one transaction.
+    async fn create_scan(&self, scan: &NewScan) -> Result<i64>;
+    async fn scan_by_id(&self, id: i64) -> Result<Option<Scan>>;
+    async fn scans_of(&self, owner: ScanOwner) -> Result<Vec<ScanSummary>>;
+    async fn departments(&self, scan_id: i64) -> Result<Vec<Department>>;
+    /// Rounds of a scan, oldest first, with their response counts.
+    async fn rounds(&self, scan_id: i64) -> Result<Vec<Round>>;
+    /// Opens the next round (closing the current one) and returns it.
+    async fn open_round(
+        &self,
+        scan_id: i64,
+        opened_on: chrono::NaiveDate,
+        closes_on: chrono::NaiveDate,
+        shared_token_hash: Option<&str>,
+    ) -> Result<Round>;
+    async fn close_round(&self, round_id: i64, now: UnixTime) -> Result<()>;
+    /// Stores hashes of new single-use invite tokens (with their department, if any).
+    async fn add_invites(&self, round_id: i64, invites: &[(String, Option<i64>)]) -> Result<()>;
+    /// What a `/scan/{token}` token opens: an invite or a shared link.
+    async fn scan_entry(&self, token_hash: &str) -> Result<Option<ScanEntry>>;
+    /// Stores one response at most once per invite or form; refuses closed rounds.
+    async fn submit_response(&self, submission: &Submission) -> Result<SubmitOutcome>;
+    /// Answer counts per department for one round (aggregated in the database).
+    async fn round_counts(&self, round_id: i64) -> Result<Vec<GroupCounts>>;
+    async fn round_comments(&self, round_id: i64) -> Result<Vec<StoredComment>>;
+    async fn create_help_request(&self, request: &NewHelpRequest) -> Result<i64>;
+    async fn help_requests(&self, limit: i64) -> Result<Vec<HelpRequest>>;
 
     // Operations.
     /// A consistent copy of the live database written to `path`.

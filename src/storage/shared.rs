@@ -26,6 +26,63 @@ macro_rules! insert_mail {
 }
 pub(crate) use insert_mail;
 
+/// Counts per (department, question, answer) for one round: questions 0–4 are the aspects
+/// in `Aspect::ALL` order, 5–8 the signals in `Signal::ALL` order. Answers: 1..5, 0 for
+/// "weet ik niet"; skipped signals are left out. CASTs keep the column types equal on both
+/// backends.
+pub(crate) const ROUND_COUNTS_SQL: &str = "
+    SELECT department_id, CAST(0 AS BIGINT), CAST(werkwijze AS BIGINT), COUNT(*) FROM responses WHERE round_id = $1 GROUP BY department_id, werkwijze
+    UNION ALL SELECT department_id, CAST(1 AS BIGINT), CAST(sterke_punten AS BIGINT), COUNT(*) FROM responses WHERE round_id = $1 GROUP BY department_id, sterke_punten
+    UNION ALL SELECT department_id, CAST(2 AS BIGINT), CAST(taakinvloed AS BIGINT), COUNT(*) FROM responses WHERE round_id = $1 GROUP BY department_id, taakinvloed
+    UNION ALL SELECT department_id, CAST(3 AS BIGINT), CAST(open_mening AS BIGINT), COUNT(*) FROM responses WHERE round_id = $1 GROUP BY department_id, open_mening
+    UNION ALL SELECT department_id, CAST(4 AS BIGINT), CAST(steun AS BIGINT), COUNT(*) FROM responses WHERE round_id = $1 GROUP BY department_id, steun
+    UNION ALL SELECT department_id, CAST(5 AS BIGINT), CAST(mentale_vermoeidheid AS BIGINT), COUNT(*) FROM responses WHERE round_id = $1 AND mentale_vermoeidheid IS NOT NULL GROUP BY department_id, mentale_vermoeidheid
+    UNION ALL SELECT department_id, CAST(6 AS BIGINT), CAST(initiatief AS BIGINT), COUNT(*) FROM responses WHERE round_id = $1 AND initiatief IS NOT NULL GROUP BY department_id, initiatief
+    UNION ALL SELECT department_id, CAST(7 AS BIGINT), CAST(verzuim AS BIGINT), COUNT(*) FROM responses WHERE round_id = $1 AND verzuim IS NOT NULL GROUP BY department_id, verzuim
+    UNION ALL SELECT department_id, CAST(8 AS BIGINT), CAST(vertrekintentie AS BIGINT), COUNT(*) FROM responses WHERE round_id = $1 AND vertrekintentie IS NOT NULL GROUP BY department_id, vertrekintentie";
+
+/// Folds `ROUND_COUNTS_SQL` rows into counts per department.
+pub(crate) fn group_counts(
+    rows: Vec<(Option<i64>, i64, Option<i64>, i64)>,
+) -> Vec<super::GroupCounts> {
+    use hrnexus_core::scan::{Answer, Aspect, ScanCounts, Signal};
+    let mut groups: Vec<super::GroupCounts> = Vec::new();
+    for (department_id, question, answer, n) in rows {
+        let index = match groups.iter().position(|g| g.department_id == department_id) {
+            Some(index) => index,
+            None => {
+                groups.push(super::GroupCounts {
+                    department_id,
+                    counts: ScanCounts::default(),
+                });
+                groups.len() - 1
+            }
+        };
+        let counts = &mut groups[index].counts;
+        let answer = match answer.unwrap_or(0) {
+            0 => Answer::DontKnow,
+            score => match Answer::from_score(score as u8) {
+                Some(answer) => answer,
+                None => continue,
+            },
+        };
+        let n = n as u32;
+        match question {
+            0..=4 => {
+                let aspect = Aspect::ALL[question as usize];
+                counts.aspects[aspect].add_n(answer, n);
+                if question == 0 {
+                    counts.responses += n;
+                }
+            }
+            5..=8 => counts.signals[Signal::ALL[question as usize - 5]].add_n(answer, n),
+            _ => {}
+        }
+    }
+    groups.sort_by_key(|g| g.department_id);
+    groups
+}
+
 /// Expands to `impl Storage for $store` with the shared methods plus `$specific` ones.
 macro_rules! storage_impl {
     ($store:ty, $backend:expr, { $($specific:tt)* }) => {
@@ -311,6 +368,350 @@ macro_rules! storage_impl {
                     .execute(&self.pool)
                     .await?;
                 Ok(done.rows_affected() == 1)
+            }
+
+            async fn create_login_link(
+                &self,
+                email: &hrnexus_core::email::EmailAddress,
+                lang: &str,
+                token_hash: &str,
+                expires_at: i64,
+                mail: &$crate::storage::OutgoingMail,
+            ) -> $crate::storage::Result<()> {
+                let mut tx = self.pool.begin().await?;
+                sqlx::query("INSERT INTO login_links (token_hash, email, lang, expires_at) VALUES ($1, $2, $3, $4)")
+                    .bind(token_hash)
+                    .bind(email.as_str())
+                    .bind(lang)
+                    .bind(expires_at)
+                    .execute(&mut *tx)
+                    .await?;
+                $crate::storage::shared::insert_mail!(&mut *tx, mail, $crate::storage::now())?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn consume_login_link(
+                &self,
+                token_hash: &str,
+                now: i64,
+            ) -> $crate::storage::Result<Option<$crate::storage::Employer>> {
+                let mut tx = self.pool.begin().await?;
+                let email: Option<String> = sqlx::query_scalar(
+                    "UPDATE login_links SET used_at = $2
+                     WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2 RETURNING email",
+                )
+                .bind(token_hash)
+                .bind(now)
+                .fetch_optional(&mut *tx)
+                .await?;
+                let Some(email) = email else { return Ok(None) };
+                let employer: $crate::storage::Employer = sqlx::query_as(
+                    "INSERT INTO employers (email, created_at, last_login_at) VALUES ($1, $2, $2)
+                     ON CONFLICT (email) DO UPDATE SET last_login_at = excluded.last_login_at
+                     RETURNING id, email, created_at, last_login_at",
+                )
+                .bind(email)
+                .bind(now)
+                .fetch_one(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok(Some(employer))
+            }
+
+            async fn employer_by_id(&self, id: i64) -> $crate::storage::Result<Option<$crate::storage::Employer>> {
+                Ok(sqlx::query_as("SELECT id, email, created_at, last_login_at FROM employers WHERE id = $1")
+                    .bind(id)
+                    .fetch_optional(&self.pool)
+                    .await?)
+            }
+
+            async fn create_scan(&self, scan: &$crate::storage::NewScan) -> $crate::storage::Result<i64> {
+                let (employer_id, api_key_id) = match scan.owner {
+                    $crate::storage::ScanOwner::Employer(id) => (Some(id), None),
+                    $crate::storage::ScanOwner::ApiKey(id) => (None, Some(id)),
+                };
+                let mut tx = self.pool.begin().await?;
+                let scan_id: i64 = sqlx::query_scalar(
+                    "INSERT INTO scans (employer_id, api_key_id, organisation, team, lang, min_group, min_comments,
+                                        comment_seed, created_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+                )
+                .bind(employer_id)
+                .bind(api_key_id)
+                .bind(&scan.organisation)
+                .bind(&scan.team)
+                .bind(&scan.lang)
+                .bind(scan.min_group)
+                .bind(scan.min_comments)
+                .bind(rand::random::<i64>())
+                .bind($crate::storage::now())
+                .fetch_one(&mut *tx)
+                .await?;
+                for (position, name) in scan.departments.iter().enumerate() {
+                    sqlx::query("INSERT INTO departments (scan_id, name, position) VALUES ($1, $2, $3)")
+                        .bind(scan_id)
+                        .bind(name)
+                        .bind(position as i32)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                sqlx::query(
+                    "INSERT INTO rounds (scan_id, number, opened_on, closes_on, shared_token_hash)
+                     VALUES ($1, 1, $2, $3, $4)",
+                )
+                .bind(scan_id)
+                .bind(scan.opened_on)
+                .bind(scan.closes_on)
+                .bind(&scan.shared_token_hash)
+                .execute(&mut *tx)
+                .await
+                .map_err($crate::storage::StorageError::from_write)?;
+                tx.commit().await?;
+                Ok(scan_id)
+            }
+
+            async fn scan_by_id(&self, id: i64) -> $crate::storage::Result<Option<$crate::storage::Scan>> {
+                Ok(sqlx::query_as("SELECT * FROM scans WHERE id = $1").bind(id).fetch_optional(&self.pool).await?)
+            }
+
+            async fn scans_of(
+                &self,
+                owner: $crate::storage::ScanOwner,
+            ) -> $crate::storage::Result<Vec<$crate::storage::ScanSummary>> {
+                let (column, id) = match owner {
+                    $crate::storage::ScanOwner::Employer(id) => ("employer", id),
+                    $crate::storage::ScanOwner::ApiKey(id) => ("api_key", id),
+                };
+                let scans: Vec<$crate::storage::Scan> = sqlx::query_as(
+                    "SELECT * FROM scans WHERE ($1 = 'employer' AND employer_id = $2) OR ($1 = 'api_key' AND api_key_id = $2)
+                     ORDER BY id DESC",
+                )
+                .bind(column)
+                .bind(id)
+                .fetch_all(&self.pool)
+                .await?;
+                let mut summaries = Vec::with_capacity(scans.len());
+                for scan in scans {
+                    if let Some(latest) = self.rounds(scan.id).await?.pop() {
+                        summaries.push($crate::storage::ScanSummary { scan, latest });
+                    }
+                }
+                Ok(summaries)
+            }
+
+            async fn departments(&self, scan_id: i64) -> $crate::storage::Result<Vec<$crate::storage::Department>> {
+                Ok(sqlx::query_as("SELECT * FROM departments WHERE scan_id = $1 ORDER BY position, id")
+                    .bind(scan_id)
+                    .fetch_all(&self.pool)
+                    .await?)
+            }
+
+            async fn rounds(&self, scan_id: i64) -> $crate::storage::Result<Vec<$crate::storage::Round>> {
+                Ok(sqlx::query_as(
+                    "SELECT r.id, r.scan_id, r.number, r.opened_on, r.closes_on, r.closed_at,
+                            (r.shared_token_hash IS NOT NULL) AS shared_link, r.invited,
+                            (SELECT COUNT(*) FROM responses WHERE round_id = r.id) AS responses
+                     FROM rounds r WHERE r.scan_id = $1 ORDER BY r.number",
+                )
+                .bind(scan_id)
+                .fetch_all(&self.pool)
+                .await?)
+            }
+
+            async fn open_round(
+                &self,
+                scan_id: i64,
+                opened_on: chrono::NaiveDate,
+                closes_on: chrono::NaiveDate,
+                shared_token_hash: Option<&str>,
+            ) -> $crate::storage::Result<$crate::storage::Round> {
+                let mut tx = self.pool.begin().await?;
+                sqlx::query("UPDATE rounds SET closed_at = $2 WHERE scan_id = $1 AND closed_at IS NULL")
+                    .bind(scan_id)
+                    .bind($crate::storage::now())
+                    .execute(&mut *tx)
+                    .await?;
+                // The UNIQUE (scan_id, number) constraint turns a race of two clicks into a conflict.
+                sqlx::query(
+                    "INSERT INTO rounds (scan_id, number, opened_on, closes_on, shared_token_hash)
+                     SELECT $1, COALESCE(MAX(number), 0) + 1, $2, $3, $4 FROM rounds WHERE scan_id = $1",
+                )
+                .bind(scan_id)
+                .bind(opened_on)
+                .bind(closes_on)
+                .bind(shared_token_hash)
+                .execute(&mut *tx)
+                .await
+                .map_err($crate::storage::StorageError::from_write)?;
+                tx.commit().await?;
+                self.rounds(scan_id).await?.pop().ok_or($crate::storage::StorageError::Unsupported("round vanished"))
+            }
+
+            async fn close_round(&self, round_id: i64, now: i64) -> $crate::storage::Result<()> {
+                sqlx::query("UPDATE rounds SET closed_at = $2 WHERE id = $1 AND closed_at IS NULL")
+                    .bind(round_id)
+                    .bind(now)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn add_invites(&self, round_id: i64, invites: &[(String, Option<i64>)]) -> $crate::storage::Result<()> {
+                let mut tx = self.pool.begin().await?;
+                for (token_hash, department_id) in invites {
+                    sqlx::query("INSERT INTO invites (token_hash, round_id, department_id) VALUES ($1, $2, $3)")
+                        .bind(token_hash)
+                        .bind(round_id)
+                        .bind(department_id)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                sqlx::query("UPDATE rounds SET invited = invited + $2 WHERE id = $1")
+                    .bind(round_id)
+                    .bind(invites.len() as i32)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn scan_entry(&self, token_hash: &str) -> $crate::storage::Result<Option<$crate::storage::ScanEntry>> {
+                let invite: Option<(i64, Option<i64>, bool)> =
+                    sqlx::query_as("SELECT round_id, department_id, used FROM invites WHERE token_hash = $1")
+                        .bind(token_hash)
+                        .fetch_optional(&self.pool)
+                        .await?;
+                let (round_id, invite) = match invite {
+                    Some((round_id, department_id, used)) => (Some(round_id), Some((department_id, used))),
+                    None => (
+                        sqlx::query_scalar("SELECT id FROM rounds WHERE shared_token_hash = $1")
+                            .bind(token_hash)
+                            .fetch_optional(&self.pool)
+                            .await?,
+                        None,
+                    ),
+                };
+                let Some(round_id) = round_id else { return Ok(None) };
+                let round: $crate::storage::Round = sqlx::query_as(
+                    "SELECT r.id, r.scan_id, r.number, r.opened_on, r.closes_on, r.closed_at,
+                            (r.shared_token_hash IS NOT NULL) AS shared_link, r.invited,
+                            CAST(0 AS BIGINT) AS responses
+                     FROM rounds r WHERE r.id = $1",
+                )
+                .bind(round_id)
+                .fetch_one(&self.pool)
+                .await?;
+                let scan = self.scan_by_id(round.scan_id).await?.ok_or($crate::storage::StorageError::Unsupported("scan vanished"))?;
+                Ok(Some(match invite {
+                    Some((department_id, used)) => $crate::storage::ScanEntry::Invite { scan, round, department_id, used },
+                    None => $crate::storage::ScanEntry::Shared { scan, round },
+                }))
+            }
+
+            async fn submit_response(
+                &self,
+                submission: &$crate::storage::Submission,
+            ) -> $crate::storage::Result<$crate::storage::SubmitOutcome> {
+                use $crate::storage::{SubmissionGuard, SubmitOutcome};
+                let mut tx = self.pool.begin().await?;
+                // The guard is written first: the transaction takes the write lock at once,
+                // and a second submit of the same invite or form finds it taken.
+                let guarded = match &submission.guard {
+                    SubmissionGuard::Invite(token_hash) => sqlx::query(
+                        "UPDATE invites SET used = TRUE WHERE token_hash = $1 AND round_id = $2 AND used = FALSE",
+                    )
+                    .bind(token_hash)
+                    .bind(submission.round_id)
+                    .execute(&mut *tx)
+                    .await?,
+                    SubmissionGuard::Shared(nonce_hash) => sqlx::query(
+                        "INSERT INTO submissions (round_id, nonce_hash) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                    )
+                    .bind(submission.round_id)
+                    .bind(nonce_hash)
+                    .execute(&mut *tx)
+                    .await?,
+                };
+                if guarded.rows_affected() != 1 {
+                    return Ok(SubmitOutcome::AlreadyUsed);
+                }
+                let open: Option<i64> = sqlx::query_scalar(
+                    "SELECT id FROM rounds WHERE id = $1 AND closed_at IS NULL AND closes_on >= $2",
+                )
+                .bind(submission.round_id)
+                .bind(submission.answered_on)
+                .fetch_optional(&mut *tx)
+                .await?;
+                if open.is_none() {
+                    return Ok(SubmitOutcome::Closed);
+                }
+                let [a1, a2, a3, a4, a5] = submission.answers;
+                let [s1, s2, s3, s4] = submission.signals;
+                sqlx::query(
+                    "INSERT INTO responses (id, round_id, department_id, answered_on, werkwijze, sterke_punten,
+                        taakinvloed, open_mening, steun, mentale_vermoeidheid, initiatief, verzuim, vertrekintentie)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+                )
+                .bind($crate::storage::random_id())
+                .bind(submission.round_id)
+                .bind(submission.department_id)
+                .bind(submission.answered_on)
+                .bind(a1).bind(a2).bind(a3).bind(a4).bind(a5)
+                .bind(s1).bind(s2).bind(s3).bind(s4)
+                .execute(&mut *tx)
+                .await?;
+                if let Some(body) = &submission.comment {
+                    sqlx::query("INSERT INTO comments (id, round_id, department_id, body) VALUES ($1, $2, $3, $4)")
+                        .bind($crate::storage::random_id())
+                        .bind(submission.round_id)
+                        .bind(submission.department_id)
+                        .bind(body)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                tx.commit().await?;
+                Ok(SubmitOutcome::Stored)
+            }
+
+            async fn round_counts(&self, round_id: i64) -> $crate::storage::Result<Vec<$crate::storage::GroupCounts>> {
+                let rows: Vec<(Option<i64>, i64, Option<i64>, i64)> =
+                    sqlx::query_as($crate::storage::shared::ROUND_COUNTS_SQL)
+                        .bind(round_id)
+                        .fetch_all(&self.pool)
+                        .await?;
+                Ok($crate::storage::shared::group_counts(rows))
+            }
+
+            async fn round_comments(&self, round_id: i64) -> $crate::storage::Result<Vec<$crate::storage::StoredComment>> {
+                // Ordered by the random id: the order says nothing about when a comment came in.
+                Ok(sqlx::query_as("SELECT department_id, body FROM comments WHERE round_id = $1 ORDER BY id")
+                    .bind(round_id)
+                    .fetch_all(&self.pool)
+                    .await?)
+            }
+
+            async fn create_help_request(&self, request: &$crate::storage::NewHelpRequest) -> $crate::storage::Result<i64> {
+                let now = $crate::storage::now();
+                Ok(sqlx::query_scalar(
+                    "INSERT INTO help_requests (scan_id, round_id, employer_id, summary, question, consent_at, created_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
+                )
+                .bind(request.scan_id)
+                .bind(request.round_id)
+                .bind(request.employer_id)
+                .bind(&request.summary)
+                .bind(&request.question)
+                .bind(now)
+                .fetch_one(&self.pool)
+                .await?)
+            }
+
+            async fn help_requests(&self, limit: i64) -> $crate::storage::Result<Vec<$crate::storage::HelpRequest>> {
+                Ok(sqlx::query_as("SELECT * FROM help_requests ORDER BY id DESC LIMIT $1")
+                    .bind(limit)
+                    .fetch_all(&self.pool)
+                    .await?)
             }
 
             $($specific)*

@@ -1,13 +1,16 @@
 //! The web layer: one module per area of the site, wired into one router here.
 
 pub mod api;
+pub mod autonomie_scan;
 pub mod beheer;
 pub mod error;
 pub mod health;
 pub mod page;
+pub mod respond;
 pub mod security;
 pub mod session_store;
 pub mod site;
+pub mod werkgever;
 
 use std::{sync::Arc, time::Instant};
 
@@ -30,13 +33,17 @@ pub struct AppState {
     pub metrics: PrometheusHandle,
     /// Wakes this instance's outbox worker after a mail was queued.
     pub mail_wake: Arc<Notify>,
+    pub form_limiter: Arc<security::FormLimiter>,
 }
 
 /// Pages that exist in both languages: mounted at `/` and again under `/en`.
 fn localised(state: &AppState) -> Router<AppState> {
     Router::new()
         .merge(site::routes())
+        .merge(autonomie_scan::routes())
+        .merge(respond::routes())
         .nest("/beheer", beheer::routes(state))
+        .nest("/werkgever", werkgever::routes(state))
 }
 
 pub fn router(state: AppState) -> Router {

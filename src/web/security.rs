@@ -85,6 +85,32 @@ pub async fn security_headers(
     response
 }
 
+/// Limits public form posts per IP address. In memory on purpose: for a flood it is enough
+/// that each instance slows it down, and nothing about employees gets stored.
+pub struct FormLimiter(Option<governor::DefaultKeyedRateLimiter<IpAddr>>);
+
+impl FormLimiter {
+    pub fn new(per_minute: u32) -> FormLimiter {
+        let quota = std::num::NonZeroU32::new(per_minute).map(governor::Quota::per_minute);
+        FormLimiter(quota.map(governor::RateLimiter::keyed))
+    }
+
+    /// True when this address may post another form now.
+    pub fn allow(&self, ip: &ClientIp) -> bool {
+        match (&self.0, ip.0) {
+            (Some(limiter), Some(ip)) => limiter.check_key(&ip).is_ok(),
+            _ => true,
+        }
+    }
+
+    /// Forgets addresses that have been quiet, so memory does not grow.
+    pub fn forget_idle(&self) {
+        if let Some(limiter) = &self.0 {
+            limiter.retain_recent();
+        }
+    }
+}
+
 /// The visitor's IP address: the peer, or the first untrusted hop of `X-Forwarded-For`
 /// when the peer is a configured proxy.
 #[derive(Debug, Clone, Copy)]

@@ -4,12 +4,30 @@
 
 use async_trait::async_trait;
 use tower_sessions::{
-    SessionStore,
+    Expiry, SessionManagerLayer, SessionStore,
+    cookie::SameSite,
     session::{Id, Record},
     session_store::{Error, Result},
 };
 
-use crate::{auth::token_hash, storage::DynStorage};
+use crate::{auth::token_hash, storage::DynStorage, web::AppState};
+
+pub const SESSION_COOKIE: &str = "hrnexus_session";
+
+/// The session layer for areas with a sign-in (back office, employer area). One cookie,
+/// server-side records; staff and employer data live under their own keys.
+pub fn layer(state: &AppState) -> SessionManagerLayer<DbSessionStore> {
+    SessionManagerLayer::new(DbSessionStore(state.store.clone()))
+        .with_name(SESSION_COOKIE)
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(state.settings.is_https())
+        // Every request of a signed-in user pushes the idle deadline forward.
+        .with_always_save(true)
+        .with_expiry(Expiry::OnInactivity(time::Duration::minutes(
+            state.settings.session_idle_minutes as i64,
+        )))
+}
 
 #[derive(Clone)]
 pub struct DbSessionStore(pub DynStorage);

@@ -44,13 +44,22 @@ async fn robots(p: Page) -> impl IntoResponse {
 
 const CACHE_STATIC: &str = "public, max-age=3600";
 
+/// One stylesheet for the whole site, kept in one file per area of the site.
+const STYLESHEET: &str = concat!(
+    include_str!("../../static/css/base.css"),
+    include_str!("../../static/css/werkgever.css"),
+    include_str!("../../static/css/scan.css"),
+    include_str!("../../static/css/results.css"),
+    include_str!("../../static/css/autonomie-scan.css"),
+);
+
 async fn stylesheet() -> impl IntoResponse {
     (
         [
             (header::CONTENT_TYPE, "text/css; charset=utf-8"),
             (header::CACHE_CONTROL, CACHE_STATIC),
         ],
-        include_str!("../../static/style.css"),
+        STYLESHEET,
     )
 }
 

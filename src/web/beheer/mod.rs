@@ -14,28 +14,16 @@ use axum::{
     routing::{get, post},
 };
 use serde::{Deserialize, Serialize};
-use time::Duration;
-use tower_sessions::{Expiry, Session, SessionManagerLayer, cookie::SameSite};
+use tower_sessions::Session;
 
 use crate::{
     storage::{AuditEntry, OutboxCounts, now},
-    web::{AppState, error::WebError, page::Page, session_store::DbSessionStore},
+    web::{AppState, error::WebError, page::Page, session_store},
 };
 
-pub const SESSION_COOKIE: &str = "hrnexus_session";
 const STAFF_KEY: &str = "staff";
 
 pub fn routes(state: &AppState) -> Router<AppState> {
-    let sessions = SessionManagerLayer::new(DbSessionStore(state.store.clone()))
-        .with_name(SESSION_COOKIE)
-        .with_http_only(true)
-        .with_same_site(SameSite::Lax)
-        .with_secure(state.settings.is_https())
-        // Every request of a signed-in user pushes the idle deadline forward.
-        .with_always_save(true)
-        .with_expiry(Expiry::OnInactivity(Duration::minutes(
-            state.settings.session_idle_minutes as i64,
-        )));
     Router::new()
         .route("/", get(dashboard))
         .route("/login", get(login::form).post(login::submit))
@@ -54,7 +42,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/api-sleutels", get(api_keys::list).post(api_keys::create))
         .route("/api-sleutels/{id}/intrekken", post(api_keys::revoke))
         .route("/audit", get(audit))
-        .layer(sessions)
+        .layer(session_store::layer(state))
 }
 
 /// What the session remembers about a staff member between requests.
