@@ -3,6 +3,7 @@
 pub mod api;
 pub mod autonomie_scan;
 pub mod beheer;
+pub mod cost_calculator;
 pub mod error;
 pub mod health;
 pub mod page;

@@ -1,5 +1,9 @@
 //! The employer area at `/werkgever`: magic-link sign-in, own scans, results, rounds.
 
+pub mod login;
+pub mod results;
+pub mod scans;
+
 use axum::{
     Router,
     extract::FromRequestParts,
@@ -26,7 +30,11 @@ pub struct EmployerSession {
 }
 
 pub fn routes(state: &AppState) -> Router<AppState> {
-    Router::new().layer(session_store::layer(state))
+    Router::new()
+        .merge(login::routes())
+        .merge(scans::routes())
+        .merge(results::routes())
+        .layer(session_store::layer(state))
 }
 
 /// A signed-in employer. Anyone else is sent to the sign-in page.

@@ -1,0 +1,1 @@
+//! The cost-of-doing-nothing calculator, shown on `/autonomie-scan` and on results pages.

@@ -1,0 +1,9 @@
+//! Employer area: scans.
+
+use axum::Router;
+
+use crate::web::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+}
