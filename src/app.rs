@@ -94,6 +94,7 @@ pub async fn start(settings: Settings, store: DynStorage) -> anyhow::Result<Runn
         metrics: metrics_handle(),
         mail_wake: Arc::new(Notify::new()),
         form_limiter: form_limiter.clone(),
+        rendered_home: Default::default(),
     };
     let addr = listener.local_addr()?;
     let admin_addr = admin_listener

@@ -3,7 +3,10 @@
 
 mod common;
 
-use hrnexus::storage::{MailStatus, NewAuditEntry, OutgoingMail, StorageError, now};
+use hrnexus::storage::{
+    MailStatus, NewAuditEntry, NewHelpRequest, NewScan, OutgoingMail, ScanEntry, ScanOwner,
+    StorageError, Submission, SubmissionGuard, SubmitOutcome, now,
+};
 use hrnexus_core::email::EmailAddress;
 
 use common::Db;
@@ -362,7 +365,387 @@ async fn backups_are_consistent_copies(db: Db) {
     }
 }
 
+fn today() -> chrono::NaiveDate {
+    chrono::Utc::now().date_naive()
+}
+
+async fn employer(store: &hrnexus::storage::DynStorage, address: &str) -> i64 {
+    let token = format!("hash-{address}");
+    store
+        .create_login_link(&email(address), "nl", &token, now() + 600, &mail(address))
+        .await
+        .unwrap();
+    store
+        .consume_login_link(&token, now())
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+}
+
+fn new_scan(owner: ScanOwner, departments: &[&str], shared: Option<&str>) -> NewScan {
+    NewScan {
+        owner,
+        organisation: "Bakkerij Jansen".into(),
+        team: "Productie".into(),
+        lang: "nl".into(),
+        min_group: 5,
+        min_comments: 8,
+        departments: departments.iter().map(|d| d.to_string()).collect(),
+        opened_on: today(),
+        closes_on: today() + chrono::Duration::days(14),
+        shared_token_hash: shared.map(str::to_owned),
+    }
+}
+
+fn submission(
+    round_id: i64,
+    guard: SubmissionGuard,
+    department_id: Option<i64>,
+    answers: [i16; 5],
+) -> Submission {
+    Submission {
+        round_id,
+        guard,
+        department_id,
+        answered_on: today(),
+        answers,
+        signals: [Some(4), None, Some(0), Some(1)],
+        comment: None,
+    }
+}
+
+async fn magic_links_sign_in_once(db: Db) {
+    let Some(t) = common::store(db).await else {
+        return;
+    };
+    let store = &t.store;
+    let address = email("eigenaar@bakkerij.nl");
+    store
+        .create_login_link(
+            &address,
+            "nl",
+            "h1",
+            now() + 600,
+            &mail("eigenaar@bakkerij.nl"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        store.outbox_counts().await.unwrap().pending,
+        1,
+        "the link mail is queued with the link"
+    );
+    let first = store
+        .consume_login_link("h1", now())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(first.email, "eigenaar@bakkerij.nl");
+    assert!(
+        store
+            .consume_login_link("h1", now())
+            .await
+            .unwrap()
+            .is_none(),
+        "single use"
+    );
+    store
+        .create_login_link(
+            &address,
+            "nl",
+            "h2",
+            now() + 600,
+            &mail("eigenaar@bakkerij.nl"),
+        )
+        .await
+        .unwrap();
+    let again = store
+        .consume_login_link("h2", now())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(again.id, first.id, "the same employer");
+    store
+        .create_login_link(
+            &address,
+            "nl",
+            "h3",
+            now() - 1,
+            &mail("eigenaar@bakkerij.nl"),
+        )
+        .await
+        .unwrap();
+    assert!(
+        store
+            .consume_login_link("h3", now())
+            .await
+            .unwrap()
+            .is_none(),
+        "expired"
+    );
+    assert!(
+        store
+            .consume_login_link("unknown", now())
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert_eq!(
+        store.employer_by_id(first.id).await.unwrap().unwrap().email,
+        first.email
+    );
+}
+
+async fn scans_belong_to_their_owner(db: Db) {
+    let Some(t) = common::store(db).await else {
+        return;
+    };
+    let store = &t.store;
+    let (a, b) = (
+        employer(store, "a@x.nl").await,
+        employer(store, "b@x.nl").await,
+    );
+    let scan_id = store
+        .create_scan(&new_scan(
+            ScanOwner::Employer(a),
+            &["Winkel", "Bakkerij"],
+            None,
+        ))
+        .await
+        .unwrap();
+    let scan = store.scan_by_id(scan_id).await.unwrap().unwrap();
+    assert!(scan.is_owned_by(ScanOwner::Employer(a)) && !scan.is_owned_by(ScanOwner::Employer(b)));
+    assert_eq!(
+        store.scans_of(ScanOwner::Employer(a)).await.unwrap().len(),
+        1
+    );
+    assert!(
+        store
+            .scans_of(ScanOwner::Employer(b))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let names: Vec<String> = store
+        .departments(scan_id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|d| d.name)
+        .collect();
+    assert_eq!(names, ["Winkel", "Bakkerij"]);
+    let rounds = store.rounds(scan_id).await.unwrap();
+    assert_eq!(
+        (rounds.len(), rounds[0].number, rounds[0].shared_link),
+        (1, 1, false)
+    );
+    assert!(rounds[0].is_open(today()));
+
+    let second = store
+        .open_round(
+            scan_id,
+            today(),
+            today() + chrono::Duration::days(7),
+            Some("shared-2"),
+        )
+        .await
+        .unwrap();
+    assert_eq!((second.number, second.shared_link), (2, true));
+    let rounds = store.rounds(scan_id).await.unwrap();
+    assert!(
+        !rounds[0].is_open(today()),
+        "opening a round closes the previous one"
+    );
+    store.close_round(second.id, now()).await.unwrap();
+    assert!(!store.rounds(scan_id).await.unwrap()[1].is_open(today()));
+}
+
+async fn responses_are_stored_once_and_only_while_open(db: Db) {
+    let Some(t) = common::store(db).await else {
+        return;
+    };
+    let store = &t.store;
+    let owner = ScanOwner::Employer(employer(store, "a@x.nl").await);
+    let scan_id = store
+        .create_scan(&new_scan(owner, &["Winkel"], Some("shared-1")))
+        .await
+        .unwrap();
+    let round = store.rounds(scan_id).await.unwrap().remove(0);
+    let winkel = store.departments(scan_id).await.unwrap()[0].id;
+    store
+        .add_invites(
+            round.id,
+            &[("inv-1".into(), Some(winkel)), ("inv-2".into(), None)],
+        )
+        .await
+        .unwrap();
+    assert_eq!(store.rounds(scan_id).await.unwrap()[0].invited, 2);
+
+    match store.scan_entry("inv-1").await.unwrap().unwrap() {
+        ScanEntry::Invite {
+            department_id,
+            used,
+            round: r,
+            ..
+        } => assert_eq!((department_id, used, r.id), (Some(winkel), false, round.id)),
+        other => panic!("{other:?}"),
+    }
+    assert!(matches!(
+        store.scan_entry("shared-1").await.unwrap(),
+        Some(ScanEntry::Shared { .. })
+    ));
+    assert!(store.scan_entry("nothing").await.unwrap().is_none());
+
+    let invite = |hash: &str| SubmissionGuard::Invite(hash.into());
+    let mut with_comment = submission(round.id, invite("inv-1"), Some(winkel), [5, 4, 3, 2, 0]);
+    with_comment.comment = Some("Meer ruimte graag".into());
+    assert_eq!(
+        store.submit_response(&with_comment).await.unwrap(),
+        SubmitOutcome::Stored
+    );
+    assert_eq!(
+        store.submit_response(&with_comment).await.unwrap(),
+        SubmitOutcome::AlreadyUsed
+    );
+    assert!(matches!(
+        store.scan_entry("inv-1").await.unwrap(),
+        Some(ScanEntry::Invite { used: true, .. })
+    ));
+    let shared = SubmissionGuard::Shared("form-1".into());
+    assert_eq!(
+        store
+            .submit_response(&submission(round.id, shared.clone(), None, [1, 1, 1, 1, 1]))
+            .await
+            .unwrap(),
+        SubmitOutcome::Stored
+    );
+    assert_eq!(
+        store
+            .submit_response(&submission(round.id, shared, None, [1, 1, 1, 1, 1]))
+            .await
+            .unwrap(),
+        SubmitOutcome::AlreadyUsed
+    );
+
+    let groups = store.round_counts(round.id).await.unwrap();
+    assert_eq!(groups.len(), 2);
+    let (none, shop) = (&groups[0], &groups[1]);
+    assert_eq!((none.department_id, none.counts.responses), (None, 1));
+    assert_eq!(
+        (shop.department_id, shop.counts.responses),
+        (Some(winkel), 1)
+    );
+    use hrnexus_core::scan::{Aspect, Signal};
+    assert_eq!(
+        shop.counts.aspects[Aspect::Werkwijze].counts,
+        [0, 0, 0, 0, 1]
+    );
+    assert_eq!(shop.counts.aspects[Aspect::Steun].dont_know, 1);
+    assert_eq!(
+        shop.counts.signals[Signal::Initiative].total(),
+        0,
+        "skipped signals are not counted"
+    );
+    assert_eq!(shop.counts.signals[Signal::SickLeave].dont_know, 1);
+    let comments = store.round_comments(round.id).await.unwrap();
+    assert_eq!(
+        (comments.len(), comments[0].body.as_str()),
+        (1, "Meer ruimte graag")
+    );
+    assert_eq!(store.rounds(scan_id).await.unwrap()[0].responses, 2);
+
+    store.close_round(round.id, now()).await.unwrap();
+    let late = submission(round.id, invite("inv-2"), None, [3, 3, 3, 3, 3]);
+    assert_eq!(
+        store.submit_response(&late).await.unwrap(),
+        SubmitOutcome::Closed
+    );
+    assert!(
+        matches!(
+            store.scan_entry("inv-2").await.unwrap(),
+            Some(ScanEntry::Invite { used: false, .. })
+        ),
+        "nothing half-written"
+    );
+    assert_eq!(store.rounds(scan_id).await.unwrap()[0].responses, 2);
+}
+
+async fn one_invite_used_at_once_stores_one_response(db: Db) {
+    let Some(t) = common::store(db).await else {
+        return;
+    };
+    let store = t.store.clone();
+    let owner = ScanOwner::Employer(employer(&store, "a@x.nl").await);
+    let scan_id = store
+        .create_scan(&new_scan(owner, &[], None))
+        .await
+        .unwrap();
+    let round = store.rounds(scan_id).await.unwrap().remove(0);
+    store
+        .add_invites(round.id, &[("inv".into(), None)])
+        .await
+        .unwrap();
+    let attempts: Vec<_> = (0..8)
+        .map(|_| {
+            let store = store.clone();
+            let s = submission(
+                round.id,
+                SubmissionGuard::Invite("inv".into()),
+                None,
+                [4, 4, 4, 4, 4],
+            );
+            tokio::spawn(async move { store.submit_response(&s).await.unwrap() })
+        })
+        .collect();
+    let mut stored = 0;
+    for attempt in attempts {
+        if attempt.await.unwrap() == SubmitOutcome::Stored {
+            stored += 1;
+        }
+    }
+    assert_eq!(stored, 1);
+    assert_eq!(store.rounds(scan_id).await.unwrap()[0].responses, 1);
+}
+
+async fn help_requests_are_kept_for_the_intake(db: Db) {
+    let Some(t) = common::store(db).await else {
+        return;
+    };
+    let store = &t.store;
+    let employer_id = employer(store, "a@x.nl").await;
+    let scan_id = store
+        .create_scan(&new_scan(ScanOwner::Employer(employer_id), &[], None))
+        .await
+        .unwrap();
+    let round = store.rounds(scan_id).await.unwrap().remove(0);
+    let id = store
+        .create_help_request(&NewHelpRequest {
+            scan_id,
+            round_id: round.id,
+            employer_id,
+            summary: "{\"index\":42}".into(),
+            question: "Hoe nu verder?".into(),
+        })
+        .await
+        .unwrap();
+    let requests = store.help_requests(10).await.unwrap();
+    assert_eq!(
+        (
+            requests[0].id,
+            requests[0].status.as_str(),
+            requests[0].summary.as_str()
+        ),
+        (id, "nieuw", "{\"index\":42}")
+    );
+}
+
 both_backends!(
+    magic_links_sign_in_once,
+    scans_belong_to_their_owner,
+    responses_are_stored_once_and_only_while_open,
+    one_invite_used_at_once_stores_one_response,
+    help_requests_are_kept_for_the_intake,
     staff_accounts_are_unique,
     enabling_totp_queues_its_notice_atomically,
     totp_steps_are_accepted_once,

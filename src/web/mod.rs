@@ -35,6 +35,8 @@ pub struct AppState {
     /// Wakes this instance's outbox worker after a mail was queued.
     pub mail_wake: Arc<Notify>,
     pub form_limiter: Arc<security::FormLimiter>,
+    /// The home page per language (`Lang as usize`), rendered on first use.
+    pub rendered_home: Arc<[std::sync::OnceLock<axum::body::Bytes>; 2]>,
 }
 
 /// Pages that exist in both languages: mounted at `/` and again under `/en`.

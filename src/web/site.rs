@@ -1,15 +1,16 @@
 //! Public pages that are not part of a feature area: home, robots.txt, static assets.
 
 use askama::Template;
-use askama_web::WebTemplate;
 use axum::{
     Router,
+    body::Bytes,
+    extract::State,
     http::header,
-    response::{IntoResponse, Redirect},
+    response::{IntoResponse, Redirect, Response},
     routing::get,
 };
 
-use crate::web::{AppState, page::Page};
+use crate::web::{AppState, error::WebError, page::Page};
 
 pub fn routes() -> Router<AppState> {
     // The home page is routed in `web::router`: nesting "/" under "/en" would give "/en".
@@ -19,14 +20,28 @@ pub fn routes() -> Router<AppState> {
         .route("/static/favicon.svg", get(favicon))
 }
 
-#[derive(Template, WebTemplate)]
+#[derive(Template)]
 #[template(path = "home.html")]
 pub struct HomePage {
     p: Page,
 }
 
-pub async fn home(p: Page) -> HomePage {
-    HomePage { p }
+/// The home page is the same for every visitor, so it is rendered once per language and
+/// served from memory (it is the busiest page and must keep up with a static file server).
+pub async fn home(State(state): State<AppState>, p: Page) -> Result<Response, WebError> {
+    let slot = &state.rendered_home[p.lang as usize];
+    let html = match slot.get() {
+        Some(html) => html.clone(),
+        None => {
+            let html = Bytes::from(
+                HomePage { p }
+                    .render()
+                    .map_err(|e| WebError::Internal(e.into()))?,
+            );
+            slot.get_or_init(|| html).clone()
+        }
+    };
+    Ok(([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response())
 }
 
 /// `/en` without the slash goes to the English home page.
