@@ -13,18 +13,25 @@ pub const DEMO_EMAIL: &str = "demo@hrnexus.nl";
 /// Public on purpose: it is printed at start and in the README. Demo databases only.
 pub const DEMO_PASSWORD: &str = "kompas-demo-2026";
 
+/// The demo employer: request a sign-in link on /werkgever/login and read it in the outbox.
+pub const DEMO_EMPLOYER: &str = "werkgever@bakkerij-jansen.nl";
+
 pub struct DemoLogin {
     pub email: &'static str,
     pub password: &'static str,
+    /// A shared link to the open demo scan (only when the demo data was created just now:
+    /// tokens are stored as hashes, so it cannot be shown again later).
+    pub scan_token: Option<String>,
 }
 
 /// Fills an empty database; returns the demo login, or `None` when the database had data
 /// that is not ours (then nothing is touched).
 pub async fn fill(store: &DynStorage) -> anyhow::Result<Option<DemoLogin>> {
     let email = EmailAddress::parse(DEMO_EMAIL).map_err(|_| anyhow::anyhow!("demo address"))?;
-    let login = DemoLogin {
+    let mut login = DemoLogin {
         email: DEMO_EMAIL,
         password: DEMO_PASSWORD,
+        scan_token: None,
     };
     if store.staff_by_email(&email).await?.is_some() {
         return Ok(Some(login));
@@ -68,5 +75,147 @@ pub async fn fill(store: &DynStorage) -> anyhow::Result<Option<DemoLogin>> {
         },
     );
     store.enqueue_mail(&welcome).await?;
+    login.scan_token = Some(demo_scan(store).await?);
     Ok(Some(login))
+}
+
+/// Departments of the demo bakery with how their people tend to answer: a mean per aspect
+/// (werkwijze, sterke punten, taakinvloed, open mening, steun) and how many answer per round.
+const DEPARTMENTS: [(&str, [f64; 5], u32); 4] = [
+    ("Winkel", [3.9, 3.6, 3.2, 3.8, 3.7], 12),
+    ("Bakkerij", [3.4, 3.9, 2.9, 3.1, 3.3], 10),
+    ("Bezorging", [2.6, 3.0, 2.2, 2.8, 2.4], 9),
+    ("Kantoor", [4.1, 3.8, 3.9, 4.0, 4.2], 6),
+];
+
+/// A tiny deterministic generator: the same demo data on every machine.
+struct Dice(u64);
+
+impl Dice {
+    fn next(&mut self) -> f64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (self.0 >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    /// An answer around `mean` on the 1..5 scale; now and then "weet ik niet" (0).
+    fn answer(&mut self, mean: f64) -> i16 {
+        if self.next() < 0.04 {
+            return 0;
+        }
+        let spread = (self.next() + self.next() + self.next()) / 3.0 * 3.0 - 1.5;
+        (mean + spread).round().clamp(1.0, 5.0) as i16
+    }
+}
+
+/// A scan of "Bakkerij Jansen" with two rounds: the first closed, the second open with
+/// a shared link. Returns the shared link's token.
+async fn demo_scan(store: &DynStorage) -> anyhow::Result<String> {
+    use chrono::{Duration, Utc};
+
+    use crate::storage::{NewScan, ScanOwner, Submission, SubmissionGuard};
+
+    let employer =
+        EmailAddress::parse(DEMO_EMPLOYER).map_err(|_| anyhow::anyhow!("demo address"))?;
+    let link_hash = auth::token_hash(&auth::random_token());
+    let link_mail = compose(
+        Lang::Nl,
+        DEMO_EMPLOYER,
+        MailContent {
+            subject: Lang::Nl.t("mail-test-subject"),
+            paragraphs: vec![Lang::Nl.t("mail-test-body")],
+            action: None,
+        },
+    );
+    store
+        .create_login_link(
+            &employer,
+            "nl",
+            &link_hash,
+            crate::storage::now() + 60,
+            &link_mail,
+        )
+        .await?;
+    let employer_id = store
+        .consume_login_link(&link_hash, crate::storage::now())
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("demo employer"))?
+        .id;
+
+    let today = Utc::now().date_naive();
+    let first_opened = today - Duration::days(98);
+    let scan_id = store
+        .create_scan(&NewScan {
+            owner: ScanOwner::Employer(employer_id),
+            organisation: "Bakkerij Jansen B.V.".into(),
+            team: "Alle medewerkers".into(),
+            lang: "nl".into(),
+            min_group: 5,
+            min_comments: 8,
+            departments: DEPARTMENTS
+                .iter()
+                .map(|(name, _, _)| name.to_string())
+                .collect(),
+            opened_on: first_opened,
+            closes_on: first_opened + Duration::days(14),
+            shared_token_hash: None,
+        })
+        .await?;
+    let departments = store.departments(scan_id).await?;
+    let mut dice = Dice(20_250_820);
+    let comments = [
+        "Ik zou graag zelf mijn route mogen indelen.",
+        "Fijn team, maar beslissingen worden vaak boven ons hoofd genomen.",
+        "Mijn leidinggevende staat open voor ideeën, dat waardeer ik.",
+        "Soms weet ik niet wat er precies van me verwacht wordt.",
+        "Meer afwisseling in taken zou helpen.",
+        "Ik durf niet altijd te zeggen wat ik denk in het werkoverleg.",
+        "De nieuwe planning geeft meer rust.",
+        "Graag vaker vragen hoe wij het zouden aanpakken.",
+        "Prettig dat ik mijn eigen werkwijze mag kiezen.",
+    ];
+    // The open round has a shared link whose token we know, for trying the scan out.
+    let token = auth::random_token();
+    for (round_index, lift) in [(0usize, 0.0), (1, 0.35)] {
+        let round = if round_index == 0 {
+            store.rounds(scan_id).await?.remove(0)
+        } else {
+            let token_hash = auth::token_hash(&token);
+            store
+                .open_round(
+                    scan_id,
+                    today - Duration::days(7),
+                    today + Duration::days(21),
+                    Some(&token_hash),
+                )
+                .await?
+        };
+        for ((_, means, count), department) in DEPARTMENTS.iter().zip(&departments) {
+            for i in 0..*count {
+                let answers = means.map(|mean| dice.answer(mean + lift));
+                let signal =
+                    |dice: &mut Dice, mean: f64| (dice.next() > 0.15).then(|| dice.answer(mean));
+                let comment = (dice.next() < 0.25)
+                    .then(|| comments[(i as usize + round_index) % comments.len()].to_owned());
+                let submission = Submission {
+                    round_id: round.id,
+                    guard: SubmissionGuard::Shared(auth::random_token()),
+                    department_id: Some(department.id),
+                    answered_on: round.opened_on + Duration::days(i64::from(i % 10)),
+                    answers,
+                    signals: [
+                        signal(&mut dice, 5.5 - means[0] - lift),
+                        signal(&mut dice, means[1] + lift),
+                        signal(&mut dice, 2.0),
+                        signal(&mut dice, 5.0 - means[4] - lift),
+                    ],
+                    comment,
+                };
+                store.submit_response(&submission).await?;
+            }
+        }
+    }
+    Ok(token)
 }
