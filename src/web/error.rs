@@ -34,6 +34,12 @@ impl From<crate::storage::StorageError> for WebError {
     }
 }
 
+impl From<tower_sessions::session::Error> for WebError {
+    fn from(err: tower_sessions::session::Error) -> Self {
+        WebError::Internal(err.into())
+    }
+}
+
 impl WebError {
     pub fn status(&self) -> StatusCode {
         match self {

@@ -39,6 +39,27 @@ pub struct AppState {
     pub rendered_home: Arc<[std::sync::OnceLock<axum::body::Bytes>; 2]>,
 }
 
+impl AppState {
+    /// Records an event in the audit log (who, what, from which address).
+    pub async fn audit(
+        &self,
+        actor: Option<&str>,
+        event: &str,
+        detail: &str,
+        ip: &security::ClientIp,
+    ) -> Result<(), crate::storage::StorageError> {
+        let ip = ip.as_string();
+        self.store
+            .record_audit(&crate::storage::NewAuditEntry {
+                actor,
+                event,
+                detail,
+                ip: ip.as_deref(),
+            })
+            .await
+    }
+}
+
 /// Pages that exist in both languages: mounted at `/` and again under `/en`.
 fn localised(state: &AppState) -> Router<AppState> {
     Router::new()

@@ -13,7 +13,7 @@ use serde::Deserialize;
 use super::Staff;
 use crate::{
     auth,
-    storage::{ApiKey, NewAuditEntry, now},
+    storage::{ApiKey, now},
     web::{AppState, error::WebError, page::Page, security::ClientIp},
 };
 
@@ -84,15 +84,8 @@ pub async fn create(
         .store
         .create_api_key(&name, &prefix, &hash, &staff.email)
         .await?;
-    let ip = ip.as_string();
     state
-        .store
-        .record_audit(&NewAuditEntry {
-            actor: Some(&staff.email),
-            event: "api_key_created",
-            detail: &name,
-            ip: ip.as_deref(),
-        })
+        .audit(Some(&staff.email), "api_key_created", &name, &ip)
         .await?;
     let keys = state.store.list_api_keys().await?;
     let page = ApiKeysPage {
@@ -117,16 +110,8 @@ pub async fn revoke(
     if !state.store.revoke_api_key(id, now()).await? {
         return Err(WebError::NotFound);
     }
-    let ip = ip.as_string();
-    let detail = id.to_string();
     state
-        .store
-        .record_audit(&NewAuditEntry {
-            actor: Some(&staff.email),
-            event: "api_key_revoked",
-            detail: &detail,
-            ip: ip.as_deref(),
-        })
+        .audit(Some(&staff.email), "api_key_revoked", &id.to_string(), &ip)
         .await?;
     Ok(Redirect::to(&p.href("/beheer/api-sleutels")))
 }

@@ -16,7 +16,7 @@ use super::{STAFF_KEY, StaffSession};
 use crate::{
     auth,
     mail::{MailContent, compose},
-    storage::{NewAuditEntry, now},
+    storage::now,
     web::{AppState, error::WebError, page::Page, security::ClientIp},
 };
 
@@ -50,26 +50,6 @@ pub struct LoginForm {
     email: String,
     #[serde(default)]
     password: String,
-}
-
-async fn audit(
-    state: &AppState,
-    actor: Option<&str>,
-    event: &str,
-    detail: &str,
-    ip: &ClientIp,
-) -> Result<(), WebError> {
-    let ip = ip.as_string();
-    state
-        .store
-        .record_audit(&NewAuditEntry {
-            actor,
-            event,
-            detail,
-            ip: ip.as_deref(),
-        })
-        .await?;
-    Ok(())
 }
 
 /// Too many recent failures for this account or this address?
@@ -114,7 +94,9 @@ pub async fn submit(
         }
     };
     if throttled(&state, email.as_str(), &ip).await? {
-        audit(&state, Some(email.as_str()), "login_throttled", "", &ip).await?;
+        state
+            .audit(Some(email.as_str()), "login_throttled", "", &ip)
+            .await?;
         let error = Some(p.t("login-throttled"));
         let page = LoginPage {
             p,
@@ -140,14 +122,9 @@ pub async fn submit(
     .await
     .map_err(|e| WebError::Internal(e.into()))?;
     let Some(staff) = staff.filter(|_| valid) else {
-        audit(
-            &state,
-            Some(email.as_str()),
-            "login_failed",
-            "password",
-            &ip,
-        )
-        .await?;
+        state
+            .audit(Some(email.as_str()), "login_failed", "password", &ip)
+            .await?;
         let error = Some(p.t("login-failed"));
         let page = LoginPage {
             p,
@@ -158,21 +135,17 @@ pub async fn submit(
         return Ok((StatusCode::UNAUTHORIZED, page).into_response());
     };
     // A new session id at every change of privilege prevents session fixation.
-    session
-        .cycle_id()
-        .await
-        .map_err(|e| WebError::Internal(e.into()))?;
+    session.cycle_id().await?;
     let record = StaffSession {
         staff_id: staff.id,
         email: staff.email.clone(),
         verified: false,
         signed_in_at: now(),
     };
-    session
-        .insert(STAFF_KEY, &record)
-        .await
-        .map_err(|e| WebError::Internal(e.into()))?;
-    audit(&state, Some(&staff.email), "login_password_ok", "", &ip).await?;
+    session.insert(STAFF_KEY, &record).await?;
+    state
+        .audit(Some(&staff.email), "login_password_ok", "", &ip)
+        .await?;
     let next = if staff.totp_secret.is_some() {
         "/beheer/twee-staps"
     } else {
@@ -224,20 +197,11 @@ pub async fn totp_form(p: Page, session: Session) -> Response {
 }
 
 async fn finish_sign_in(session: &Session, mut record: StaffSession) -> Result<(), WebError> {
-    session
-        .cycle_id()
-        .await
-        .map_err(|e| WebError::Internal(e.into()))?;
+    session.cycle_id().await?;
     record.verified = true;
     record.signed_in_at = now();
-    session
-        .remove_value(PENDING_SECRET_KEY)
-        .await
-        .map_err(|e| WebError::Internal(e.into()))?;
-    session
-        .insert(STAFF_KEY, &record)
-        .await
-        .map_err(|e| WebError::Internal(e.into()))?;
+    session.remove_value(PENDING_SECRET_KEY).await?;
+    session.insert(STAFF_KEY, &record).await?;
     Ok(())
 }
 
@@ -275,7 +239,9 @@ pub async fn totp_submit(
         None => false,
     };
     if !accepted {
-        audit(&state, Some(&staff.email), "login_failed", "totp", &ip).await?;
+        state
+            .audit(Some(&staff.email), "login_failed", "totp", &ip)
+            .await?;
         let error = Some(p.t("totp-invalid"));
         return Ok((
             StatusCode::UNAUTHORIZED,
@@ -287,7 +253,7 @@ pub async fn totp_submit(
         )
             .into_response());
     }
-    audit(&state, Some(&staff.email), "login", "", &ip).await?;
+    state.audit(Some(&staff.email), "login", "", &ip).await?;
     finish_sign_in(&session, record).await?;
     Ok(Redirect::to(&p.href("/beheer")).into_response())
 }
@@ -307,28 +273,22 @@ fn enrolment(secret: &str, account: &str) -> Option<Enrolment> {
 
 /// The secret being enrolled lives in the session until a first code confirms it.
 async fn pending_secret(session: &Session) -> Result<String, WebError> {
-    if let Some(secret) = session
-        .get::<String>(PENDING_SECRET_KEY)
-        .await
-        .map_err(|e| WebError::Internal(e.into()))?
-    {
+    if let Some(secret) = session.get::<String>(PENDING_SECRET_KEY).await? {
         return Ok(secret);
     }
     let secret = auth::new_totp_secret();
-    session
-        .insert(PENDING_SECRET_KEY, &secret)
-        .await
-        .map_err(|e| WebError::Internal(e.into()))?;
+    session.insert(PENDING_SECRET_KEY, &secret).await?;
     Ok(secret)
 }
 
-pub async fn enrol_form(
-    State(state): State<AppState>,
-    p: Page,
-    session: Session,
-) -> Result<Response, WebError> {
-    let Some(record) = half_signed_in(&session).await else {
-        return Ok(Redirect::to(&p.href("/beheer/login")).into_response());
+/// The half-signed-in staff member who still has to set up TOTP, or where to send them instead.
+async fn enrolling(
+    state: &AppState,
+    p: &Page,
+    session: &Session,
+) -> Result<Result<(StaffSession, crate::storage::Staff), Response>, WebError> {
+    let Some(record) = half_signed_in(session).await else {
+        return Ok(Err(Redirect::to(&p.href("/beheer/login")).into_response()));
     };
     let staff = state
         .store
@@ -336,8 +296,22 @@ pub async fn enrol_form(
         .await?
         .ok_or(WebError::Forbidden)?;
     if staff.totp_secret.is_some() {
-        return Ok(Redirect::to(&p.href("/beheer/twee-staps")).into_response());
+        return Ok(Err(
+            Redirect::to(&p.href("/beheer/twee-staps")).into_response()
+        ));
     }
+    Ok(Ok((record, staff)))
+}
+
+pub async fn enrol_form(
+    State(state): State<AppState>,
+    p: Page,
+    session: Session,
+) -> Result<Response, WebError> {
+    let (_, staff) = match enrolling(&state, &p, &session).await? {
+        Ok(enrolling) => enrolling,
+        Err(elsewhere) => return Ok(elsewhere),
+    };
     let secret = pending_secret(&session).await?;
     let enrol = enrolment(&secret, &staff.email);
     Ok(TotpPage {
@@ -355,20 +329,15 @@ pub async fn enrol_submit(
     session: Session,
     Form(form): Form<CodeForm>,
 ) -> Result<Response, WebError> {
-    let Some(record) = half_signed_in(&session).await else {
-        return Ok(Redirect::to(&p.href("/beheer/login")).into_response());
+    let (record, staff) = match enrolling(&state, &p, &session).await? {
+        Ok(enrolling) => enrolling,
+        Err(elsewhere) => return Ok(elsewhere),
     };
-    let staff = state
-        .store
-        .staff_by_id(record.staff_id)
-        .await?
-        .ok_or(WebError::Forbidden)?;
-    if staff.totp_secret.is_some() {
-        return Ok(Redirect::to(&p.href("/beheer/twee-staps")).into_response());
-    }
     let secret = pending_secret(&session).await?;
     let Some(step) = auth::check_totp(&secret, &staff.email, &form.code) else {
-        audit(&state, Some(&staff.email), "totp_enrol_failed", "", &ip).await?;
+        state
+            .audit(Some(&staff.email), "totp_enrol_failed", "", &ip)
+            .await?;
         let error = Some(p.t("totp-invalid"));
         let enrol = enrolment(&secret, &staff.email);
         return Ok((
@@ -392,8 +361,10 @@ pub async fn enrol_submit(
     state.store.enable_totp(staff.id, &secret, &notice).await?;
     state.mail_wake.notify_one();
     state.store.accept_totp_step(staff.id, step).await?;
-    audit(&state, Some(&staff.email), "totp_enrolled", "", &ip).await?;
-    audit(&state, Some(&staff.email), "login", "", &ip).await?;
+    state
+        .audit(Some(&staff.email), "totp_enrolled", "", &ip)
+        .await?;
+    state.audit(Some(&staff.email), "login", "", &ip).await?;
     finish_sign_in(&session, record).await?;
     Ok(Redirect::to(&p.href("/beheer")).into_response())
 }
@@ -405,12 +376,9 @@ pub async fn logout(
     session: Session,
 ) -> Result<Response, WebError> {
     if let Ok(Some(record)) = session.get::<StaffSession>(STAFF_KEY).await {
-        audit(&state, Some(&record.email), "logout", "", &ip).await?;
+        state.audit(Some(&record.email), "logout", "", &ip).await?;
     }
     // Deletes the server-side record: the old cookie is worthless from here on.
-    session
-        .flush()
-        .await
-        .map_err(|e| WebError::Internal(e.into()))?;
+    session.flush().await?;
     Ok(Redirect::to(&p.href("/beheer/login")).into_response())
 }
