@@ -208,3 +208,43 @@ async fn without_smtp_mail_becomes_eml_files() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
+
+/// Two instances on one PostgreSQL database, each with its own worker: every message is
+/// delivered exactly once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_instances_deliver_each_message_once() {
+    let Some(url) = common::fresh_pg_url().await else {
+        return;
+    };
+    let (dir_a, dir_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let settings_a = common::settings(dir_a.path(), Some(url.clone()), "");
+    let settings_b = common::settings(dir_b.path(), Some(url), "");
+    let store = hrnexus::app::open_storage(&settings_a).await.unwrap();
+    for i in 0..60 {
+        store
+            .enqueue_mail(&newsletter_like_mail(&format!("lezer{i}@voorbeeld.nl")))
+            .await
+            .unwrap();
+    }
+    let store_b = hrnexus::app::open_storage(&settings_b).await.unwrap();
+    let a = hrnexus::app::start(settings_a, store.clone())
+        .await
+        .unwrap();
+    let b = hrnexus::app::start(settings_b, store_b).await.unwrap();
+    a.state.mail_wake.notify_one();
+    b.state.mail_wake.notify_one();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while store.outbox_counts().await.unwrap().sent < 60 {
+        assert!(Instant::now() < deadline, "not all mail delivered");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let files =
+        |dir: &tempfile::TempDir| std::fs::read_dir(dir.path().join("mail")).unwrap().count();
+    assert_eq!(
+        files(&dir_a) + files(&dir_b),
+        60,
+        "each message written once, by one instance"
+    );
+    a.stop().await;
+    b.stop().await;
+}
