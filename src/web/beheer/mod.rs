@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use tower_sessions::Session;
 
 use crate::{
-    storage::{AuditEntry, OutboxCounts, now},
+    storage::{AuditEntry, HelpRequest, OutboxCounts, now},
     web::{AppState, error::WebError, page::Page, session_store},
 };
 
@@ -42,6 +42,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/api-sleutels", get(api_keys::list).post(api_keys::create))
         .route("/api-sleutels/{id}/intrekken", post(api_keys::revoke))
         .route("/audit", get(audit))
+        .route("/hulpvragen", get(help_requests))
         .layer(session_store::layer(state))
 }
 
@@ -102,6 +103,7 @@ struct DashboardPage {
     staff_count: i64,
     outbox: OutboxCounts,
     api_keys: usize,
+    help_requests: usize,
 }
 
 async fn dashboard(
@@ -120,6 +122,13 @@ async fn dashboard(
             .await?
             .iter()
             .filter(|k| k.revoked_at.is_none())
+            .count(),
+        help_requests: state
+            .store
+            .help_requests(1000)
+            .await?
+            .iter()
+            .filter(|r| r.status == "nieuw")
             .count(),
     })
 }
@@ -141,5 +150,26 @@ async fn audit(
         p,
         email: staff.email,
         entries: state.store.recent_audit(200).await?,
+    })
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "beheer/help_requests.html")]
+struct HelpRequestsPage {
+    p: Page,
+    email: String,
+    requests: Vec<HelpRequest>,
+}
+
+/// Employers' "vraag hulp" requests from scan results, waiting for the intake to pick them up.
+async fn help_requests(
+    State(state): State<AppState>,
+    p: Page,
+    staff: Staff,
+) -> Result<HelpRequestsPage, WebError> {
+    Ok(HelpRequestsPage {
+        p,
+        email: staff.email,
+        requests: state.store.help_requests(200).await?,
     })
 }
