@@ -1,9 +1,284 @@
-//! Employer area: login.
+//! Employer sign-in with a magic link: an address in, a single-use link out by mail.
+//!
+//! - The page after a request is the same whether or not the address has an account (accounts
+//!   are only created when a link is used), so nobody can test which addresses are known.
+//! - Only a SHA-256 hash of the 256-bit token is stored; the token itself is only in the mail.
+//! - Opening the link (`GET`) does not sign in: mail scanners fetch links. The page it shows
+//!   has a button that posts to the same address, and that post uses the link up.
+//! - Requests are limited per address and per IP address, counted in the audit log so that
+//!   every instance sees the same numbers.
 
-use axum::Router;
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::{
+    Form,
+    extract::{Path, State},
+    http::{StatusCode, header},
+    response::{IntoResponse, Redirect, Response},
+};
+use hrnexus_core::email::EmailAddress;
+use serde::Deserialize;
+use tower_sessions::Session;
 
-use crate::web::AppState;
+use super::{EMPLOYER_KEY, EmployerSession};
+use crate::{
+    auth,
+    mail::{MailContent, compose},
+    storage::{NewAuditEntry, now},
+    web::{AppState, error::WebError, page::Page, security::ClientIp},
+};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+/// How long a sign-in link works.
+const LINK_VALID_SECONDS: i64 = 30 * 60;
+/// Links that may be requested within [`LIMIT_WINDOW_SECONDS`], per address and per IP.
+const MAX_LINKS_PER_ADDRESS: i64 = 5;
+const MAX_LINKS_PER_IP: i64 = 20;
+const LIMIT_WINDOW_SECONDS: i64 = 60 * 60;
+/// Real tokens are 43 characters; anything much longer is not worth hashing.
+const MAX_TOKEN_LEN: usize = 128;
+
+const EVENT_REQUESTED: &str = "employer_link_requested";
+const EVENT_THROTTLED: &str = "employer_link_throttled";
+
+#[derive(Template, WebTemplate)]
+#[template(path = "werkgever/login.html")]
+pub struct LoginPage {
+    p: Page,
+    email: String,
+    email_error: Option<String>,
+    error: Option<String>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "werkgever/link_sent.html")]
+pub struct LinkSentPage {
+    p: Page,
+    email: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "werkgever/link_confirm.html")]
+pub struct LinkConfirmPage {
+    p: Page,
+    token: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "werkgever/link_invalid.html")]
+pub struct LinkInvalidPage {
+    p: Page,
+}
+
+async fn audit(
+    state: &AppState,
+    actor: Option<&str>,
+    event: &str,
+    ip: &ClientIp,
+) -> Result<(), WebError> {
+    let ip = ip.as_string();
+    state
+        .store
+        .record_audit(&NewAuditEntry {
+            actor,
+            event,
+            detail: "",
+            ip: ip.as_deref(),
+        })
+        .await?;
+    Ok(())
+}
+
+async fn signed_in(session: &Session) -> bool {
+    matches!(
+        session.get::<EmployerSession>(EMPLOYER_KEY).await,
+        Ok(Some(_))
+    )
+}
+
+pub async fn form(p: Page, session: Session) -> Response {
+    if signed_in(&session).await {
+        return Redirect::to(&p.href("/werkgever")).into_response();
+    }
+    LoginPage {
+        p,
+        email: String::new(),
+        email_error: None,
+        error: None,
+    }
+    .into_response()
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    email: String,
+}
+
+/// Too many links asked for recently, for this address or from this IP address?
+async fn throttled(state: &AppState, email: &str, ip: &ClientIp) -> Result<bool, WebError> {
+    let since = now() - LIMIT_WINDOW_SECONDS;
+    let by_address = state
+        .store
+        .count_audit_since(EVENT_REQUESTED, Some(email), None, since)
+        .await?;
+    if by_address >= MAX_LINKS_PER_ADDRESS {
+        return Ok(true);
+    }
+    let Some(ip) = ip.as_string() else {
+        return Ok(false);
+    };
+    let by_ip = state
+        .store
+        .count_audit_since(EVENT_REQUESTED, None, Some(&ip), since)
+        .await?;
+    Ok(by_ip >= MAX_LINKS_PER_IP)
+}
+
+pub async fn submit(
+    State(state): State<AppState>,
+    p: Page,
+    ip: ClientIp,
+    Form(form): Form<LoginForm>,
+) -> Result<Response, WebError> {
+    if !state.form_limiter.allow(&ip) {
+        return Err(WebError::TooManyRequests);
+    }
+    let typed = form.email.trim().to_owned();
+    let Ok(email) = EmailAddress::parse(&typed) else {
+        let email_error = Some(p.t("wg-login-email-invalid"));
+        let page = LoginPage {
+            p,
+            email: typed,
+            email_error,
+            error: None,
+        };
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    };
+    if throttled(&state, email.as_str(), &ip).await? {
+        audit(&state, Some(email.as_str()), EVENT_THROTTLED, &ip).await?;
+        let error = Some(p.t("wg-login-throttled"));
+        let page = LoginPage {
+            p,
+            email: typed,
+            email_error: None,
+            error,
+        };
+        return Ok((StatusCode::TOO_MANY_REQUESTS, page).into_response());
+    }
+    let token = auth::random_token();
+    let link = format!(
+        "{}{}{}",
+        p.base_url,
+        p.href("/werkgever/inloggen/"),
+        token
+    );
+    let mail = compose(
+        p.lang,
+        email.as_str(),
+        MailContent {
+            subject: p.t("wg-mail-subject"),
+            paragraphs: vec![p.t("wg-mail-body"), p.t("wg-mail-ignore")],
+            action: Some((p.t("wg-mail-action"), link)),
+        },
+    );
+    state
+        .store
+        .create_login_link(
+            &email,
+            p.code(),
+            &auth::token_hash(&token),
+            now() + LINK_VALID_SECONDS,
+            &mail,
+        )
+        .await?;
+    state.mail_wake.notify_one();
+    audit(&state, Some(email.as_str()), EVENT_REQUESTED, &ip).await?;
+    Ok(LinkSentPage {
+        p,
+        email: email.as_str().to_owned(),
+    }
+    .into_response())
+}
+
+/// The page behind the link in the mail: a button, so that a mail scanner opening the
+/// link does not use it up.
+pub async fn confirm_form(p: Page, Path(token): Path<String>) -> Response {
+    if token.len() > MAX_TOKEN_LEN {
+        return (StatusCode::GONE, no_store(), LinkInvalidPage { p }).into_response();
+    }
+    (no_store(), LinkConfirmPage { p, token }).into_response()
+}
+
+fn no_store() -> [(header::HeaderName, &'static str); 1] {
+    [(header::CACHE_CONTROL, "no-store")]
+}
+
+pub async fn confirm(
+    State(state): State<AppState>,
+    p: Page,
+    ip: ClientIp,
+    session: Session,
+    Path(token): Path<String>,
+) -> Result<Response, WebError> {
+    if !state.form_limiter.allow(&ip) {
+        return Err(WebError::TooManyRequests);
+    }
+    let employer = if token.len() > MAX_TOKEN_LEN {
+        None
+    } else {
+        state
+            .store
+            .consume_login_link(&auth::token_hash(&token), now())
+            .await?
+    };
+    let Some(employer) = employer else {
+        // Unknown, used or expired: the same friendly page for all three.
+        return Ok((StatusCode::GONE, no_store(), LinkInvalidPage { p }).into_response());
+    };
+    // A new session id at every change of privilege prevents session fixation.
+    session
+        .cycle_id()
+        .await
+        .map_err(|e| WebError::Internal(e.into()))?;
+    let record = EmployerSession {
+        employer_id: employer.id,
+        email: employer.email.clone(),
+        signed_in_at: now(),
+    };
+    session
+        .insert(EMPLOYER_KEY, &record)
+        .await
+        .map_err(|e| WebError::Internal(e.into()))?;
+    audit(&state, Some(&employer.email), "employer_login", &ip).await?;
+    Ok(Redirect::to(&p.href("/werkgever")).into_response())
+}
+
+pub async fn logout(
+    State(state): State<AppState>,
+    p: Page,
+    ip: ClientIp,
+    session: Session,
+) -> Result<Response, WebError> {
+    if let Ok(Some(record)) = session.get::<EmployerSession>(EMPLOYER_KEY).await {
+        audit(&state, Some(&record.email), "employer_logout", &ip).await?;
+    }
+    // Only the employer leaves: a staff member signed in on the same browser stays. The new
+    // id makes the old cookie worthless.
+    session
+        .remove::<EmployerSession>(EMPLOYER_KEY)
+        .await
+        .map_err(|e| WebError::Internal(e.into()))?;
+    session
+        .cycle_id()
+        .await
+        .map_err(|e| WebError::Internal(e.into()))?;
+    Ok(Redirect::to(&p.href("/werkgever/login")).into_response())
+}
+
+pub fn routes() -> axum::Router<AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/login", get(form).post(submit))
+        .route("/inloggen/{token}", get(confirm_form).post(confirm))
+        .route("/uitloggen", post(logout))
 }
