@@ -1,9 +1,659 @@
 //! `/scan/{token}`: an employee answers a scan, anonymously, without an account.
+//!
+//! The token is an invite (single use) or a scan's shared link. It is looked up by its hash
+//! and never logged or stored with the answers; the thank-you page has no token in its path,
+//! so the link does not stay in the browser history of that page either. Every page here is
+//! in the scan's language, whatever the path says, and is sent with `Cache-Control: no-store`.
 
-use axum::Router;
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::{
+    Form, Router,
+    extract::{Path, State},
+    http::{StatusCode, header},
+    response::{IntoResponse, Redirect, Response},
+    routing::get,
+};
+use chrono::NaiveDate;
+use hrnexus_core::scan::{
+    AnonymityPolicy, Answer, Aspect, FieldError, FormField, Response as ScanResponse,
+    ResponseErrors, Signal,
+};
 
-use crate::web::AppState;
+use crate::{
+    auth,
+    i18n::Lang,
+    storage::{Department, ScanEntry, Submission, SubmissionGuard, SubmitOutcome},
+    web::{AppState, error::WebError, page::Page, security::ClientIp},
+};
+
+/// The thank-you page: deliberately without the token.
+const THANKS: &str = "/scan/bedankt";
+/// Hidden field of shared-link forms: a random id whose hash keeps a double submit single.
+const FIELD_FORM_ID: &str = "formulier";
 
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .route(THANKS, get(thanks))
+        .route("/scan/{token}", get(show).post(submit))
+}
+
+/// The date answers are counted on. UTC: at most two hours behind Dutch time, so a scan
+/// closing "on the 20th" stays open a little into the 21st rather than closing early.
+fn today() -> NaiveDate {
+    chrono::Utc::now().date_naive()
+}
+
+fn scan_lang(code: &str) -> Lang {
+    match code {
+        "en" => Lang::En,
+        _ => Lang::Nl,
+    }
+}
+
+/// The page in the scan's language, wherever the visitor came in.
+fn in_lang(mut p: Page, lang: Lang) -> Page {
+    p.lang = lang;
+    p
+}
+
+/// Pages behind a token must never be kept by a cache.
+fn no_store(status: StatusCode, body: impl IntoResponse) -> Response {
+    (status, [(header::CACHE_CONTROL, "no-store")], body).into_response()
+}
+
+// ---------------------------------------------------------------------------------------
+// Friendly pages: unknown, used or closed links, and thanks.
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Notice {
+    Unknown,
+    Used,
+    Closed,
+    AlreadyAnswered,
+    Thanks,
+}
+
+impl Notice {
+    fn key(self) -> &'static str {
+        match self {
+            Notice::Unknown => "unknown",
+            Notice::Used => "used",
+            Notice::Closed => "closed",
+            Notice::AlreadyAnswered => "already",
+            Notice::Thanks => "thanks",
+        }
+    }
+
+    fn status(self) -> StatusCode {
+        match self {
+            Notice::Unknown => StatusCode::NOT_FOUND,
+            Notice::Used | Notice::Closed => StatusCode::GONE,
+            Notice::AlreadyAnswered | Notice::Thanks => StatusCode::OK,
+        }
+    }
+
+    fn is_thanks(self) -> bool {
+        matches!(self, Notice::AlreadyAnswered | Notice::Thanks)
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "respond/notice.html")]
+struct NoticePage {
+    p: Page,
+    kind: &'static str,
+    thanks: bool,
+    /// Reached through a token: the language switch would not change the scan's language.
+    token_page: bool,
+}
+
+fn notice(p: Page, lang: Option<Lang>, kind: Notice) -> Response {
+    let p = match lang {
+        Some(lang) => in_lang(p, lang),
+        None => p,
+    };
+    let page = NoticePage {
+        p,
+        kind: kind.key(),
+        thanks: kind.is_thanks(),
+        token_page: true,
+    };
+    no_store(kind.status(), page)
+}
+
+async fn thanks(p: Page) -> Response {
+    let page = NoticePage {
+        p,
+        kind: Notice::Thanks.key(),
+        thanks: true,
+        token_page: false,
+    };
+    no_store(StatusCode::OK, page)
+}
+
+/// What a token opens today: a scan to answer, or why not.
+enum Resolved {
+    Open(ScanEntry),
+    Refused(Notice, Option<Lang>),
+}
+
+fn resolve(entry: Option<ScanEntry>, today: NaiveDate) -> Resolved {
+    let Some(entry) = entry else {
+        return Resolved::Refused(Notice::Unknown, None);
+    };
+    let lang = Some(scan_lang(&entry.scan().lang));
+    if let ScanEntry::Invite { used: true, .. } = entry {
+        return Resolved::Refused(Notice::Used, lang);
+    }
+    if !entry.round().is_open(today) {
+        return Resolved::Refused(Notice::Closed, lang);
+    }
+    Resolved::Open(entry)
+}
+
+// ---------------------------------------------------------------------------------------
+// The form.
+
+struct Choice {
+    id: String,
+    value: &'static str,
+    label: String,
+    checked: bool,
+}
+
+struct Question {
+    /// The form field name, also the base of element ids.
+    key: &'static str,
+    count: String,
+    statement: String,
+    choices: Vec<Choice>,
+    error: Option<String>,
+}
+
+struct Step {
+    key: &'static str,
+    label: String,
+    number: usize,
+}
+
+struct DepartmentOption {
+    id: String,
+    name: String,
+    selected: bool,
+}
+
+/// One line of the error summary: a link to the field and what is wrong.
+struct Problem {
+    anchor: String,
+    field: String,
+    message: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "respond/form.html")]
+struct FormPage {
+    p: Page,
+    token_page: bool,
+    for_team: String,
+    closes: String,
+    privacy_groups: String,
+    privacy_comments: String,
+    steps: Vec<Step>,
+    questions: Vec<Question>,
+    signals: Vec<Question>,
+    /// Shown when the scan has departments and the link does not say which one.
+    departments: Option<Vec<DepartmentOption>>,
+    department_error: Option<String>,
+    comment: String,
+    comment_error: Option<String>,
+    form_id: Option<String>,
+    problems: Vec<Problem>,
+    /// A message above the form that is not about one field (too many posts).
+    general: Option<String>,
+}
+
+/// The first value sent for a field.
+fn sent<'a>(fields: &'a [(String, String)], key: &str) -> Option<&'a str> {
+    fields
+        .iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.as_str())
+}
+
+fn error_text(p: &Page, error: Option<FieldError>) -> Option<String> {
+    error.map(|e| p.tk("respond-error-", e.key()))
+}
+
+fn question(
+    p: &Page,
+    key: &'static str,
+    count: String,
+    statement: String,
+    optional: bool,
+    fields: &[(String, String)],
+    error: Option<String>,
+) -> Question {
+    let chosen = sent(fields, key).and_then(Answer::from_form_value);
+    let mut choices: Vec<Choice> = Answer::ALL
+        .into_iter()
+        .map(|answer| Choice {
+            id: format!("{key}-{}", answer.form_value()),
+            value: answer.form_value(),
+            label: p.tk("respond-answer-", answer.form_value()),
+            checked: chosen == Some(answer),
+        })
+        .collect();
+    if optional {
+        // Skipping stays possible after a choice, without JavaScript.
+        choices.push(Choice {
+            id: format!("{key}-overslaan"),
+            value: "",
+            label: p.t("respond-answer-skip"),
+            checked: chosen.is_none(),
+        });
+    }
+    Question {
+        key,
+        count,
+        statement,
+        choices,
+        error,
+    }
+}
+
+/// Departments in tree order (each parent followed by its children), named with their path.
+fn department_tree(departments: &[Department]) -> Vec<(i64, String)> {
+    fn visit(
+        all: &[Department],
+        parent: Option<i64>,
+        prefix: &str,
+        depth: usize,
+        out: &mut Vec<(i64, String)>,
+    ) {
+        // A malformed tree (a cycle) must not loop forever.
+        if depth > all.len() {
+            return;
+        }
+        let mut children: Vec<&Department> =
+            all.iter().filter(|d| d.parent_id == parent).collect();
+        children.sort_by_key(|d| (d.position, d.id));
+        for d in children {
+            let name = if prefix.is_empty() {
+                d.name.clone()
+            } else {
+                format!("{prefix} › {}", d.name)
+            };
+            out.push((d.id, name.clone()));
+            visit(all, Some(d.id), &name, depth + 1, out);
+        }
+    }
+    let mut out = Vec::with_capacity(departments.len());
+    visit(departments, None, "", 0, &mut out);
+    // Departments whose parent is not in this scan still get a line.
+    for d in departments {
+        if !out.iter().any(|(id, _)| *id == d.id) {
+            out.push((d.id, d.name.clone()));
+        }
+    }
+    out
+}
+
+/// Whether this link asks the employee for their department.
+fn asks_department(entry: &ScanEntry, departments: &[Department]) -> bool {
+    let fixed = matches!(
+        entry,
+        ScanEntry::Invite {
+            department_id: Some(_),
+            ..
+        }
+    );
+    !fixed && !departments.is_empty()
+}
+
+struct FormInput<'a> {
+    fields: &'a [(String, String)],
+    errors: Option<&'a ResponseErrors>,
+    form_id: Option<String>,
+    general: Option<String>,
+}
+
+fn form_page(p: Page, entry: &ScanEntry, departments: &[Department], input: FormInput) -> FormPage {
+    let scan = entry.scan();
+    let policy = AnonymityPolicy::new(
+        u32::try_from(scan.min_group).unwrap_or(0),
+        u32::try_from(scan.min_comments).unwrap_or(0),
+    );
+    let fields = input.fields;
+    let error_of = |field: FormField| input.errors.and_then(|e| e.get(field));
+    let total = Aspect::ALL.len().to_string();
+    let questions: Vec<Question> = Aspect::ALL
+        .into_iter()
+        .enumerate()
+        .map(|(i, aspect)| {
+            let count = p.t_args(
+                "respond-question-count",
+                &[("number", (i + 1).to_string()), ("total", total.clone())],
+            );
+            let statement = p.tk("respond-statement-", aspect.key());
+            let error = error_text(&p, error_of(FormField::Aspect(aspect)));
+            question(&p, aspect.key(), count, statement, false, fields, error)
+        })
+        .collect();
+    let signal_total = Signal::ALL.len().to_string();
+    let signals: Vec<Question> = Signal::ALL
+        .into_iter()
+        .enumerate()
+        .map(|(i, signal)| {
+            let count = p.t_args(
+                "respond-signal-count",
+                &[
+                    ("number", (i + 1).to_string()),
+                    ("total", signal_total.clone()),
+                ],
+            );
+            let statement = p.tk("respond-signal-", signal.key());
+            let error = error_text(&p, error_of(FormField::Signal(signal)));
+            question(&p, signal.key(), count, statement, true, fields, error)
+        })
+        .collect();
+    let steps = Aspect::ALL
+        .into_iter()
+        .enumerate()
+        .map(|(i, aspect)| Step {
+            key: aspect.key(),
+            number: i + 1,
+            label: p.t_args(
+                "respond-step",
+                &[
+                    ("number", (i + 1).to_string()),
+                    ("name", p.tk("respond-short-", aspect.key())),
+                ],
+            ),
+        })
+        .collect();
+
+    let departments = asks_department(entry, departments).then(|| {
+        let chosen = sent(fields, hrnexus_core::scan::FIELD_DEPARTMENT).map(str::trim);
+        department_tree(departments)
+            .into_iter()
+            .map(|(id, name)| {
+                let id = id.to_string();
+                DepartmentOption {
+                    selected: chosen == Some(id.as_str()),
+                    id,
+                    name,
+                }
+            })
+            .collect()
+    });
+    let department_error = error_text(&p, error_of(FormField::Department));
+    let comment_error = error_text(&p, error_of(FormField::Comment));
+
+    let mut problems = Vec::new();
+    if let Some(errors) = input.errors {
+        for issue in errors.iter() {
+            let (anchor, field) = match issue.field {
+                FormField::Aspect(a) => (
+                    format!("vraag-{}", a.key()),
+                    p.t_args(
+                        "respond-step",
+                        &[
+                            ("number", (a.index() + 1).to_string()),
+                            ("name", p.tk("respond-short-", a.key())),
+                        ],
+                    ),
+                ),
+                FormField::Signal(s) => (
+                    format!("vraag-{}", s.key()),
+                    p.tk("respond-signal-", s.key()),
+                ),
+                FormField::Comment => (
+                    hrnexus_core::scan::FIELD_COMMENT.to_owned(),
+                    p.t("respond-error-comment"),
+                ),
+                FormField::Department => (
+                    hrnexus_core::scan::FIELD_DEPARTMENT.to_owned(),
+                    p.t("respond-error-department"),
+                ),
+            };
+            problems.push(Problem {
+                anchor,
+                field,
+                message: p.tk("respond-error-", issue.error.key()),
+            });
+        }
+    }
+
+    let round = entry.round();
+    FormPage {
+        token_page: true,
+        for_team: p.t_args(
+            "respond-for",
+            &[
+                ("team", scan.team.clone()),
+                ("organisation", scan.organisation.clone()),
+            ],
+        ),
+        closes: p.t_args(
+            "respond-closes",
+            &[("date", p.lang.date_long(round.closes_on))],
+        ),
+        privacy_groups: p.t_args(
+            "respond-privacy-groups",
+            &[("count", policy.min_group().to_string())],
+        ),
+        privacy_comments: p.t_args(
+            "respond-privacy-comments",
+            &[("count", policy.min_comments().to_string())],
+        ),
+        steps,
+        questions,
+        signals,
+        departments,
+        department_error,
+        comment: sent(fields, hrnexus_core::scan::FIELD_COMMENT)
+            .unwrap_or_default()
+            .to_owned(),
+        comment_error,
+        form_id: input.form_id,
+        problems,
+        general: input.general,
+        p,
+    }
+}
+
+async fn show(
+    State(state): State<AppState>,
+    p: Page,
+    Path(token): Path<String>,
+) -> Result<Response, WebError> {
+    let entry = state.store.scan_entry(&auth::token_hash(&token)).await?;
+    let entry = match resolve(entry, today()) {
+        Resolved::Open(entry) => entry,
+        Resolved::Refused(kind, lang) => return Ok(notice(p, lang, kind)),
+    };
+    let p = in_lang(p, scan_lang(&entry.scan().lang));
+    let departments = state.store.departments(entry.scan().id).await?;
+    let form_id = matches!(entry, ScanEntry::Shared { .. }).then(auth::random_token);
+    let page = form_page(
+        p,
+        &entry,
+        &departments,
+        FormInput {
+            fields: &[],
+            errors: None,
+            form_id,
+            general: None,
+        },
+    );
+    Ok(no_store(StatusCode::OK, page))
+}
+
+/// A form id as `auth::random_token` makes them: 32 random bytes, base64url without padding.
+fn valid_form_id(id: &str) -> bool {
+    id.len() == 43
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// Stored form of an answer: 1..=5, or 0 for "weet ik niet".
+fn stored(answer: Answer) -> i16 {
+    answer.score().map_or(0, i16::from)
+}
+
+async fn submit(
+    State(state): State<AppState>,
+    p: Page,
+    ip: ClientIp,
+    Path(token): Path<String>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let allowed = state.form_limiter.allow(&ip);
+    let token_hash = auth::token_hash(&token);
+    let today = today();
+    let entry = match resolve(state.store.scan_entry(&token_hash).await?, today) {
+        Resolved::Open(entry) => entry,
+        // A second click after the first was stored ends at thanks, not at an error.
+        Resolved::Refused(Notice::Used, lang) => {
+            return Ok(notice(p, lang, Notice::AlreadyAnswered));
+        }
+        Resolved::Refused(kind, lang) => return Ok(notice(p, lang, kind)),
+    };
+    let p = in_lang(p, scan_lang(&entry.scan().lang));
+
+    let (guard, invite_department) = match &entry {
+        ScanEntry::Invite { department_id, .. } => {
+            (SubmissionGuard::Invite(token_hash), *department_id)
+        }
+        ScanEntry::Shared { .. } => {
+            // Only a tampered form lacks the id this page rendered into it.
+            let Some(form_id) = sent(&fields, FIELD_FORM_ID).filter(|id| valid_form_id(id))
+            else {
+                return Err(WebError::BadRequest);
+            };
+            (SubmissionGuard::Shared(auth::token_hash(form_id)), None)
+        }
+    };
+    let form_id = match &guard {
+        SubmissionGuard::Shared(_) => sent(&fields, FIELD_FORM_ID).map(str::to_owned),
+        SubmissionGuard::Invite(_) => None,
+    };
+
+    let departments = state.store.departments(entry.scan().id).await?;
+    if !allowed {
+        let general = Some(p.t("respond-too-many"));
+        let page = form_page(
+            p,
+            &entry,
+            &departments,
+            FormInput {
+                fields: &fields,
+                errors: None,
+                form_id,
+                general,
+            },
+        );
+        let mut response = no_store(StatusCode::TOO_MANY_REQUESTS, page);
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, header::HeaderValue::from_static("60"));
+        return Ok(response);
+    }
+
+    // Only departments the form offered may be chosen; an invite's own department wins.
+    let offered: Vec<i64> = if asks_department(&entry, &departments) {
+        departments.iter().map(|d| d.id).collect()
+    } else {
+        Vec::new()
+    };
+    let fields_for_parse: Vec<(String, String)> = if offered.is_empty() {
+        fields
+            .iter()
+            .filter(|(k, _)| k != hrnexus_core::scan::FIELD_DEPARTMENT)
+            .cloned()
+            .collect()
+    } else {
+        fields.clone()
+    };
+    let response = match ScanResponse::from_form(&fields_for_parse, &offered) {
+        Ok(response) => response,
+        Err(errors) => {
+            let page = form_page(
+                p,
+                &entry,
+                &departments,
+                FormInput {
+                    fields: &fields,
+                    errors: Some(&errors),
+                    form_id,
+                    general: None,
+                },
+            );
+            return Ok(no_store(StatusCode::UNPROCESSABLE_ENTITY, page));
+        }
+    };
+
+    let submission = Submission {
+        round_id: entry.round().id,
+        guard,
+        department_id: invite_department.or(response.department_id),
+        answered_on: today,
+        answers: Aspect::ALL.map(|a| stored(response.answers[a])),
+        signals: Signal::ALL.map(|s| response.signals[s].map(stored)),
+        comment: response.comment.map(|c| c.into_inner()),
+    };
+    let lang = p.lang;
+    Ok(match state.store.submit_response(&submission).await? {
+        SubmitOutcome::Stored => {
+            Redirect::to(&format!("{}{THANKS}", lang.prefix())).into_response()
+        }
+        SubmitOutcome::AlreadyUsed => notice(p, Some(lang), Notice::AlreadyAnswered),
+        SubmitOutcome::Closed => notice(p, Some(lang), Notice::Closed),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dept(id: i64, parent_id: Option<i64>, name: &str, position: i32) -> Department {
+        Department {
+            id,
+            scan_id: 1,
+            parent_id,
+            name: name.to_owned(),
+            position,
+        }
+    }
+
+    #[test]
+    fn departments_are_listed_as_a_tree() {
+        let list = department_tree(&[
+            dept(1, None, "Productie", 1),
+            dept(2, None, "Kantoor", 0),
+            dept(3, Some(1), "Nachtploeg", 0),
+            dept(4, Some(99), "Los", 0),
+        ]);
+        let names: Vec<_> = list.iter().map(|(_, n)| n.as_str()).collect();
+        assert_eq!(
+            names,
+            ["Kantoor", "Productie", "Productie › Nachtploeg", "Los"]
+        );
+    }
+
+    #[test]
+    fn form_ids_look_like_random_tokens() {
+        assert!(valid_form_id(&auth::random_token()));
+        assert!(!valid_form_id(""));
+        assert!(!valid_form_id(&"a".repeat(44)));
+        assert!(!valid_form_id(&format!("{}+", "a".repeat(42))));
+    }
+
+    #[test]
+    fn answers_are_stored_as_small_numbers() {
+        assert_eq!(stored(Answer::DontKnow), 0);
+        assert_eq!(stored(Answer::StronglyAgree), 5);
+    }
 }

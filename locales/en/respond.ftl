@@ -1,0 +1,85 @@
+## An employee answers a scan: /scan/{token}
+respond-page-title = Autonomy scan
+respond-eyebrow = Autonomy scan
+respond-title = How much room do you have in your work?
+respond-for = For { $team } at { $organisation }.
+respond-intro = Five short questions about how much say you have over your work. It takes about two minutes and it is anonymous.
+respond-closes = You can take part until { $date }.
+respond-privacy-title = What happens with your answers?
+respond-privacy-groups = Your employer only sees figures for the whole group, and only once at least { $count } people have answered.
+respond-privacy-comments = Comments are only shown from { $count } answers, in random order.
+respond-privacy-nothing = We store no name, account, IP address or time with your answers, only the date. After you send them, your link is only marked as used.
+respond-progress-label = Progress
+respond-step = Question { $number }: { $name }
+respond-step-extra = Finally (optional)
+respond-question-count = Question { $number } of { $total }
+respond-required-note = For each question, choose the answer that fits you best. Not sure? Choose "don't know".
+
+respond-short-werkwijze = Way of working
+respond-short-sterke_punten = Strengths
+respond-short-taakinvloed = Influence on tasks
+respond-short-open_mening = Speaking up
+respond-short-steun = Support
+
+respond-statement-werkwijze = I can decide for myself how I approach my work.
+respond-statement-sterke_punten = In my job I can make good use of my strengths.
+respond-statement-taakinvloed = I have a say in the order and content of my tasks.
+respond-statement-open_mening = At work I dare to give my honest opinion.
+respond-statement-steun = When I want to change something, my manager supports me.
+
+respond-answer-1 = Strongly disagree
+respond-answer-2 = Disagree
+respond-answer-3 = Neither agree nor disagree
+respond-answer-4 = Agree
+respond-answer-5 = Strongly agree
+respond-answer-weet_niet = Don't know
+respond-answer-skip = I'd rather skip this
+
+respond-extra-title = Finally, if you like
+respond-extra-optional = Everything below is optional.
+respond-signals-title = The last few months
+respond-signals-intro = Four statements about how your work has been going in recent months. Skip anything you would rather not answer. We never ask about your health or a diagnosis.
+respond-signal-count = Statement { $number } of { $total } (optional)
+respond-signal-mentale_vermoeidheid = In recent months my work has often left me mentally tired or stressed.
+respond-signal-initiatief = In recent months I have enjoyed taking initiative and felt involved in my work.
+respond-signal-verzuim = In recent months the pressure of my work has made me stay at home, or think about it.
+respond-signal-vertrekintentie = Lately I regularly think about leaving this organisation.
+
+respond-department-label = Which department do you work in? (optional)
+respond-department-hint = Your employer only sees figures for a department when enough people there have answered.
+respond-department-none = I'd rather not say
+
+respond-comment-label = Anything else you want to say? (optional)
+respond-comment-hint = Do not mention names, and write nothing about your own or anyone else's health. At most 1000 characters.
+
+respond-submit = Send my answers
+respond-submit-note = Once sent, your answers cannot be changed.
+
+respond-errors-title = Something is still missing
+respond-errors-intro = Your other answers have been kept. Please look at:
+respond-error-prefix = Error
+respond-error-missing = Please choose an answer to this question.
+respond-error-invalid = We do not recognise this answer. Please choose one of the options.
+respond-error-duplicate = Please choose one answer.
+respond-error-too_long = Your comment is too long. Please keep it under 1000 characters.
+respond-error-unknown_department = Please choose a department from the list, or "I'd rather not say".
+respond-error-comment = Your comment
+respond-error-department = Your department
+respond-too-many = Many answers arrived from your network in a short time. Your answers have been kept: wait a minute, then send them again.
+
+respond-title-unknown = This link does not work
+respond-message-unknown = We do not recognise this link. Perhaps it was not copied completely, or the scan has been removed.
+respond-next-unknown = Check that you opened the whole link. If it still does not work, ask your employer for a new link.
+respond-title-used = This link has already been used
+respond-message-used = The questions have already been answered with this personal link. Was that you? Then all is well: thank you!
+respond-next-used = If you have not answered the questions yet, ask your employer for a new link.
+respond-title-closed = This scan is closed
+respond-message-closed = This questionnaire can no longer be filled in: the scan has closed.
+respond-next-closed = Think this is a mistake? Ask your employer whether a new round is coming, or for a new link.
+respond-title-already = Already answered, thank you!
+respond-message-already = Your answers had already arrived safely. They were counted once.
+respond-next-already = You can close this window.
+respond-title-thanks = Thank you for your answers!
+respond-message-thanks = Your answers have been stored anonymously. Your employer only sees the outcome for the whole group, once enough colleagues have taken part.
+respond-next-thanks = You can close this window. Curious why autonomy matters so much?
+respond-read-more = Read more about autonomy at work
