@@ -1,0 +1,774 @@
+//! The employer's results pages: figures only for groups the anonymity rules allow, the
+//! CSV export, trends across rounds, "vraag hulp" with consent, on both backends.
+
+mod common;
+
+use std::collections::HashMap;
+
+use chrono::{Duration, NaiveDate, Utc};
+use common::{Db, TestApp};
+use hrnexus::{
+    auth,
+    storage::{
+        NewScan, OutgoingMail, ScanOwner, SubmissionGuard, Submission, SubmitOutcome, now,
+    },
+    web::werkgever::{EMPLOYER_KEY, EmployerSession},
+};
+use hrnexus_core::{
+    email::EmailAddress,
+    scan::{AnonymityPolicy, DepartmentNode, GroupId},
+};
+use rand::{Rng, SeedableRng, rngs::StdRng};
+use tower_sessions::session::{Id, Record};
+
+/// A signed-in employer: a real employer row and a real session, with the cookie to use.
+struct SignedIn {
+    id: i64,
+    cookie: String,
+    client: reqwest::Client,
+}
+
+async fn sign_in(app: &TestApp, email: &str) -> SignedIn {
+    let address = EmailAddress::parse(email).unwrap();
+    let token_hash = auth::token_hash(&auth::random_token());
+    let mail = OutgoingMail {
+        recipient: email.to_owned(),
+        subject: "login".into(),
+        text_body: "login".into(),
+        html_body: None,
+        headers: vec![],
+    };
+    app.store
+        .create_login_link(&address, "nl", &token_hash, now() + 600, &mail)
+        .await
+        .unwrap();
+    let employer = app
+        .store
+        .consume_login_link(&token_hash, now())
+        .await
+        .unwrap()
+        .expect("employer created");
+    let session = EmployerSession {
+        employer_id: employer.id,
+        email: email.to_owned(),
+        signed_in_at: now(),
+    };
+    let expiry = time::OffsetDateTime::now_utc() + time::Duration::hours(1);
+    let record = Record {
+        id: Id::default(),
+        data: HashMap::from([(
+            EMPLOYER_KEY.to_owned(),
+            serde_json::to_value(&session).unwrap(),
+        )]),
+        expiry_date: expiry,
+    };
+    assert!(
+        app.store
+            .session_insert(
+                &auth::token_hash(&record.id.to_string()),
+                &serde_json::to_string(&record).unwrap(),
+                expiry.unix_timestamp(),
+            )
+            .await
+            .unwrap()
+    );
+    SignedIn {
+        id: employer.id,
+        cookie: format!("hrnexus_session={}", record.id),
+        client: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap(),
+    }
+}
+
+impl SignedIn {
+    async fn get(&self, app: &TestApp, path: &str) -> reqwest::Response {
+        self.client
+            .get(app.url(path))
+            .header("cookie", &self.cookie)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    async fn page(&self, app: &TestApp, path: &str) -> String {
+        let response = self.get(app, path).await;
+        assert_eq!(response.status(), 200, "GET {path}");
+        response.text().await.unwrap()
+    }
+
+    async fn post(&self, app: &TestApp, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        self.client
+            .post(app.url(path))
+            .header("cookie", &self.cookie)
+            .header("sec-fetch-site", "same-origin")
+            .form(form)
+            .send()
+            .await
+            .unwrap()
+    }
+}
+
+fn today() -> NaiveDate {
+    Utc::now().date_naive()
+}
+
+struct TestScan {
+    id: i64,
+    round_id: i64,
+    /// Department ids in the order given.
+    departments: Vec<i64>,
+}
+
+async fn create_scan(app: &TestApp, owner: i64, departments: &[&str]) -> TestScan {
+    let id = app
+        .store
+        .create_scan(&NewScan {
+            owner: ScanOwner::Employer(owner),
+            organisation: "Bakkerij De Korf".into(),
+            team: "Winkel".into(),
+            lang: "nl".into(),
+            min_group: 5,
+            min_comments: 8,
+            departments: departments.iter().map(|d| (*d).to_owned()).collect(),
+            opened_on: today(),
+            closes_on: today() + Duration::days(14),
+            shared_token_hash: Some(auth::token_hash(&auth::random_token())),
+        })
+        .await
+        .unwrap();
+    let stored = app.store.departments(id).await.unwrap();
+    let ids = departments
+        .iter()
+        .map(|name| stored.iter().find(|d| d.name == *name).unwrap().id)
+        .collect();
+    let round_id = app.store.rounds(id).await.unwrap().last().unwrap().id;
+    TestScan {
+        id,
+        round_id,
+        departments: ids,
+    }
+}
+
+/// Stores one response through the shared-link guard with a fresh random form id.
+async fn respond(
+    app: &TestApp,
+    round_id: i64,
+    department_id: Option<i64>,
+    answers: [i16; 5],
+    comment: Option<&str>,
+) {
+    let outcome = app
+        .store
+        .submit_response(&Submission {
+            round_id,
+            guard: SubmissionGuard::Shared(auth::token_hash(&auth::random_token())),
+            department_id,
+            answered_on: today(),
+            answers,
+            signals: [Some(answers[0]), Some(answers[1]), None, Some(answers[2])],
+            comment: comment.map(str::to_owned),
+        })
+        .await
+        .unwrap();
+    assert_eq!(outcome, SubmitOutcome::Stored);
+}
+
+async fn respond_n(app: &TestApp, round_id: i64, department_id: Option<i64>, n: usize, a: i16) {
+    for _ in 0..n {
+        respond(app, round_id, department_id, [a; 5], None).await;
+    }
+}
+
+/// The page without the explanation section (which names the thresholds as percentages).
+fn figures_part(html: &str) -> &str {
+    let start = html.find("id=\"uitleg\"").expect("explanation section");
+    &html[..start]
+}
+
+/// The section of one group, from its id to the end of its section.
+fn section<'a>(html: &'a str, anchor: &str) -> &'a str {
+    let id = html
+        .find(&format!("id=\"{anchor}\""))
+        .unwrap_or_else(|| panic!("{anchor} not on the page"));
+    let start = html[..id].rfind('<').unwrap();
+    let end = start + html[start..].find("</section>").unwrap();
+    &html[start..end]
+}
+
+/// Visible text of an HTML fragment.
+fn text(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                out.push(' ');
+            }
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn results_path(scan: &TestScan) -> String {
+    format!("/werkgever/scans/{}/resultaten", scan.id)
+}
+
+async fn fewer_than_five_show_nothing(db: Db) {
+    let Some(app) = common::spawn(db).await else {
+        return;
+    };
+    let employer = sign_in(&app, "eigenaar@bakkerij.nl").await;
+    let scan = create_scan(&app, employer.id, &[]).await;
+    for i in 0..4 {
+        respond(&app, scan.round_id, None, [1, 2, 4, 5, 3], Some(&format!("opmerking {i}"))).await;
+    }
+    let html = employer.page(&app, &results_path(&scan)).await;
+    assert!(html.contains("nog niet genoeg reacties"));
+    // The scan's own count is always shown.
+    assert!(text(section(&html, "geheel")).contains("nog niet genoeg reacties"));
+    assert!(html.contains("<strong>4</strong>"), "the total count grows visibly");
+    let figures = figures_part(&html);
+    assert!(!figures.contains('%'), "no percentage anywhere");
+    assert!(!figures.contains("class=\"bar\""), "no chart");
+    assert!(!figures.contains("band-badge"), "no band");
+    assert!(!html.contains("opmerking 0"), "no comments");
+    assert_eq!(
+        text(section(&html, "geheel")),
+        "Alle reacties samen nog niet genoeg reacties"
+    );
+
+    let csv = employer
+        .get(&app, &format!("{}.csv", results_path(&scan)))
+        .await;
+    assert_eq!(csv.status(), 200);
+    let csv = csv.text().await.unwrap();
+    assert_eq!(csv.lines().count(), 1, "only the header: {csv}");
+    assert!(!csv.contains("Alle reacties"));
+
+    let report = employer
+        .page(&app, &format!("/werkgever/scans/{}/rapport", scan.id))
+        .await;
+    assert!(report.contains("nog niet genoeg reacties"));
+    assert!(!figures_part(&report).contains('%'));
+}
+
+async fn a_small_sibling_hides_the_other_department_too(db: Db) {
+    let Some(app) = common::spawn(db).await else {
+        return;
+    };
+    let employer = sign_in(&app, "eigenaar@bakkerij.nl").await;
+    let scan = create_scan(&app, employer.id, &["Bakkerij", "Bezorging"]).await;
+    let (big, small) = (scan.departments[0], scan.departments[1]);
+    respond_n(&app, scan.round_id, Some(big), 6, 5).await;
+    respond_n(&app, scan.round_id, Some(small), 2, 1).await;
+
+    let html = employer.page(&app, &results_path(&scan)).await;
+    // The whole scan (8) is visible: 6 × "helemaal eens", 2 × "helemaal oneens".
+    let whole = text(section(&html, "geheel"));
+    assert!(whole.contains("8 reacties"), "{whole}");
+    assert!(whole.contains("75%"), "{whole}");
+    // Both departments are hidden: showing the 6 would reveal the 2 by subtraction.
+    for id in [big, small] {
+        let part = text(section(&html, &format!("afdeling-{id}")));
+        assert!(part.ends_with("nog niet genoeg reacties"), "{part}");
+        assert!(!part.chars().any(|c| c.is_ascii_digit()), "{part}");
+    }
+    assert!(!html.contains("6 reacties") && !html.contains("2 reacties"));
+    if let Some(at) = html.find("100%") {
+        panic!("the big department's figures leak: {}", &html[at.saturating_sub(300)..at + 50]);
+    }
+
+    let csv = employer
+        .get(&app, &format!("{}.csv", results_path(&scan)))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(csv.lines().count(), 1 + 5);
+    assert!(!csv.contains("Bakkerij\"") && !csv.contains("Bezorging"));
+}
+
+async fn comments_need_eight_and_are_escaped(db: Db) {
+    let Some(app) = common::spawn(db).await else {
+        return;
+    };
+    let employer = sign_in(&app, "eigenaar@bakkerij.nl").await;
+    let scan = create_scan(&app, employer.id, &[]).await;
+    for i in 0..7 {
+        respond(&app, scan.round_id, None, [4; 5], Some(&format!("opmerking nummer {i}"))).await;
+    }
+    let html = employer.page(&app, &results_path(&scan)).await;
+    assert!(html.contains("7 reacties"), "figures from 5 on");
+    assert!(!html.contains("opmerking nummer"), "comments need 8");
+
+    respond(
+        &app,
+        scan.round_id,
+        None,
+        [4; 5],
+        Some("<script>alert('x')</script> & \"meer\""),
+    )
+    .await;
+    let html = employer.page(&app, &results_path(&scan)).await;
+    for i in 0..7 {
+        assert!(html.contains(&format!("opmerking nummer {i}")));
+    }
+    assert!(!html.contains("<script>alert"), "comments are escaped");
+    assert!(html.contains("&lt;script&gt;") || html.contains("&#60;script&#62;"));
+    // Comments never go into the CSV.
+    let csv = employer
+        .get(&app, &format!("{}.csv", results_path(&scan)))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(!csv.contains("opmerking"));
+}
+
+async fn only_the_owner_sees_results(db: Db) {
+    let Some(app) = common::spawn(db).await else {
+        return;
+    };
+    let owner = sign_in(&app, "eigenaar@bakkerij.nl").await;
+    let other = sign_in(&app, "ander@concurrent.nl").await;
+    let scan = create_scan(&app, owner.id, &[]).await;
+    respond_n(&app, scan.round_id, None, 6, 4).await;
+    let base = results_path(&scan);
+    for path in [
+        base.clone(),
+        format!("{base}.csv"),
+        format!("/werkgever/scans/{}/rapport", scan.id),
+        format!("/werkgever/scans/{}/hulp/verstuurd", scan.id),
+        format!("/en{base}"),
+    ] {
+        assert_eq!(other.get(&app, &path).await.status(), 404, "{path}");
+        assert_eq!(owner.get(&app, &path).await.status(), 200, "{path}");
+    }
+    let response = other
+        .post(
+            &app,
+            &format!("/werkgever/scans/{}/hulp", scan.id),
+            &[("toestemming", "ja")],
+        )
+        .await;
+    assert_eq!(response.status(), 404);
+    assert!(app.store.help_requests(10).await.unwrap().is_empty());
+
+    // Unknown, malformed and out-of-range addresses are plain 404 pages.
+    for path in [
+        "/werkgever/scans/999999/resultaten".to_owned(),
+        "/werkgever/scans/abc/resultaten".to_owned(),
+        format!("{base}?ronde=7"),
+        format!("{base}?ronde=een"),
+    ] {
+        let response = owner.get(&app, &path).await;
+        assert_eq!(response.status(), 404, "{path}");
+    }
+    // Not signed in: to the sign-in page, in the right language.
+    let anonymous = app.get(&base).await;
+    assert_eq!(anonymous.status(), 303);
+    assert_eq!(anonymous.headers()["location"], "/werkgever/login");
+    let anonymous = app.get(&format!("/en{base}")).await;
+    assert_eq!(anonymous.headers()["location"], "/en/werkgever/login");
+}
+
+async fn csv_has_visible_groups_only_and_defuses_formulas(db: Db) {
+    let Some(app) = common::spawn(db).await else {
+        return;
+    };
+    let employer = sign_in(&app, "eigenaar@bakkerij.nl").await;
+    let scan = create_scan(&app, employer.id, &["=SUM(A1)", "+Verkoop \"Noord\"", "Klein"]).await;
+    respond_n(&app, scan.round_id, Some(scan.departments[0]), 5, 5).await;
+    respond_n(&app, scan.round_id, Some(scan.departments[1]), 6, 2).await;
+
+    let response = employer
+        .get(&app, &format!("{}.csv", results_path(&scan)))
+        .await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        response.headers()["content-type"],
+        "text/csv; charset=utf-8"
+    );
+    let disposition = response.headers()["content-disposition"].to_str().unwrap();
+    assert!(disposition.starts_with("attachment;"), "{disposition}");
+    assert!(
+        response.headers()["cache-control"]
+            .to_str()
+            .unwrap()
+            .contains("no-store")
+    );
+    let csv = response.text().await.unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 1 + 3 * 5, "{csv}");
+    assert!(lines[0].starts_with("\u{feff}\"Groep\";\"Onderwerp\""));
+    for line in &lines {
+        for field in line.trim_start_matches('\u{feff}').split(';') {
+            assert!(field.starts_with('"') && field.ends_with('"'), "{line}");
+        }
+    }
+    assert!(csv.contains("\"'=SUM(A1)\";\"Eigen werkwijze bepalen\";\"5\";\"5,00\";\"100,0\";\"0,0\";\"0\";\"0\";\"0\";\"0\";\"5\";\"0\";\"Goed\""));
+    assert!(csv.contains("\"'+Verkoop \"\"Noord\"\"\";"));
+    assert!(!csv.contains("Klein"), "the empty department is hidden");
+    assert!(
+        lines
+            .iter()
+            .all(|l| !l.starts_with("\"=") && !l.starts_with("\"+")),
+        "formulas are defused"
+    );
+
+    let english = employer
+        .get(&app, &format!("/en{}.csv", results_path(&scan)))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(english.starts_with("\u{feff}\"Group\",\"Topic\""));
+    assert!(english.contains("\"5.00\",\"100.0\""));
+
+    // The page shows the same groups, and names stay plain text.
+    let html = employer.page(&app, &results_path(&scan)).await;
+    let klein = text(section(&html, &format!("afdeling-{}", scan.departments[2])));
+    assert_eq!(klein, "Klein nog niet genoeg reacties");
+    assert!(text(section(&html, &format!("afdeling-{}", scan.departments[0]))).contains("5 reacties"));
+    assert!(html.contains("+Verkoop &#34;Noord&#34;") || html.contains("+Verkoop &quot;Noord&quot;"));
+}
+
+/// Answers of one response in the trend test: werkwijze rises, steun stays, open_mening falls.
+async fn trend_round(app: &TestApp, round_id: i64, werkwijze: [i16; 2], open_mening: [i16; 2]) {
+    for i in 0..10 {
+        let pick = |pair: [i16; 2]| pair[i % 2];
+        respond(
+            app,
+            round_id,
+            None,
+            [pick(werkwijze), 3, 3, pick(open_mening), pick([3, 4])],
+            None,
+        )
+        .await;
+    }
+}
+
+async fn trend_labels_across_two_rounds(db: Db) {
+    let Some(app) = common::spawn(db).await else {
+        return;
+    };
+    let employer = sign_in(&app, "eigenaar@bakkerij.nl").await;
+    let scan = create_scan(&app, employer.id, &[]).await;
+    trend_round(&app, scan.round_id, [2, 3], [4, 5]).await;
+    let first = employer.page(&app, &results_path(&scan)).await;
+    assert!(first.contains("Dit is de eerste ronde"));
+
+    let round = app
+        .store
+        .open_round(scan.id, today(), today() + Duration::days(14), None)
+        .await
+        .unwrap();
+    assert_eq!(round.number, 2);
+    trend_round(&app, round.id, [4, 5], [2, 3]).await;
+
+    let html = employer.page(&app, &results_path(&scan)).await;
+    let trend = text(section(&html, "verloop"));
+    assert!(trend.contains("Verandering van ronde 1 naar ronde 2"), "{trend}");
+    let row = |aspect: &str| {
+        let start = trend.find(&format!("{aspect} ")).unwrap_or_else(|| panic!("{aspect}"));
+        trend[start..].split(')').next().unwrap().to_owned()
+    };
+    // 2.5 → 4.5 with s² = 5/18 in both rounds: difference +2.0, interval ±0.46.
+    assert_eq!(
+        row("Eigen werkwijze bepalen 2,5 4,5"),
+        "Eigen werkwijze bepalen 2,5 4,5 +2,0 stijgend (tussen +1,5 en +2,5"
+    );
+    assert!(row("Steun van de leidinggevende 3,5 3,5").contains("stabiel"));
+    assert!(row("Eerlijk je mening geven 4,5 2,5").contains("dalend (tussen \u{2212}2,5 en \u{2212}1,5"));
+    assert!(html.contains("95%-betrouwbaarheidsinterval"));
+    assert!(html.contains("role=\"img\""));
+    // Round 1 can still be opened; it has no earlier round to compare with.
+    let old = employer
+        .page(&app, &format!("{}?ronde=1", results_path(&scan)))
+        .await;
+    assert!(old.contains("Dit is de eerste ronde"));
+    assert!(old.contains("aria-current=\"page\""));
+
+    let english = employer.page(&app, &format!("/en{}", results_path(&scan))).await;
+    let english = text(section(&english, "verloop"));
+    assert!(english.contains("rising (between +1.5 and +2.5"), "{english}");
+}
+
+async fn asking_for_help_needs_consent(db: Db) {
+    let Some(app) = common::spawn(db).await else {
+        return;
+    };
+    let employer = sign_in(&app, "eigenaar@bakkerij.nl").await;
+    let scan = create_scan(&app, employer.id, &["Winkel", "Geheim"]).await;
+    respond_n(&app, scan.round_id, Some(scan.departments[0]), 6, 2).await;
+    let path = format!("/werkgever/scans/{}/hulp", scan.id);
+
+    let response = employer
+        .post(&app, &path, &[("vraag", "Hoe krijgen we meer ruimte?"), ("ronde", "1")])
+        .await;
+    assert_eq!(response.status(), 422);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("id=\"toestemming-error\""));
+    assert!(html.contains("aria-describedby=\"toestemming-error\""));
+    assert!(html.contains("Zonder toestemming versturen we niets"));
+    assert!(html.contains(">Hoe krijgen we meer ruimte?</textarea>"), "question kept");
+    assert!(app.store.help_requests(10).await.unwrap().is_empty());
+
+    let long = "x".repeat(2001);
+    let response = employer
+        .post(&app, &path, &[("vraag", &long), ("toestemming", "ja")])
+        .await;
+    assert_eq!(response.status(), 422);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("id=\"vraag-error\""));
+    assert!(html.contains(" checked"), "consent kept");
+    assert!(app.store.help_requests(10).await.unwrap().is_empty());
+
+    let response = employer
+        .post(
+            &app,
+            &path,
+            &[
+                ("vraag", "  Hoe krijgen we meer ruimte?  "),
+                ("toestemming", "ja"),
+                ("ronde", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 303);
+    let location = response.headers()["location"].to_str().unwrap().to_owned();
+    assert_eq!(location, format!("/werkgever/scans/{}/hulp/verstuurd", scan.id));
+    let done = employer.page(&app, &location).await;
+    assert!(done.contains("Je hulpvraag is verstuurd"));
+    assert!(done.contains("bouwen we nog"), "honest about the intake to come");
+
+    let requests = app.store.help_requests(10).await.unwrap();
+    assert_eq!(requests.len(), 1);
+    let request = &requests[0];
+    assert_eq!(request.scan_id, scan.id);
+    assert_eq!(request.round_id, scan.round_id);
+    assert_eq!(request.employer_id, employer.id);
+    assert_eq!(request.question, "Hoe krijgen we meer ruimte?");
+    let summary: serde_json::Value = serde_json::from_str(&request.summary).unwrap();
+    let groups = summary["groups"].as_array().unwrap();
+    let names: Vec<_> = groups.iter().map(|g| g["name"].clone()).collect();
+    assert_eq!(names, [serde_json::Value::Null, "Winkel".into()]);
+    assert!(!request.summary.contains("Geheim"), "hidden groups are not shared");
+    assert_eq!(groups[1]["responses"], 6);
+    assert_eq!(summary["groups"][0]["aspects"]["steun"]["band"], "werk_aan_de_winkel");
+    assert!(
+        summary["advice"]["categories"]
+            .as_array()
+            .is_some_and(|c| !c.is_empty())
+    );
+}
+
+async fn english_page_is_english(db: Db) {
+    let Some(app) = common::spawn(db).await else {
+        return;
+    };
+    let employer = sign_in(&app, "eigenaar@bakkerij.nl").await;
+    let scan = create_scan(&app, employer.id, &["Kassa", "Magazijn"]).await;
+    app.store
+        .add_invites(
+            scan.round_id,
+            &(0..12)
+                .map(|_| (auth::token_hash(&auth::random_token()), None))
+                .collect::<Vec<_>>(),
+        )
+        .await
+        .unwrap();
+    for i in 0..6 {
+        let a = if i % 2 == 0 { 3 } else { 4 };
+        respond(&app, scan.round_id, Some(scan.departments[0]), [a; 5], None).await;
+    }
+    let nl = employer.page(&app, &results_path(&scan)).await;
+    assert!(nl.contains("<html lang=\"nl\""));
+    assert!(nl.contains("3,5"));
+    assert!(nl.contains("50%"));
+    assert!(nl.contains("50% (6 van 12 uitgenodigden)"), "response rate");
+    assert!(nl.contains("Aandacht nodig"));
+
+    let en = employer.page(&app, &format!("/en{}", results_path(&scan))).await;
+    assert!(en.contains("<html lang=\"en\""));
+    assert!(en.contains("3.5"));
+    assert!(!en.contains("3,5"));
+    assert!(en.contains("50% (6 of 12 invited)"));
+    assert!(en.contains("not enough responses yet"), "Magazijn is hidden");
+    assert!(!en.contains("nog niet genoeg"));
+    assert!(en.contains("Ask for help"));
+    assert!(en.contains("Mean"));
+    assert!(en.contains("Needs attention"));
+
+    let report = employer
+        .page(&app, &format!("/en/werkgever/scans/{}/rapport", scan.id))
+        .await;
+    assert!(report.contains("Printable") || report.contains("print"));
+    assert!(!report.contains("name=\"toestemming\""), "no form in the report");
+    assert!(report.contains("3.5"));
+}
+
+/// Random small scans: every department the core hides shows only its name and the
+/// not-enough text, nowhere else a figure of it, and what the page shows can never be
+/// subtracted into a group smaller than the threshold.
+async fn random_scans_never_show_hidden_figures(db: Db) {
+    let Some(app) = common::spawn(db).await else {
+        return;
+    };
+    let employer = sign_in(&app, "eigenaar@bakkerij.nl").await;
+    let names = ["Alfa", "Bravo", "Charlie", "Delta"];
+    let mut rng = StdRng::seed_from_u64(20_260_517 + db as u64);
+    for _ in 0..6 {
+        let count = rng.random_range(1..=names.len());
+        let scan = create_scan(&app, employer.id, &names[..count]).await;
+        let mut per_department = Vec::new();
+        for &department in &scan.departments {
+            let n = rng.random_range(0..9);
+            for _ in 0..n {
+                let answers = std::array::from_fn(|_| rng.random_range(0..=5));
+                respond(&app, scan.round_id, Some(department), answers, Some("tekst")).await;
+            }
+            per_department.push(n as u32);
+        }
+        let unassigned = rng.random_range(0..4);
+        for _ in 0..unassigned {
+            respond(&app, scan.round_id, None, [3; 5], None).await;
+        }
+        let total: u32 = per_department.iter().sum::<u32>() + unassigned;
+        let nodes: Vec<DepartmentNode> = scan
+            .departments
+            .iter()
+            .zip(&per_department)
+            .map(|(&id, &responses)| DepartmentNode {
+                id,
+                parent_id: None,
+                responses,
+            })
+            .collect();
+        let visibility = AnonymityPolicy::new(5, 8).evaluate(total, &nodes).unwrap();
+
+        let html = employer.page(&app, &results_path(&scan)).await;
+        let csv = employer
+            .get(&app, &format!("{}.csv", results_path(&scan)))
+            .await
+            .text()
+            .await
+            .unwrap();
+        let mut visible_sum = 0;
+        for (i, &id) in scan.departments.iter().enumerate() {
+            let part = text(section(&html, &format!("afdeling-{id}")));
+            if visibility.is_visible(GroupId::Department(id)) {
+                assert!(part.contains(&format!("{} reacties", per_department[i])), "{part}");
+                assert!(csv.contains(&format!("\"{}\"", names[i])));
+                visible_sum += per_department[i];
+            } else {
+                assert_eq!(part, format!("{} nog niet genoeg reacties", names[i]));
+                assert!(!csv.contains(names[i]), "{csv}");
+            }
+        }
+        // What a reader can subtract: the total minus the visible departments.
+        if visibility.is_visible(GroupId::Scan) {
+            let remainder = total - visible_sum;
+            assert!(remainder == 0 || remainder >= 5, "remainder {remainder}");
+            assert!(text(section(&html, "geheel")).contains(&format!("{total} reacties")));
+        } else {
+            assert_eq!(visible_sum, 0);
+            assert_eq!(csv.lines().count(), 1);
+            assert!(!figures_part(&html).contains('%'));
+        }
+        // Comments only where the core allows them.
+        assert_eq!(
+            html.contains("<li>tekst</li>"),
+            visibility.comments_visible(GroupId::Scan),
+        );
+    }
+}
+
+/// Render time for 10,000 responses in 10 departments. Run in release mode:
+/// `cargo test --release --test results -- --ignored --nocapture`.
+async fn render_time_ten_thousand(db: Db) {
+    let Some(app) = common::spawn(db).await else {
+        return;
+    };
+    let employer = sign_in(&app, "eigenaar@bakkerij.nl").await;
+    let names: Vec<String> = (1..=10).map(|i| format!("Afdeling {i}")).collect();
+    let name_refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    let scan = create_scan(&app, employer.id, &name_refs).await;
+    let started = std::time::Instant::now();
+    let mut tasks = tokio::task::JoinSet::new();
+    for worker in 0..8i64 {
+        let store = app.store.clone();
+        let departments = scan.departments.clone();
+        let round_id = scan.round_id;
+        tasks.spawn(async move {
+            let mut rng = StdRng::seed_from_u64(worker as u64);
+            for i in 0..1250 {
+                let answers = std::array::from_fn(|_| rng.random_range(0..=5));
+                store
+                    .submit_response(&Submission {
+                        round_id,
+                        guard: SubmissionGuard::Shared(auth::token_hash(&auth::random_token())),
+                        department_id: Some(departments[(i as usize + worker as usize) % 10]),
+                        answered_on: today(),
+                        answers,
+                        signals: [Some(rng.random_range(0..=5)), None, Some(3), Some(1)],
+                        comment: (i % 4 == 0).then(|| format!("opmerking {worker}-{i}")),
+                    })
+                    .await
+                    .unwrap();
+            }
+        });
+    }
+    tasks.join_all().await;
+    eprintln!("stored 10,000 responses in {:?}", started.elapsed());
+    let path = results_path(&scan);
+    for _ in 0..5 {
+        employer.page(&app, &path).await;
+    }
+    let mut times = Vec::new();
+    let mut size = 0;
+    for _ in 0..51 {
+        let started = std::time::Instant::now();
+        size = employer.page(&app, &path).await.len();
+        times.push(started.elapsed());
+    }
+    times.sort();
+    eprintln!(
+        "{db:?}: results page ({size} bytes) median {:?}, min {:?}, max {:?}",
+        times[25], times[0], times[50]
+    );
+    let html = employer.page(&app, &path).await;
+    assert!(html.contains("10.000"));
+}
+
+both_backends!(
+    fewer_than_five_show_nothing,
+    a_small_sibling_hides_the_other_department_too,
+    comments_need_eight_and_are_escaped,
+    only_the_owner_sees_results,
+    csv_has_visible_groups_only_and_defuses_formulas,
+    trend_labels_across_two_rounds,
+    asking_for_help_needs_consent,
+    english_page_is_english,
+    random_scans_never_show_hidden_figures,
+);
+
+mod perf {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    #[ignore = "benchmark: run in release mode with --ignored --nocapture"]
+    async fn sqlite_render_time_ten_thousand() {
+        super::render_time_ten_thousand(crate::common::Db::Sqlite).await
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    #[ignore = "benchmark: run in release mode with --ignored --nocapture"]
+    async fn postgres_render_time_ten_thousand() {
+        super::render_time_ten_thousand(crate::common::Db::Postgres).await
+    }
+}
