@@ -1,9 +1,303 @@
 //! `/autonomie-scan`: what the scan is, the quick check and the cost of doing nothing.
+//!
+//! The quick check is a GET form: it changes nothing and stores nothing, so its result is an
+//! ordinary page that can be bookmarked, and the cost calculator on that page can carry the
+//! answers along when it recalculates. No sign-in, no cookie, no rate limit needed.
+//!
+//! A single answer is judged per aspect as: 1–2 werk aan de winkel, 3 attention, 4–5 good
+//! (see [`single_answer_band`]). The index and the advice come from `hrnexus_core::scan`.
 
-use axum::Router;
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::{
+    Router,
+    extract::{Query, RawQuery},
+    http::StatusCode,
+    response::{IntoResponse, Redirect, Response},
+    routing::get,
+};
+use hrnexus_core::scan::{
+    self, Answer, Aspect, Band, FieldError, FormField, Response as ScanResponse, advise, aggregate,
+};
 
-use crate::web::AppState;
+use crate::web::{AppState, cost_calculator::CostCalculator, page::Page};
+
+const PATH: &str = "/autonomie-scan";
+const CHECK_PATH: &str = "/autonomie-scan/snelle-check";
+/// The anchor of the quick check form on the scan page.
+const CHECK_ANCHOR: &str = "snelle-check";
 
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .route(PATH, get(index))
+        .route(CHECK_PATH, get(quick_check))
+}
+
+type QueryPairs = Query<Vec<(String, String)>>;
+
+/// The quick check form: five statements, each with the agree scale plus "weet ik niet".
+pub struct CheckForm {
+    pub action: String,
+    pub questions: Vec<Question>,
+    /// Every answer's form value, in the order the form shows them.
+    pub options: Vec<&'static str>,
+    pub has_errors: bool,
+}
+
+pub struct Question {
+    /// The aspect key: form field name and translation key suffix.
+    pub key: &'static str,
+    /// 1-based position, for "Uitspraak 2 van 5".
+    pub number: usize,
+    /// The form value chosen before, if it was a valid answer.
+    pub selected: Option<&'static str>,
+    /// The message beside the question.
+    pub error: Option<String>,
+}
+
+impl Question {
+    pub fn is(&self, value: &str) -> bool {
+        self.selected == Some(value)
+    }
+
+    pub fn id(&self, value: &str) -> String {
+        format!("snel-{}-{value}", self.key)
+    }
+
+    pub fn error_id(&self) -> String {
+        format!("snel-{}-fout", self.key)
+    }
+
+    pub fn number_label(&self, p: &Page) -> String {
+        p.t_args(
+            "autonomie-scan-check-statement-label",
+            &[("number", self.number.to_string())],
+        )
+    }
+}
+
+impl CheckForm {
+    /// The form with the valid answers found in `query` selected and, when `errors` is given,
+    /// a message beside each question that has a problem.
+    fn new(p: &Page, query: &[(String, String)], errors: Option<&scan::ResponseErrors>) -> Self {
+        let questions = Aspect::ALL
+            .into_iter()
+            .enumerate()
+            .map(|(i, aspect)| {
+                let mut values = query.iter().filter(|(k, _)| k == aspect.key());
+                let selected = match (values.next(), values.next()) {
+                    (Some((_, v)), None) => Answer::from_form_value(v).map(Answer::form_value),
+                    _ => None,
+                };
+                let error = errors
+                    .and_then(|e| e.get(FormField::Aspect(aspect)))
+                    .map(|e| p.tk("autonomie-scan-check-error-", check_error_key(e)));
+                Question {
+                    key: aspect.key(),
+                    number: i + 1,
+                    selected,
+                    error,
+                }
+            })
+            .collect();
+        CheckForm {
+            action: p.href(CHECK_PATH),
+            questions,
+            options: Answer::ALL.into_iter().map(Answer::form_value).collect(),
+            has_errors: errors.is_some(),
+        }
+    }
+}
+
+/// The quick check form only asks the aspects, so only these codes can occur; anything else
+/// reads as "not a valid answer".
+fn check_error_key(error: FieldError) -> &'static str {
+    match error {
+        FieldError::Missing => "missing",
+        FieldError::Duplicate => "duplicate",
+        _ => "invalid",
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "autonomie_scan/index.html")]
+pub struct IndexPage {
+    p: Page,
+    check: CheckForm,
+    cost: CostCalculator,
+    team_href: String,
+}
+
+/// `GET /autonomie-scan`: the explanation, the quick check form and the calculator. Answers in
+/// the query (from "change my answers") preselect the form; calculator fields calculate.
+async fn index(p: Page, Query(query): QueryPairs) -> IndexPage {
+    IndexPage {
+        check: CheckForm::new(&p, &query, None),
+        cost: CostCalculator::from_query(p.lang, &p.href(PATH), &query),
+        team_href: p.href("/werkgever/login"),
+        p,
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "autonomie_scan/check.html")]
+pub struct CheckPage {
+    p: Page,
+    check: CheckForm,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "autonomie_scan/result.html")]
+pub struct ResultPage {
+    p: Page,
+    rows: Vec<ResultRow>,
+    /// The autonomy index rounded to a whole number, `None` when every answer was "weet ik niet".
+    index: Option<u32>,
+    advice: Vec<AdviceRow>,
+    /// Every advised action key, without duplicates, most urgent first.
+    actions: Vec<&'static str>,
+    /// How many statements were answered "weet ik niet" (they get no judgement or advice).
+    dont_know: usize,
+    cost: CostCalculator,
+    team_href: String,
+    edit_href: String,
+}
+
+pub struct ResultRow {
+    pub aspect: &'static str,
+    pub answer: &'static str,
+    pub band: Option<&'static str>,
+}
+
+pub struct AdviceRow {
+    pub aspect: &'static str,
+    pub band: &'static str,
+    pub actions: Vec<&'static str>,
+    pub categories: Vec<&'static str>,
+}
+
+impl ResultPage {
+    /// Width of the index bar in the SVG (0–100).
+    fn bar_width(&self) -> u32 {
+        self.index.unwrap_or(0)
+    }
+
+    /// "62 van de 100".
+    fn index_label(&self) -> String {
+        let index = self.index.unwrap_or(0).to_string();
+        self.p
+            .t_args("autonomie-scan-index-value", &[("index", index)])
+    }
+}
+
+/// The judgement of one person's answer: 1–2 werk aan de winkel, 3 attention, 4–5 good,
+/// "weet ik niet" none. For a single response the core's group bands agree on 1, 2, 4 and 5
+/// but call a lone "neutraal" werk aan de winkel (0 % favourable); for one person's estimate
+/// "neutraal" reads better as "needs attention".
+pub fn single_answer_band(answer: Answer) -> Option<Band> {
+    match answer.score()? {
+        1 | 2 => Some(Band::WerkAanDeWinkel),
+        3 => Some(Band::Attention),
+        _ => Some(Band::Good),
+    }
+}
+
+/// `GET /autonomie-scan/snelle-check?werkwijze=4&…`: the instant result, or the form again
+/// with a message beside each unanswered question (422). Without any query at all (someone
+/// typed the address) it sends the visitor to the form.
+async fn quick_check(
+    p: Page,
+    RawQuery(raw): RawQuery,
+    Query(query): QueryPairs,
+) -> Response {
+    if raw.is_none() {
+        let to = format!("{}#{CHECK_ANCHOR}", p.href(PATH));
+        return Redirect::to(&to).into_response();
+    }
+    // Only the five aspects are asked here; signals, comments or departments sent along
+    // are ignored rather than counted.
+    let aspect_pairs: Vec<&(String, String)> = query
+        .iter()
+        .filter(|(k, _)| Aspect::from_key(k).is_some())
+        .collect();
+    let pairs: Vec<(&str, &str)> = aspect_pairs
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let response = match ScanResponse::from_form(&pairs, &[]) {
+        Ok(response) => response,
+        Err(errors) => {
+            let check = CheckForm::new(&p, &query, Some(&errors));
+            return (StatusCode::UNPROCESSABLE_ENTITY, CheckPage { p, check }).into_response();
+        }
+    };
+    let answers = response.answers;
+
+    let mut stats = aggregate(&[ScanResponse::new(answers)]);
+    for aspect in Aspect::ALL {
+        stats.aspects[aspect].band = single_answer_band(answers[aspect]);
+    }
+    let advice = advise(&stats);
+
+    let answer_pairs: Vec<(String, String)> = Aspect::ALL
+        .into_iter()
+        .map(|a| (a.key().to_owned(), answers[a].form_value().to_owned()))
+        .collect();
+    let edit_query: Vec<String> = answer_pairs.iter().map(|(k, v)| format!("{k}={v}")).collect();
+
+    ResultPage {
+        rows: Aspect::ALL
+            .into_iter()
+            .map(|a| ResultRow {
+                aspect: a.key(),
+                answer: answers[a].form_value(),
+                band: stats.aspects[a].band.map(Band::key),
+            })
+            .collect(),
+        index: stats.index.map(|i| i.round().clamp(0.0, 100.0) as u32),
+        advice: advice
+            .aspects
+            .iter()
+            .map(|a| AdviceRow {
+                aspect: a.aspect.key(),
+                band: a.band.key(),
+                actions: a.actions.iter().map(|x| x.key()).collect(),
+                categories: a.categories.iter().map(|c| c.key()).collect(),
+            })
+            .collect(),
+        actions: advice.actions.iter().map(|a| a.key()).collect(),
+        dont_know: answers
+            .values()
+            .iter()
+            .filter(|a| **a == Answer::DontKnow)
+            .count(),
+        cost: CostCalculator::from_query(p.lang, &p.href(CHECK_PATH), &query).keep(answer_pairs),
+        team_href: p.href("/werkgever/login"),
+        edit_href: format!(
+            "{}?{}#{CHECK_ANCHOR}",
+            p.href(PATH),
+            edit_query.join("&")
+        ),
+        p,
+    }
+    .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn single_answers_are_judged_like_the_core_except_neutral() {
+        use hrnexus_core::scan::AspectCounts;
+        for answer in Answer::ALL {
+            let core = Band::from_counts(&[answer].into_iter().collect::<AspectCounts>());
+            let ours = single_answer_band(answer);
+            if answer == Answer::Neutral {
+                assert_eq!(ours, Some(Band::Attention));
+            } else {
+                assert_eq!(ours, core, "{answer:?}");
+            }
+        }
+    }
 }
