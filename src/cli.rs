@@ -178,6 +178,17 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
                 "demo data loaded. Beheer login: {} / {}",
                 login.email, login.password
             );
+            println!(
+                "demo employer: request a sign-in link for {} at {}/werkgever/login and open it from Beheer → Outbox",
+                demo::DEMO_EMPLOYER,
+                settings.base_url()
+            );
+            if let Some(token) = &login.scan_token {
+                println!(
+                    "demo scan, answer it as an employee: {}/scan/{token}",
+                    settings.base_url()
+                );
+            }
         } else {
             println!("database already has data: demo data not loaded");
         }

@@ -77,7 +77,11 @@ async fn the_page_explains_the_scan_in_both_languages(db: Db) {
     for aspect in ALL_ASPECTS {
         let q = question(&nl, aspect);
         assert!(q.contains("<legend>"), "{aspect} has a legend");
-        assert_eq!(q.matches("type=\"radio\"").count(), 6, "{aspect}: 5 + weet ik niet");
+        assert_eq!(
+            q.matches("type=\"radio\"").count(),
+            6,
+            "{aspect}: 5 + weet ik niet"
+        );
         assert!(q.contains("value=\"weet_niet\"") && q.contains("Weet ik niet"));
         assert!(!q.contains("checked"));
     }
@@ -160,7 +164,8 @@ async fn a_missing_answer_is_pointed_out_and_the_others_are_kept(db: Db) {
     let (status, html) = page(&app, "/autonomie-scan/snelle-check?").await;
     assert_eq!(status, 422);
     assert_eq!(
-        html.matches("Kies een antwoord bij deze uitspraak.").count(),
+        html.matches("Kies een antwoord bij deze uitspraak.")
+            .count(),
         5
     );
     // Typing the address without any answers just leads to the form.
@@ -210,7 +215,10 @@ async fn the_quick_check_gives_an_instant_result_with_advice(db: Db) {
     let first = advice.find("Eigen werkwijze").unwrap();
     let attention = advice.find("Invloed op taken").unwrap();
     assert!(first < attention, "werk aan de winkel before attention");
-    assert!(!advice.contains("Open je mening geven"), "good topics need no advice");
+    assert!(
+        !advice.contains("Open je mening geven"),
+        "good topics need no advice"
+    );
     for text in [
         "Geef heldere doelen, maar laat de invulling los",
         "hoe zou jij dit aanpakken?",
@@ -339,11 +347,16 @@ async fn bad_numbers_are_pointed_out_beside_the_field(db: Db) {
     .await;
     assert_eq!(status, 200);
     assert!(html.contains("Niet alles is goed ingevuld"));
-    assert!(!html.contains("class=\"cost-result\""), "no result with errors");
+    assert!(
+        !html.contains("class=\"cost-result\""),
+        "no result with errors"
+    );
 
     let field = cost_field(&html, "medewerkers");
     assert!(field.contains("aria-invalid=\"true\""));
-    assert!(field.contains("aria-describedby=\"kosten-medewerkers-fout kosten-medewerkers-uitleg\""));
+    assert!(
+        field.contains("aria-describedby=\"kosten-medewerkers-fout kosten-medewerkers-uitleg\"")
+    );
     assert!(field.contains("value=\"12,5\""));
     assert!(field.contains(
         "<p class=\"field-error\" id=\"kosten-medewerkers-fout\">Vul een heel getal in, zonder komma.</p>"
@@ -356,7 +369,11 @@ async fn bad_numbers_are_pointed_out_beside_the_field(db: Db) {
     assert!(!days.contains("aria-invalid") && days.contains("value=\"220\""));
 
     // A required field left empty.
-    let (_, html) = page(&app, "/autonomie-scan?medewerkers=20&gemiddeld_jaarsalaris=40000").await;
+    let (_, html) = page(
+        &app,
+        "/autonomie-scan?medewerkers=20&gemiddeld_jaarsalaris=40000",
+    )
+    .await;
     assert!(cost_field(&html, "verloop_percentage").contains("Vul dit veld in."));
 
     // English messages on English pages.
@@ -377,7 +394,15 @@ async fn english_pages_format_english(db: Db) {
     .await;
     assert_eq!(status, 200);
     assert!(html.contains("What absence and turnover cost you per year"));
-    for amount in ["€55,000", "€40,000", "€95,000", "€4,750", "€5,500", "€4,000", "€9,500"] {
+    for amount in [
+        "€55,000",
+        "€40,000",
+        "€95,000",
+        "€4,750",
+        "€5,500",
+        "€4,000",
+        "€9,500",
+    ] {
         assert!(html.contains(amount), "{amount} missing");
     }
     assert!(!html.contains("€ 95.000"));

@@ -127,9 +127,7 @@ impl CostCalculator {
     /// use [`CostCalculator::keep`] to carry some of them along.
     pub fn from_query(lang: Lang, path: &str, query: &[(String, String)]) -> Self {
         let mut calculator = Self::new(lang, path);
-        let submitted = query
-            .iter()
-            .any(|(k, _)| CostField::from_key(k).is_some());
+        let submitted = query.iter().any(|(k, _)| CostField::from_key(k).is_some());
         if !submitted {
             return calculator;
         }
@@ -138,9 +136,8 @@ impl CostCalculator {
             .filter(|(k, _)| CostField::from_key(k).is_some())
             .map(|(k, v)| (k.as_str(), normalise(lang, v)))
             .collect();
-        let outcome = CostInputs::from_form(&pairs).and_then(|inputs| {
-            cost::calculate(&inputs).map(|result| (inputs, result))
-        });
+        let outcome = CostInputs::from_form(&pairs)
+            .and_then(|inputs| cost::calculate(&inputs).map(|result| (inputs, result)));
         let errors = outcome.as_ref().err();
         calculator.fields = CostField::ALL
             .into_iter()

@@ -275,8 +275,7 @@ fn department_tree(departments: &[Department]) -> Vec<(i64, String)> {
         if depth > all.len() {
             return;
         }
-        let mut children: Vec<&Department> =
-            all.iter().filter(|d| d.parent_id == parent).collect();
+        let mut children: Vec<&Department> = all.iter().filter(|d| d.parent_id == parent).collect();
         children.sort_by_key(|d| (d.position, d.id));
         for d in children {
             let name = if prefix.is_empty() {
@@ -529,8 +528,7 @@ async fn submit(
         }
         ScanEntry::Shared { .. } => {
             // Only a tampered form lacks the id this page rendered into it.
-            let Some(form_id) = sent(&fields, FIELD_FORM_ID).filter(|id| valid_form_id(id))
-            else {
+            let Some(form_id) = sent(&fields, FIELD_FORM_ID).filter(|id| valid_form_id(id)) else {
                 return Err(WebError::BadRequest);
             };
             (SubmissionGuard::Shared(auth::token_hash(form_id)), None)

@@ -91,10 +91,8 @@ struct Evaluated {
 impl Evaluated {
     fn new(policy: &AnonymityPolicy, departments: &[Department], counts: &[GroupCounts]) -> Self {
         let total = counts.iter().map(|g| g.counts.responses).sum();
-        let direct: HashMap<Option<i64>, ScanCounts> = counts
-            .iter()
-            .map(|g| (g.department_id, g.counts))
-            .collect();
+        let direct: HashMap<Option<i64>, ScanCounts> =
+            counts.iter().map(|g| (g.department_id, g.counts)).collect();
         let nodes: Vec<DepartmentNode> = departments
             .iter()
             .map(|d| DepartmentNode {
@@ -118,7 +116,9 @@ impl Evaluated {
     }
 
     fn is_visible(&self, group: GroupId) -> bool {
-        self.visibility.as_ref().is_some_and(|v| v.is_visible(group))
+        self.visibility
+            .as_ref()
+            .is_some_and(|v| v.is_visible(group))
     }
 
     /// The departments whose responses make up a department group.
@@ -530,7 +530,8 @@ pub fn build(loaded: Loaded) -> ResultsView {
         .collect();
     let advice = whole.figures.as_ref().map(|f| advise(&f.stats));
 
-    let trend = (evaluated.len() > 1).then(|| trend_view(&rounds, &evaluated, history_groups(&order)));
+    let trend =
+        (evaluated.len() > 1).then(|| trend_view(&rounds, &evaluated, history_groups(&order)));
 
     let round = rounds[selected].clone();
     let invited = u32::try_from(round.invited).unwrap_or(0);
