@@ -56,9 +56,7 @@ fn token_of(path: &str) -> &str {
 
 /// Asks for a link, opens it and confirms it: signed in afterwards.
 async fn sign_in(app: &TestApp, email: &str) {
-    let response = app
-        .post_form("/werkgever/login", &[("email", email)])
-        .await;
+    let response = app.post_form("/werkgever/login", &[("email", email)]).await;
     assert_eq!(response.status(), 200);
     let link = mailed_link(app, email).await;
     assert_eq!(app.get(&link).await.status(), 200);
@@ -212,7 +210,10 @@ async fn magic_link_sign_in(db: Db) {
     assert_eq!(response.status(), 200);
     let html = response.text().await.unwrap();
     assert!(html.contains("Mijn scans") && html.contains(EMAIL));
-    assert!(html.contains("Met de autonomie-scan"), "empty state explains");
+    assert!(
+        html.contains("Met de autonomie-scan"),
+        "empty state explains"
+    );
     assert!(html.contains("href=\"/werkgever/scans/nieuw\""));
     // The sign-in page knows.
     assert_eq!(location(&app.get("/werkgever/login").await), "/werkgever");
@@ -339,7 +340,13 @@ async fn expired_and_unknown_links(db: Db) {
         .post_form(&format!("/en/werkgever/inloggen/{token}"), &[])
         .await;
     assert_eq!(response.status(), 410);
-    assert!(response.text().await.unwrap().contains("expired or was already used"));
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("expired or was already used")
+    );
     for bogus in ["abc", &"x".repeat(300), "%3Cscript%3E"] {
         let response = app
             .post_form(&format!("/werkgever/inloggen/{bogus}"), &[])
@@ -356,14 +363,10 @@ async fn sign_in_links_are_rate_limited(db: Db) {
         return;
     };
     for _ in 0..5 {
-        let response = app
-            .post_form("/werkgever/login", &[("email", EMAIL)])
-            .await;
+        let response = app.post_form("/werkgever/login", &[("email", EMAIL)]).await;
         assert_eq!(response.status(), 200);
     }
-    let response = app
-        .post_form("/werkgever/login", &[("email", EMAIL)])
-        .await;
+    let response = app.post_form("/werkgever/login", &[("email", EMAIL)]).await;
     assert_eq!(response.status(), 429);
     let html = response.text().await.unwrap();
     assert!(html.contains("te veel inloglinks") && html.contains(&format!("value=\"{EMAIL}\"")));
@@ -421,10 +424,16 @@ async fn create_scan_refuses_bad_input(db: Db) {
         "invite-shared",
         "count",
     ] {
-        assert!(html.contains(&format!("for=\"{field}\"")), "label for {field}");
+        assert!(
+            html.contains(&format!("for=\"{field}\"")),
+            "label for {field}"
+        );
     }
     assert!(html.contains("<fieldset") && html.contains("<legend>"));
-    assert!(html.contains(&format!("value=\"{}\"", date(14))), "a suggested date");
+    assert!(
+        html.contains(&format!("value=\"{}\"", date(14))),
+        "a suggested date"
+    );
 
     // Everything empty: a message beside every required field.
     let response = app
@@ -491,7 +500,10 @@ async fn create_scan_refuses_bad_input(db: Db) {
         let response = create_scan(&app, &[(field, value)]).await;
         assert_eq!(response.status(), 422, "{field}={value}");
         let html = response.text().await.unwrap();
-        assert!(html.contains(&format!("id=\"{error_id}\"")), "{field}: {error_id}");
+        assert!(
+            html.contains(&format!("id=\"{error_id}\"")),
+            "{field}: {error_id}"
+        );
         assert!(html.contains(message), "{field}: {message}");
         assert!(
             html.contains(&format!("aria-describedby=\"{error_id}\""))
@@ -505,18 +517,25 @@ async fn create_scan_refuses_bad_input(db: Db) {
     // What was typed stays, escaped.
     let response = create_scan(
         &app,
-        &[
-            ("departments", "<b>Zorg</b>\n<b>Zorg</b>"),
-            ("count", "0"),
-        ],
+        &[("departments", "<b>Zorg</b>\n<b>Zorg</b>"), ("count", "0")],
     )
     .await;
     let html = response.text().await.unwrap();
-    let kept = between(&html, "aria-describedby=\"departments-hint departments-error\">", "</textarea>");
-    assert_eq!(kept, "&#60;b&#62;Zorg&#60;/b&#62;\n&#60;b&#62;Zorg&#60;/b&#62;");
+    let kept = between(
+        &html,
+        "aria-describedby=\"departments-hint departments-error\">",
+        "</textarea>",
+    );
+    assert_eq!(
+        kept,
+        "&#60;b&#62;Zorg&#60;/b&#62;\n&#60;b&#62;Zorg&#60;/b&#62;"
+    );
     assert!(!html.contains("<b>Zorg</b>"));
 
-    assert!(app.store.scans_of(owner).await.unwrap().is_empty(), "nothing stored");
+    assert!(
+        app.store.scans_of(owner).await.unwrap().is_empty(),
+        "nothing stored"
+    );
 }
 
 async fn create_scan_with_personal_links(db: Db) {
@@ -628,7 +647,11 @@ async fn create_scan_with_a_shared_link(db: Db) {
     assert_eq!(header(&response, "cache-control"), "no-store");
     let html = response.text().await.unwrap();
     assert!(!html.contains("<textarea"), "no personal links");
-    let link = between(&html, "id=\"shared-link\" class=\"wg-link-box\" type=\"text\" readonly value=\"", "\"");
+    let link = between(
+        &html,
+        "id=\"shared-link\" class=\"wg-link-box\" type=\"text\" readonly value=\"",
+        "\"",
+    );
     let token = link.strip_prefix("http://localhost:8080/scan/").unwrap();
     let Some(ScanEntry::Shared { scan, round }) = app
         .store
@@ -647,7 +670,10 @@ async fn create_scan_with_a_shared_link(db: Db) {
         .unwrap();
     assert!(html.contains("gedeelde link"));
     assert!(!html.contains(token), "the shared link is shown once");
-    assert!(!html.contains("respons</li>"), "no response rate for a shared link");
+    assert!(
+        !html.contains("respons</li>"),
+        "no response rate for a shared link"
+    );
 }
 
 async fn another_employer_gets_404(db: Db) {
@@ -661,7 +687,11 @@ async fn another_employer_gets_404(db: Db) {
 
     let other = common::client();
     sign_in_as(&app, &other, OTHER).await;
-    let overview = get_as(&app, &other, "/werkgever").await.text().await.unwrap();
+    let overview = get_as(&app, &other, "/werkgever")
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(!overview.contains("Bakkerij"));
     for path in ["", "/sluiten", "/nieuwe-ronde"] {
         let response = get_as(&app, &other, &format!("/werkgever/scans/{scan_id}{path}")).await;
@@ -677,7 +707,13 @@ async fn another_employer_gets_404(db: Db) {
         ),
         ("/links.txt", vec![("seed", seed.as_str()), ("count", "3")]),
     ] {
-        let response = post_as(&app, &other, &format!("/werkgever/scans/{scan_id}{path}"), &form).await;
+        let response = post_as(
+            &app,
+            &other,
+            &format!("/werkgever/scans/{scan_id}{path}"),
+            &form,
+        )
+        .await;
         assert_eq!(response.status(), 404, "POST {path}");
     }
     let rounds = app.store.rounds(scan_id).await.unwrap();
@@ -688,7 +724,12 @@ async fn another_employer_gets_404(db: Db) {
         assert_eq!(response.status(), 404, "{bogus}");
     }
     // Not signed in at all: the sign-in page, not the scan.
-    let response = get_as(&app, &common::client(), &format!("/werkgever/scans/{scan_id}")).await;
+    let response = get_as(
+        &app,
+        &common::client(),
+        &format!("/werkgever/scans/{scan_id}"),
+    )
+    .await;
     assert_eq!(location(&response), "/werkgever/login");
 }
 
@@ -718,7 +759,13 @@ async fn more_invites_close_round_and_new_round(db: Db) {
         .post_form(&more, &[("count", "2"), ("department", "424242")])
         .await;
     assert_eq!(response.status(), 422);
-    assert!(response.text().await.unwrap().contains("id=\"department-error\""));
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("id=\"department-error\"")
+    );
     let department = techniek.id.to_string();
     let response = app
         .post_form(&more, &[("count", "2"), ("department", &department)])
@@ -730,8 +777,11 @@ async fn more_invites_close_round_and_new_round(db: Db) {
     let links = invite_links(&html);
     assert_eq!(links.len(), 2);
     let token = links[0].rsplit('/').next().unwrap();
-    let Some(ScanEntry::Invite { department_id, .. }) =
-        app.store.scan_entry(&auth::token_hash(token)).await.unwrap()
+    let Some(ScanEntry::Invite { department_id, .. }) = app
+        .store
+        .scan_entry(&auth::token_hash(token))
+        .await
+        .unwrap()
     else {
         panic!("not an invite");
     };
@@ -753,7 +803,13 @@ async fn more_invites_close_round_and_new_round(db: Db) {
     // Closing asks first, then closes.
     let confirm = app.get(&format!("{scan_path}/sluiten")).await;
     assert_eq!(confirm.status(), 200);
-    assert!(confirm.text().await.unwrap().contains("Ja, sluit deze ronde"));
+    assert!(
+        confirm
+            .text()
+            .await
+            .unwrap()
+            .contains("Ja, sluit deze ronde")
+    );
     let response = app.post_form(&format!("{scan_path}/sluiten"), &[]).await;
     assert_eq!(response.status(), 303);
     assert_eq!(location(&response), scan_path);
@@ -761,17 +817,31 @@ async fn more_invites_close_round_and_new_round(db: Db) {
     assert!(rounds[0].closed_at.is_some());
     let html = app.get(&scan_path).await.text().await.unwrap();
     assert!(html.contains("Gesloten"));
-    assert!(!html.contains("/uitnodigingen\""), "no more invitations for a closed round");
+    assert!(
+        !html.contains("/uitnodigingen\""),
+        "no more invitations for a closed round"
+    );
     // A stale form still cannot add links to the closed round.
     let response = app.post_form(&more, &[("count", "2")]).await;
     assert_eq!(response.status(), 409);
-    assert!(response.text().await.unwrap().contains("Deze ronde is gesloten"));
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("Deze ronde is gesloten")
+    );
     assert_eq!(app.store.rounds(scan_id).await.unwrap()[0].invited, 4);
     // The confirm page of a closed round goes back to the scan.
-    assert_eq!(location(&app.get(&format!("{scan_path}/sluiten")).await), scan_path);
+    assert_eq!(
+        location(&app.get(&format!("{scan_path}/sluiten")).await),
+        scan_path
+    );
     // Closing again is harmless.
     assert_eq!(
-        app.post_form(&format!("{scan_path}/sluiten"), &[]).await.status(),
+        app.post_form(&format!("{scan_path}/sluiten"), &[])
+            .await
+            .status(),
         303
     );
 
@@ -797,7 +867,11 @@ async fn more_invites_close_round_and_new_round(db: Db) {
     let response = app
         .post_form(
             &new_round,
-            &[("closes_on", &closes), ("invite", "personal"), ("count", "4")],
+            &[
+                ("closes_on", &closes),
+                ("invite", "personal"),
+                ("count", "4"),
+            ],
         )
         .await;
     assert_eq!(response.status(), 200);
@@ -812,8 +886,11 @@ async fn more_invites_close_round_and_new_round(db: Db) {
     assert!(rounds[1].closed_at.is_none());
     assert_eq!(rounds[1].closes_on.format("%Y-%m-%d").to_string(), closes);
     let token = round_links[0].rsplit('/').next().unwrap();
-    let Some(ScanEntry::Invite { round, .. }) =
-        app.store.scan_entry(&auth::token_hash(token)).await.unwrap()
+    let Some(ScanEntry::Invite { round, .. }) = app
+        .store
+        .scan_entry(&auth::token_hash(token))
+        .await
+        .unwrap()
     else {
         panic!("not an invite");
     };
@@ -851,7 +928,9 @@ async fn signed_in_pages_in_english(db: Db) {
     };
     sign_in(&app, EMAIL).await;
     let html = app.get("/en/werkgever").await.text().await.unwrap();
-    assert!(html.contains("Create a new scan") && html.contains("href=\"/en/werkgever/scans/nieuw\""));
+    assert!(
+        html.contains("Create a new scan") && html.contains("href=\"/en/werkgever/scans/nieuw\"")
+    );
     let response = app
         .post_form("/en/werkgever/scans/nieuw", &[("organisation", "")])
         .await;

@@ -166,12 +166,7 @@ pub async fn submit(
         return Ok((StatusCode::TOO_MANY_REQUESTS, page).into_response());
     }
     let token = auth::random_token();
-    let link = format!(
-        "{}{}{}",
-        p.base_url,
-        p.href("/werkgever/inloggen/"),
-        token
-    );
+    let link = format!("{}{}{}", p.base_url, p.href("/werkgever/inloggen/"), token);
     let mail = compose(
         p.lang,
         email.as_str(),

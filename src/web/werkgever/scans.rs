@@ -64,7 +64,10 @@ pub fn routes() -> Router<AppState> {
         .route("/scans/{id}", get(detail))
         .route("/scans/{id}/uitnodigingen", post(more_invites))
         .route("/scans/{id}/sluiten", get(close_form).post(close))
-        .route("/scans/{id}/nieuwe-ronde", get(round_form).post(start_round))
+        .route(
+            "/scans/{id}/nieuwe-ronde",
+            get(round_form).post(start_round),
+        )
         .route("/scans/{id}/links.txt", post(download_links))
 }
 
@@ -497,9 +500,10 @@ fn links_page(p: Page, email: String, scan: &Scan, round: &Round, new: NewLinks)
     let title = match occasion {
         LinksOccasion::NewScan => p.t("wg-links-created-title"),
         LinksOccasion::MoreInvites => p.t("wg-links-more-title"),
-        LinksOccasion::NewRound => {
-            p.t_args("wg-links-round-title", &[("number", round.number.to_string())])
-        }
+        LinksOccasion::NewRound => p.t_args(
+            "wg-links-round-title",
+            &[("number", round.number.to_string())],
+        ),
     };
     let (links, count, seed) = match batch {
         Some(batch) => {
@@ -707,8 +711,8 @@ pub async fn more_invites(
     };
     let round_open = round.is_open(today());
     if let (true, Ok(count), Ok(department)) = (round_open, &count, &department) {
-        let batch = issue_invites(&state, round.id, *count, department.as_ref().map(|d| d.id))
-            .await?;
+        let batch =
+            issue_invites(&state, round.id, *count, department.as_ref().map(|d| d.id)).await?;
         return Ok(links_page(
             p,
             employer.email,
@@ -971,7 +975,10 @@ mod tests {
                     .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
             );
         }
-        assert_ne!(derive_token(&seed, 0), derive_token(&auth::random_token(), 0));
+        assert_ne!(
+            derive_token(&seed, 0),
+            derive_token(&auth::random_token(), 0)
+        );
         assert_eq!(derive_token(&seed, 7), derive_token(&seed, 7));
     }
 
