@@ -77,7 +77,11 @@ async fn the_page_explains_the_scan_in_both_languages(db: Db) {
     for aspect in ALL_ASPECTS {
         let q = question(&nl, aspect);
         assert!(q.contains("<legend>"), "{aspect} has a legend");
-        assert_eq!(q.matches("type=\"radio\"").count(), 6, "{aspect}: 5 + weet ik niet");
+        assert_eq!(
+            q.matches("type=\"radio\"").count(),
+            6,
+            "{aspect}: 5 + weet ik niet"
+        );
         assert!(q.contains("value=\"weet_niet\"") && q.contains("Weet ik niet"));
         assert!(!q.contains("checked"));
     }
@@ -94,7 +98,7 @@ async fn the_page_explains_the_scan_in_both_languages(db: Db) {
         "CBS, Ziekteverzuim",
         "Ziekteverzuimpercentage; bedrijfstakken (SBI 2008) en bedrijfsgrootte",
         "rond 5% van de werkdagen",
-        "€ 250 tot € 405 per dag",
+        "€\u{a0}250 tot €\u{a0}405 per dag",
         "arbodiensten en verzuimverzekeraars",
         "30% tot 200% van een jaarsalaris",
         "220 dagen",
@@ -160,7 +164,8 @@ async fn a_missing_answer_is_pointed_out_and_the_others_are_kept(db: Db) {
     let (status, html) = page(&app, "/autonomie-scan/snelle-check?").await;
     assert_eq!(status, 422);
     assert_eq!(
-        html.matches("Kies een antwoord bij deze uitspraak.").count(),
+        html.matches("Kies een antwoord bij deze uitspraak.")
+            .count(),
         5
     );
     // Typing the address without any answers just leads to the form.
@@ -210,7 +215,10 @@ async fn the_quick_check_gives_an_instant_result_with_advice(db: Db) {
     let first = advice.find("Eigen werkwijze").unwrap();
     let attention = advice.find("Invloed op taken").unwrap();
     assert!(first < attention, "werk aan de winkel before attention");
-    assert!(!advice.contains("Open je mening geven"), "good topics need no advice");
+    assert!(
+        !advice.contains("Open je mening geven"),
+        "good topics need no advice"
+    );
     for text in [
         "Geef heldere doelen, maar laat de invulling los",
         "hoe zou jij dit aanpakken?",
@@ -241,7 +249,7 @@ async fn the_quick_check_gives_an_instant_result_with_advice(db: Db) {
     .await;
     assert_eq!(status, 200);
     assert!(html.contains("50 van de 100"));
-    assert!(html.contains("€ 95.000"));
+    assert!(html.contains("€\u{a0}95.000"));
 
     // "Change my answers" opens the form with them chosen.
     let (_, form) = page(
@@ -289,18 +297,18 @@ async fn the_calculator_computes_and_formats_dutch(db: Db) {
     let result = part(&html, "class=\"cost-result\"", "<details");
     // Absence: 20 employees × 220 days × 5 % = 220 days; × € 250 = € 55.000.
     assert!(result.contains("<dd>220</dd>"));
-    assert!(result.contains("€ 55.000"));
+    assert!(result.contains("€\u{a0}55.000"));
     // Turnover: 20 × 10 % = 2 leavers; × € 40.000 × 50 % = € 40.000.
     assert!(result.contains("<dd>2</dd>"));
-    assert!(result.contains("€ 40.000"));
+    assert!(result.contains("€\u{a0}40.000"));
     // Total € 95.000; per employee 95.000 / 20 = € 4.750.
-    assert!(result.contains("€ 95.000"));
-    assert!(result.contains("€ 4.750"));
+    assert!(result.contains("€\u{a0}95.000"));
+    assert!(result.contains("€\u{a0}4.750"));
     // 10 % less of both: € 5.500 + € 4.000 = € 9.500 a year.
     assert!(result.contains("Wat 10% minder verzuim en verloop oplevert"));
-    assert!(result.contains("€ 5.500"));
-    assert!(result.contains("€ 4.000"));
-    assert!(result.contains("€ 9.500"));
+    assert!(result.contains("€\u{a0}5.500"));
+    assert!(result.contains("€\u{a0}4.000"));
+    assert!(result.contains("€\u{a0}9.500"));
     // What was typed stays in the form.
     assert!(cost_field(&html, "gemiddeld_jaarsalaris").contains("value=\"40.000\""));
     assert!(!html.contains("aria-invalid"));
@@ -311,7 +319,7 @@ async fn the_calculator_computes_and_formats_dutch(db: Db) {
         "/autonomie-scan?medewerkers=20&gemiddeld_jaarsalaris=40000&verloop_percentage=10&verzuimpercentage=",
     )
     .await;
-    assert!(html.contains("€ 95.000") && html.contains("€ 9.500"));
+    assert!(html.contains("€\u{a0}95.000") && html.contains("€\u{a0}9.500"));
     assert!(cost_field(&html, "verzuimpercentage").contains("value=\"5\""));
 
     // Other reference figures can be changed: € 405 a day, 4,5 % absence.
@@ -322,8 +330,8 @@ async fn the_calculator_computes_and_formats_dutch(db: Db) {
          &verzuimpercentage=4,5&kosten_per_verzuimdag=405",
     )
     .await;
-    assert!(html.contains("€ 80.190"));
-    assert!(html.contains("€ 120.190"));
+    assert!(html.contains("€\u{a0}80.190"));
+    assert!(html.contains("€\u{a0}120.190"));
     assert!(html.contains("<dd>198</dd>"));
 }
 
@@ -339,11 +347,16 @@ async fn bad_numbers_are_pointed_out_beside_the_field(db: Db) {
     .await;
     assert_eq!(status, 200);
     assert!(html.contains("Niet alles is goed ingevuld"));
-    assert!(!html.contains("class=\"cost-result\""), "no result with errors");
+    assert!(
+        !html.contains("class=\"cost-result\""),
+        "no result with errors"
+    );
 
     let field = cost_field(&html, "medewerkers");
     assert!(field.contains("aria-invalid=\"true\""));
-    assert!(field.contains("aria-describedby=\"kosten-medewerkers-fout kosten-medewerkers-uitleg\""));
+    assert!(
+        field.contains("aria-describedby=\"kosten-medewerkers-fout kosten-medewerkers-uitleg\"")
+    );
     assert!(field.contains("value=\"12,5\""));
     assert!(field.contains(
         "<p class=\"field-error\" id=\"kosten-medewerkers-fout\">Vul een heel getal in, zonder komma.</p>"
@@ -356,7 +369,11 @@ async fn bad_numbers_are_pointed_out_beside_the_field(db: Db) {
     assert!(!days.contains("aria-invalid") && days.contains("value=\"220\""));
 
     // A required field left empty.
-    let (_, html) = page(&app, "/autonomie-scan?medewerkers=20&gemiddeld_jaarsalaris=40000").await;
+    let (_, html) = page(
+        &app,
+        "/autonomie-scan?medewerkers=20&gemiddeld_jaarsalaris=40000",
+    )
+    .await;
     assert!(cost_field(&html, "verloop_percentage").contains("Vul dit veld in."));
 
     // English messages on English pages.
@@ -377,10 +394,18 @@ async fn english_pages_format_english(db: Db) {
     .await;
     assert_eq!(status, 200);
     assert!(html.contains("What absence and turnover cost you per year"));
-    for amount in ["€55,000", "€40,000", "€95,000", "€4,750", "€5,500", "€4,000", "€9,500"] {
+    for amount in [
+        "€55,000",
+        "€40,000",
+        "€95,000",
+        "€4,750",
+        "€5,500",
+        "€4,000",
+        "€9,500",
+    ] {
         assert!(html.contains(amount), "{amount} missing");
     }
-    assert!(!html.contains("€ 95.000"));
+    assert!(!html.contains("€\u{a0}95.000"));
     assert!(html.contains("What 10% less absence and turnover saves"));
 
     // Bigger and fractional figures: 1,250 × 220 × 5.5 % = 15,125 days × €250 = €3,781,250.

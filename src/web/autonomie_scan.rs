@@ -205,11 +205,7 @@ pub fn single_answer_band(answer: Answer) -> Option<Band> {
 /// `GET /autonomie-scan/snelle-check?werkwijze=4&…`: the instant result, or the form again
 /// with a message beside each unanswered question (422). Without any query at all (someone
 /// typed the address) it sends the visitor to the form.
-async fn quick_check(
-    p: Page,
-    RawQuery(raw): RawQuery,
-    Query(query): QueryPairs,
-) -> Response {
+async fn quick_check(p: Page, RawQuery(raw): RawQuery, Query(query): QueryPairs) -> Response {
     if raw.is_none() {
         let to = format!("{}#{CHECK_ANCHOR}", p.href(PATH));
         return Redirect::to(&to).into_response();
@@ -243,7 +239,10 @@ async fn quick_check(
         .into_iter()
         .map(|a| (a.key().to_owned(), answers[a].form_value().to_owned()))
         .collect();
-    let edit_query: Vec<String> = answer_pairs.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    let edit_query: Vec<String> = answer_pairs
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
 
     ResultPage {
         rows: Aspect::ALL
@@ -273,11 +272,7 @@ async fn quick_check(
             .count(),
         cost: CostCalculator::from_query(p.lang, &p.href(CHECK_PATH), &query).keep(answer_pairs),
         team_href: p.href("/werkgever/login"),
-        edit_href: format!(
-            "{}?{}#{CHECK_ANCHOR}",
-            p.href(PATH),
-            edit_query.join("&")
-        ),
+        edit_href: format!("{}?{}#{CHECK_ANCHOR}", p.href(PATH), edit_query.join("&")),
         p,
     }
     .into_response()
