@@ -98,7 +98,7 @@ async fn the_page_explains_the_scan_in_both_languages(db: Db) {
         "CBS, Ziekteverzuim",
         "Ziekteverzuimpercentage; bedrijfstakken (SBI 2008) en bedrijfsgrootte",
         "rond 5% van de werkdagen",
-        "€ 250 tot € 405 per dag",
+        "€\u{a0}250 tot €\u{a0}405 per dag",
         "arbodiensten en verzuimverzekeraars",
         "30% tot 200% van een jaarsalaris",
         "220 dagen",
@@ -249,7 +249,7 @@ async fn the_quick_check_gives_an_instant_result_with_advice(db: Db) {
     .await;
     assert_eq!(status, 200);
     assert!(html.contains("50 van de 100"));
-    assert!(html.contains("€ 95.000"));
+    assert!(html.contains("€\u{a0}95.000"));
 
     // "Change my answers" opens the form with them chosen.
     let (_, form) = page(
@@ -297,18 +297,18 @@ async fn the_calculator_computes_and_formats_dutch(db: Db) {
     let result = part(&html, "class=\"cost-result\"", "<details");
     // Absence: 20 employees × 220 days × 5 % = 220 days; × € 250 = € 55.000.
     assert!(result.contains("<dd>220</dd>"));
-    assert!(result.contains("€ 55.000"));
+    assert!(result.contains("€\u{a0}55.000"));
     // Turnover: 20 × 10 % = 2 leavers; × € 40.000 × 50 % = € 40.000.
     assert!(result.contains("<dd>2</dd>"));
-    assert!(result.contains("€ 40.000"));
+    assert!(result.contains("€\u{a0}40.000"));
     // Total € 95.000; per employee 95.000 / 20 = € 4.750.
-    assert!(result.contains("€ 95.000"));
-    assert!(result.contains("€ 4.750"));
+    assert!(result.contains("€\u{a0}95.000"));
+    assert!(result.contains("€\u{a0}4.750"));
     // 10 % less of both: € 5.500 + € 4.000 = € 9.500 a year.
     assert!(result.contains("Wat 10% minder verzuim en verloop oplevert"));
-    assert!(result.contains("€ 5.500"));
-    assert!(result.contains("€ 4.000"));
-    assert!(result.contains("€ 9.500"));
+    assert!(result.contains("€\u{a0}5.500"));
+    assert!(result.contains("€\u{a0}4.000"));
+    assert!(result.contains("€\u{a0}9.500"));
     // What was typed stays in the form.
     assert!(cost_field(&html, "gemiddeld_jaarsalaris").contains("value=\"40.000\""));
     assert!(!html.contains("aria-invalid"));
@@ -319,7 +319,7 @@ async fn the_calculator_computes_and_formats_dutch(db: Db) {
         "/autonomie-scan?medewerkers=20&gemiddeld_jaarsalaris=40000&verloop_percentage=10&verzuimpercentage=",
     )
     .await;
-    assert!(html.contains("€ 95.000") && html.contains("€ 9.500"));
+    assert!(html.contains("€\u{a0}95.000") && html.contains("€\u{a0}9.500"));
     assert!(cost_field(&html, "verzuimpercentage").contains("value=\"5\""));
 
     // Other reference figures can be changed: € 405 a day, 4,5 % absence.
@@ -330,8 +330,8 @@ async fn the_calculator_computes_and_formats_dutch(db: Db) {
          &verzuimpercentage=4,5&kosten_per_verzuimdag=405",
     )
     .await;
-    assert!(html.contains("€ 80.190"));
-    assert!(html.contains("€ 120.190"));
+    assert!(html.contains("€\u{a0}80.190"));
+    assert!(html.contains("€\u{a0}120.190"));
     assert!(html.contains("<dd>198</dd>"));
 }
 
@@ -405,7 +405,7 @@ async fn english_pages_format_english(db: Db) {
     ] {
         assert!(html.contains(amount), "{amount} missing");
     }
-    assert!(!html.contains("€ 95.000"));
+    assert!(!html.contains("€\u{a0}95.000"));
     assert!(html.contains("What 10% less absence and turnover saves"));
 
     // Bigger and fractional figures: 1,250 × 220 × 5.5 % = 15,125 days × €250 = €3,781,250.

@@ -294,11 +294,12 @@ fn reference_value(lang: Lang, figure: &ReferenceFigure) -> String {
     lang.t_args(&format!("cost-calc-refvalue-{}", figure.key), &args)
 }
 
-/// Whole euros, written the page's way: `€ 12.345` in Dutch, `€12,345` in English.
+/// Whole euros, written the page's way: `€ 12.345` in Dutch, `€12,345` in English. The space
+/// in Dutch is a no-break space (U+00A0), so the sign never ends a line on its own.
 pub fn format_eur(lang: Lang, value: f64) -> String {
     let amount = format_number(lang, value, 0);
     match lang {
-        Lang::Nl => format!("€ {amount}"),
+        Lang::Nl => format!("€\u{a0}{amount}"),
         Lang::En => format!("€{amount}"),
     }
 }
@@ -344,10 +345,10 @@ mod tests {
 
     #[test]
     fn euros_and_numbers_per_language() {
-        assert_eq!(format_eur(Lang::Nl, 12_345.4), "€ 12.345");
+        assert_eq!(format_eur(Lang::Nl, 12_345.4), "€\u{a0}12.345");
         assert_eq!(format_eur(Lang::En, 12_345.5), "€12,346");
-        assert_eq!(format_eur(Lang::Nl, 1_234_567.0), "€ 1.234.567");
-        assert_eq!(format_eur(Lang::Nl, 0.2), "€ 0");
+        assert_eq!(format_eur(Lang::Nl, 1_234_567.0), "€\u{a0}1.234.567");
+        assert_eq!(format_eur(Lang::Nl, 0.2), "€\u{a0}0");
         assert_eq!(format_eur(Lang::En, 999.0), "€999");
         assert_eq!(format_number(Lang::Nl, 7.5, 1), "7,5");
         assert_eq!(format_number(Lang::En, 7.5, 1), "7.5");
@@ -362,7 +363,7 @@ mod tests {
     #[test]
     fn english_thousands_commas() {
         assert_eq!(normalise(Lang::En, "40,000"), "40000");
-        assert_eq!(normalise(Lang::En, "€ 1,234,567"), "€ 1234567");
+        assert_eq!(normalise(Lang::En, "€\u{a0}1,234,567"), "€\u{a0}1234567");
         assert_eq!(normalise(Lang::En, "5,5"), "5,5");
         assert_eq!(normalise(Lang::En, "1,234.5"), "1,234.5");
         assert_eq!(normalise(Lang::En, "0,500"), "0,500");
@@ -377,7 +378,7 @@ mod tests {
         let values: Vec<_> = c.fields.iter().map(|f| f.value.as_str()).collect();
         assert_eq!(values, ["", "", "5", "250", "220", "", "50", "10"]);
         assert_eq!(c.references.len(), 4);
-        assert!(c.references[1].value.contains("€ 250 tot € 405"));
+        assert!(c.references[1].value.contains("€\u{a0}250 tot €\u{a0}405"));
         assert!(c.references[3].value.contains("30% tot 200%"));
     }
 
@@ -391,11 +392,11 @@ mod tests {
         ]);
         let c = CostCalculator::from_query(Lang::Nl, "/autonomie-scan", &query);
         let r = c.result.expect("result");
-        assert_eq!(r.absence_cost, "€ 55.000");
-        assert_eq!(r.turnover_cost, "€ 40.000");
-        assert_eq!(r.total_cost, "€ 95.000");
-        assert_eq!(r.cost_per_employee, "€ 4.750");
-        assert_eq!(r.total_savings, "€ 9.500");
+        assert_eq!(r.absence_cost, "€\u{a0}55.000");
+        assert_eq!(r.turnover_cost, "€\u{a0}40.000");
+        assert_eq!(r.total_cost, "€\u{a0}95.000");
+        assert_eq!(r.cost_per_employee, "€\u{a0}4.750");
+        assert_eq!(r.total_savings, "€\u{a0}9.500");
         assert_eq!(c.fields[1].value, "40.000");
         // An optional field left out was calculated with its default, and shows it.
         assert_eq!(c.fields[3].value, "250");
