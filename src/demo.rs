@@ -161,6 +161,7 @@ async fn demo_scan(store: &DynStorage) -> anyhow::Result<String> {
             opened_on: first_opened,
             closes_on: first_opened + Duration::days(14),
             shared_token_hash: None,
+            invites: Vec::new(),
         })
         .await?;
     let departments = store.departments(scan_id).await?;
@@ -189,6 +190,7 @@ async fn demo_scan(store: &DynStorage) -> anyhow::Result<String> {
                     today - Duration::days(7),
                     today + Duration::days(21),
                     Some(&token_hash),
+                    &[],
                 )
                 .await?
         };

@@ -95,6 +95,12 @@ impl Lang {
     }
 }
 
+/// Today's date in the Netherlands: scans close "on" a Dutch calendar day.
+pub fn today() -> NaiveDate {
+    let now = Utc::now();
+    now.with_timezone(&amsterdam_offset(now)).date_naive()
+}
+
 /// Central European time without pulling in the whole tz database: CET/CEST by the EU rule
 /// (last Sunday of March 01:00 UTC to last Sunday of October 01:00 UTC).
 fn amsterdam_offset(at: DateTime<Utc>) -> chrono::FixedOffset {

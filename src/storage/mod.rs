@@ -293,13 +293,14 @@ pub trait Storage: Send + Sync + 'static {
     async fn departments(&self, scan_id: i64) -> Result<Vec<Department>>;
     /// Rounds of a scan, oldest first, with their response counts.
     async fn rounds(&self, scan_id: i64) -> Result<Vec<Round>>;
-    /// Opens the next round (closing the current one) and returns it.
+    /// Opens the next round (closing the current one) with its invites, and returns it.
     async fn open_round(
         &self,
         scan_id: i64,
         opened_on: chrono::NaiveDate,
         closes_on: chrono::NaiveDate,
         shared_token_hash: Option<&str>,
+        invites: &[(String, Option<i64>)],
     ) -> Result<Round>;
     async fn close_round(&self, round_id: i64, now: UnixTime) -> Result<()>;
     /// Stores hashes of new single-use invite tokens (with their department, if any).

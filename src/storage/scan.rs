@@ -35,6 +35,9 @@ pub struct NewScan {
     pub closes_on: NaiveDate,
     /// Hash of the shared link's token, when the scan uses one link for everybody.
     pub shared_token_hash: Option<String>,
+    /// Hashes of personal invite tokens for the first round (with their department, if any),
+    /// stored in the same transaction as the scan.
+    pub invites: Vec<(String, Option<i64>)>,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow, Serialize)]

@@ -26,6 +26,32 @@ macro_rules! insert_mail {
 }
 pub(crate) use insert_mail;
 
+/// Stores invite token hashes for a round through `$executor` and counts them as invited.
+macro_rules! insert_invites {
+    ($executor:expr, $round_id:expr, $invites:expr) => {{
+        let invites: &[(String, Option<i64>)] = $invites;
+        let result: Result<(), sqlx::Error> = async {
+            for (token_hash, department_id) in invites {
+                sqlx::query("INSERT INTO invites (token_hash, round_id, department_id) VALUES ($1, $2, $3)")
+                    .bind(token_hash)
+                    .bind($round_id)
+                    .bind(department_id)
+                    .execute(&mut *$executor)
+                    .await?;
+            }
+            sqlx::query("UPDATE rounds SET invited = invited + $2 WHERE id = $1")
+                .bind($round_id)
+                .bind(invites.len() as i32)
+                .execute(&mut *$executor)
+                .await?;
+            Ok(())
+        }
+        .await;
+        result
+    }};
+}
+pub(crate) use insert_invites;
+
 /// Counts per (department, question, answer) for one round: questions 0–4 are the aspects
 /// in `Aspect::ALL` order, 5–8 the signals in `Signal::ALL` order. Answers: 1..5, 0 for
 /// "weet ik niet"; skipped signals are left out. CASTs keep the column types equal on both
@@ -456,17 +482,18 @@ macro_rules! storage_impl {
                         .execute(&mut *tx)
                         .await?;
                 }
-                sqlx::query(
+                let round_id: i64 = sqlx::query_scalar(
                     "INSERT INTO rounds (scan_id, number, opened_on, closes_on, shared_token_hash)
-                     VALUES ($1, 1, $2, $3, $4)",
+                     VALUES ($1, 1, $2, $3, $4) RETURNING id",
                 )
                 .bind(scan_id)
                 .bind(scan.opened_on)
                 .bind(scan.closes_on)
                 .bind(&scan.shared_token_hash)
-                .execute(&mut *tx)
+                .fetch_one(&mut *tx)
                 .await
                 .map_err($crate::storage::StorageError::from_write)?;
+                $crate::storage::shared::insert_invites!(tx, round_id, &scan.invites)?;
                 tx.commit().await?;
                 Ok(scan_id)
             }
@@ -525,6 +552,7 @@ macro_rules! storage_impl {
                 opened_on: chrono::NaiveDate,
                 closes_on: chrono::NaiveDate,
                 shared_token_hash: Option<&str>,
+                invites: &[(String, Option<i64>)],
             ) -> $crate::storage::Result<$crate::storage::Round> {
                 let mut tx = self.pool.begin().await?;
                 sqlx::query("UPDATE rounds SET closed_at = $2 WHERE scan_id = $1 AND closed_at IS NULL")
@@ -533,17 +561,19 @@ macro_rules! storage_impl {
                     .execute(&mut *tx)
                     .await?;
                 // The UNIQUE (scan_id, number) constraint turns a race of two clicks into a conflict.
-                sqlx::query(
+                let round_id: i64 = sqlx::query_scalar(
                     "INSERT INTO rounds (scan_id, number, opened_on, closes_on, shared_token_hash)
-                     SELECT $1, COALESCE(MAX(number), 0) + 1, $2, $3, $4 FROM rounds WHERE scan_id = $1",
+                     SELECT $1, COALESCE(MAX(number), 0) + 1, $2, $3, $4 FROM rounds WHERE scan_id = $1
+                     RETURNING id",
                 )
                 .bind(scan_id)
                 .bind(opened_on)
                 .bind(closes_on)
                 .bind(shared_token_hash)
-                .execute(&mut *tx)
+                .fetch_one(&mut *tx)
                 .await
                 .map_err($crate::storage::StorageError::from_write)?;
+                $crate::storage::shared::insert_invites!(tx, round_id, invites)?;
                 tx.commit().await?;
                 self.rounds(scan_id).await?.pop().ok_or($crate::storage::StorageError::Unsupported("round vanished"))
             }
@@ -559,19 +589,7 @@ macro_rules! storage_impl {
 
             async fn add_invites(&self, round_id: i64, invites: &[(String, Option<i64>)]) -> $crate::storage::Result<()> {
                 let mut tx = self.pool.begin().await?;
-                for (token_hash, department_id) in invites {
-                    sqlx::query("INSERT INTO invites (token_hash, round_id, department_id) VALUES ($1, $2, $3)")
-                        .bind(token_hash)
-                        .bind(round_id)
-                        .bind(department_id)
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                sqlx::query("UPDATE rounds SET invited = invited + $2 WHERE id = $1")
-                    .bind(round_id)
-                    .bind(invites.len() as i32)
-                    .execute(&mut *tx)
-                    .await?;
+                $crate::storage::shared::insert_invites!(tx, round_id, invites)?;
                 tx.commit().await?;
                 Ok(())
             }

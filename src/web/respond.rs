@@ -38,12 +38,6 @@ pub fn routes() -> Router<AppState> {
         .route("/scan/{token}", get(show).post(submit))
 }
 
-/// The date answers are counted on. UTC: at most two hours behind Dutch time, so a scan
-/// closing "on the 20th" stays open a little into the 21st rather than closing early.
-fn today() -> NaiveDate {
-    chrono::Utc::now().date_naive()
-}
-
 fn scan_lang(code: &str) -> Lang {
     match code {
         "en" => Lang::En,
@@ -468,7 +462,7 @@ async fn show(
     Path(token): Path<String>,
 ) -> Result<Response, WebError> {
     let entry = state.store.scan_entry(&auth::token_hash(&token)).await?;
-    let entry = match resolve(entry, today()) {
+    let entry = match resolve(entry, crate::i18n::today()) {
         Resolved::Open(entry) => entry,
         Resolved::Refused(kind, lang) => return Ok(notice(p, lang, kind)),
     };
@@ -511,7 +505,7 @@ async fn submit(
 ) -> Result<Response, WebError> {
     let allowed = state.form_limiter.allow(&ip);
     let token_hash = auth::token_hash(&token);
-    let today = today();
+    let today = crate::i18n::today();
     let entry = match resolve(state.store.scan_entry(&token_hash).await?, today) {
         Resolved::Open(entry) => entry,
         // A second click after the first was stored ends at thanks, not at an error.

@@ -51,7 +51,7 @@ pub async fn english_home() -> Redirect {
 
 async fn robots(p: Page) -> impl IntoResponse {
     let body = format!(
-        "User-agent: *\nDisallow: /beheer\nDisallow: /en/beheer\nDisallow: /api/\nDisallow: /scan/\n\nSitemap: {}/sitemap.xml\n",
+        "User-agent: *\nDisallow: /beheer\nDisallow: /en/beheer\nDisallow: /werkgever\nDisallow: /en/werkgever\nDisallow: /api/\nDisallow: /scan/\n\nSitemap: {}/sitemap.xml\n",
         p.base_url
     );
     ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], body)

@@ -72,13 +72,6 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// Today in the Netherlands, the calendar closing dates are set in.
-fn today() -> NaiveDate {
-    // `Lang::datetime` renders Dutch local time (CET/CEST) as "dd-mm-YYYY HH:MM".
-    let local = Lang::Nl.datetime(now());
-    NaiveDate::parse_from_str(local.get(..10).unwrap_or_default(), "%d-%m-%Y")
-        .unwrap_or_else(|_| chrono::Utc::now().date_naive())
-}
-
 fn latest_allowed(today: NaiveDate) -> NaiveDate {
     today.checked_add_months(Months::new(12)).unwrap_or(today)
 }
@@ -128,26 +121,35 @@ fn invite_link(p: &Page, scan: &Scan, token: &str) -> String {
 }
 
 /// A batch of new personal links: the seed that derives them and the tokens.
-struct Batch {
+pub(crate) struct Batch {
     seed: String,
-    tokens: Vec<String>,
+    pub(crate) tokens: Vec<String>,
 }
 
-/// Creates `count` personal links for a round and stores their hashes.
-async fn issue_invites(
+impl Batch {
+    /// `count` fresh personal links (nothing stored yet).
+    pub(crate) fn new(count: u32) -> Batch {
+        let seed = auth::random_token();
+        let tokens = (0..count).map(|i| derive_token(&seed, i)).collect();
+        Batch { seed, tokens }
+    }
+
+    /// What storage keeps of the batch: token hashes with their department.
+    pub(crate) fn invites(&self, department_id: Option<i64>) -> Vec<(String, Option<i64>)> {
+        self.tokens.iter().map(|token| (auth::token_hash(token), department_id)).collect()
+    }
+}
+
+/// Creates `count` personal links for an existing round and stores their hashes.
+pub(crate) async fn issue_invites(
     state: &AppState,
     round_id: i64,
     count: u32,
     department_id: Option<i64>,
 ) -> Result<Batch, WebError> {
-    let seed = auth::random_token();
-    let tokens: Vec<String> = (0..count).map(|i| derive_token(&seed, i)).collect();
-    let invites: Vec<(String, Option<i64>)> = tokens
-        .iter()
-        .map(|token| (auth::token_hash(token), department_id))
-        .collect();
-    state.store.add_invites(round_id, &invites).await?;
-    Ok(Batch { seed, tokens })
+    let batch = Batch::new(count);
+    state.store.add_invites(round_id, &batch.invites(department_id)).await?;
+    Ok(batch)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -187,7 +189,7 @@ pub async fn dashboard(
     p: Page,
     employer: Employer,
 ) -> Result<DashboardPage, WebError> {
-    let today = today();
+    let today = crate::i18n::today();
     let scans = state
         .store
         .scans_of(employer.owner())
@@ -447,7 +449,7 @@ impl NewScanPage {
 }
 
 pub async fn new_form(p: Page, employer: Employer) -> NewScanPage {
-    let today = today();
+    let today = crate::i18n::today();
     let form = ScanForm::blank(&p, today);
     NewScanPage::new(p, employer.email, form, ScanErrors::default(), today)
 }
@@ -543,13 +545,17 @@ pub async fn create(
     employer: Employer,
     Form(form): Form<ScanForm>,
 ) -> Result<Response, WebError> {
-    let today = today();
+    let today = crate::i18n::today();
     let mut errors = ScanErrors::default();
     let Some(valid) = check_scan(&p, &form, today, &mut errors) else {
         let page = NewScanPage::new(p, employer.email, form, errors, today);
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };
     let shared_token = (valid.round.invites == Invites::Shared).then(auth::random_token);
+    let batch = match valid.round.invites {
+        Invites::Personal(count) => Some(Batch::new(count)),
+        Invites::Shared => None,
+    };
     let scan_id = state
         .store
         .create_scan(&NewScan {
@@ -563,6 +569,7 @@ pub async fn create(
             opened_on: today,
             closes_on: valid.round.closes_on,
             shared_token_hash: shared_token.as_deref().map(auth::token_hash),
+            invites: batch.as_ref().map(|b| b.invites(None)).unwrap_or_default(),
         })
         .await?;
     let scan = state
@@ -571,10 +578,6 @@ pub async fn create(
         .await?
         .ok_or(WebError::NotFound)?;
     let round = latest_round(&state, scan_id).await?;
-    let batch = match valid.round.invites {
-        Invites::Personal(count) => Some(issue_invites(&state, round.id, count, None).await?),
-        Invites::Shared => None,
-    };
     Ok(links_page(
         p,
         employer.email,
@@ -644,7 +647,7 @@ impl ScanPage {
         email: String,
         scan: Scan,
     ) -> Result<ScanPage, WebError> {
-        let today = today();
+        let today = crate::i18n::today();
         let departments = state.store.departments(scan.id).await?;
         let rounds = state.store.rounds(scan.id).await?;
         let current = rounds
@@ -709,7 +712,7 @@ pub async fn more_invites(
             .map(|d| Some(d.clone()))
             .ok_or_else(|| p.t("wg-error-department")),
     };
-    let round_open = round.is_open(today());
+    let round_open = round.is_open(crate::i18n::today());
     if let (true, Ok(count), Ok(department)) = (round_open, &count, &department) {
         let batch =
             issue_invites(&state, round.id, *count, department.as_ref().map(|d| d.id)).await?;
@@ -761,7 +764,7 @@ pub async fn close_form(
 ) -> Result<Response, WebError> {
     let scan = owned_scan(&state, &employer, &id).await?;
     let round = latest_round(&state, scan.id).await?;
-    let today = today();
+    let today = crate::i18n::today();
     if !round.is_open(today) {
         return Ok(Redirect::to(&p.href(&format!("/werkgever/scans/{}", scan.id))).into_response());
     }
@@ -840,7 +843,7 @@ pub async fn round_form(
     Path(id): Path<String>,
 ) -> Result<RoundPage, WebError> {
     let scan = owned_scan(&state, &employer, &id).await?;
-    let today = today();
+    let today = crate::i18n::today();
     let form = ScanForm::blank(&p, today);
     RoundPage::load(
         &state,
@@ -862,7 +865,7 @@ pub async fn start_round(
     Form(form): Form<ScanForm>,
 ) -> Result<Response, WebError> {
     let scan = owned_scan(&state, &employer, &id).await?;
-    let today = today();
+    let today = crate::i18n::today();
     let mut errors = ScanErrors::default();
     let valid = check_round(&p, &form, today, &mut errors);
     let Some(valid) = valid.filter(|_| !errors.any()) else {
@@ -871,9 +874,19 @@ pub async fn start_round(
     };
     let shared_token = (valid.invites == Invites::Shared).then(auth::random_token);
     let shared_hash = shared_token.as_deref().map(auth::token_hash);
+    let batch = match valid.invites {
+        Invites::Personal(count) => Some(Batch::new(count)),
+        Invites::Shared => None,
+    };
     let round = match state
         .store
-        .open_round(scan.id, today, valid.closes_on, shared_hash.as_deref())
+        .open_round(
+            scan.id,
+            today,
+            valid.closes_on,
+            shared_hash.as_deref(),
+            &batch.as_ref().map(|b| b.invites(None)).unwrap_or_default(),
+        )
         .await
     {
         Ok(round) => round,
@@ -884,10 +897,6 @@ pub async fn start_round(
             );
         }
         Err(e) => return Err(e.into()),
-    };
-    let batch = match valid.invites {
-        Invites::Personal(count) => Some(issue_invites(&state, round.id, count, None).await?),
-        Invites::Shared => None,
     };
     Ok(links_page(
         p,
