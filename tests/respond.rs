@@ -169,7 +169,10 @@ async fn form_renders_in_the_scan_language(db: Db) {
     assert!(html.contains("noindex"));
     for (i, key) in ASPECTS.iter().enumerate() {
         let question = fieldset(&html, key);
-        assert!(question.contains(&format!("Vraag {} van 5", i + 1)), "{key}");
+        assert!(
+            question.contains(&format!("Vraag {} van 5", i + 1)),
+            "{key}"
+        );
         assert!(question.contains("<legend>"));
         for value in ["1", "2", "3", "4", "5", "weet_niet"] {
             assert!(
@@ -187,21 +190,22 @@ async fn form_renders_in_the_scan_language(db: Db) {
         "verzuim",
         "vertrekintentie",
     ] {
-        assert!(fieldset(&html, signal).contains("niet verplicht"), "{signal}");
+        assert!(
+            fieldset(&html, signal).contains("niet verplicht"),
+            "{signal}"
+        );
     }
     assert!(html.contains("name=\"opmerking\""));
     assert!(html.contains("Noem geen namen"));
     assert!(!html.contains("name=\"afdeling\""));
-    assert!(!html.contains("name=\"formulier\""), "invites need no form id");
+    assert!(
+        !html.contains("name=\"formulier\""),
+        "invites need no form id"
+    );
     assert!(html.contains("minstens 5 mensen") && html.contains("vanaf 8 antwoorden"));
 
     // A Dutch scan stays Dutch under /en: the employer chose the language.
-    let html = app
-        .get(&format!("/en{link}"))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let html = app.get(&format!("/en{link}")).await.text().await.unwrap();
     assert!(html.contains("<html lang=\"nl\">") && html.contains("Vraag 1 van 5"));
 }
 
@@ -258,7 +262,10 @@ async fn a_missing_answer_is_pointed_out_and_nothing_is_stored(db: Db) {
     assert!(checked(&html, "open_mening", "2"));
     assert!(checked(&html, "steun", "3"));
     assert!(checked(&html, "verzuim", "2"));
-    assert!(checked(&html, "initiatief", ""), "a skipped signal stays skipped");
+    assert!(
+        checked(&html, "initiatief", ""),
+        "a skipped signal stays skipped"
+    );
     assert!(html.contains(">Meer overleg zou fijn zijn.</textarea>"));
     assert!(!fieldset(&html, "werkwijze").contains("field-error"));
     assert_eq!(stored(&app, s.round_id).await, 0);
@@ -308,7 +315,11 @@ async fn a_valid_answer_is_stored_once_and_the_invite_is_used(db: Db) {
     let groups = app.store.round_counts(s.round_id).await.unwrap();
     assert_eq!(stored(&app, s.round_id).await, 1);
     let group = groups.iter().find(|g| g.counts.responses == 1).unwrap();
-    assert_eq!(group.department_id, Some(winkel), "the invite's department wins");
+    assert_eq!(
+        group.department_id,
+        Some(winkel),
+        "the invite's department wins"
+    );
     let aspects: Vec<_> = group.counts.aspects.iter().map(|(_, c)| *c).collect();
     assert_eq!(aspects[0].counts, [0, 0, 0, 1, 0]);
     assert_eq!(aspects[2].dont_know, 1);
@@ -473,7 +484,13 @@ async fn an_unknown_token_gets_a_friendly_page(db: Db) {
 
     let response = app.post_form("/scan/bestaat-niet", &full_answers()).await;
     assert_eq!(response.status(), 404);
-    assert!(response.text().await.unwrap().contains("Deze link werkt niet"));
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("Deze link werkt niet")
+    );
 }
 
 async fn a_comment_over_1000_characters_is_refused(db: Db) {
@@ -491,7 +508,10 @@ async fn a_comment_over_1000_characters_is_refused(db: Db) {
     assert!(html.contains("id=\"opmerking-error\""));
     assert!(html.contains("aria-describedby=\"opmerking-hint opmerking-error\""));
     assert!(html.contains("Je opmerking is te lang."));
-    assert!(html.contains(&format!(">{long}</textarea>")), "the text is kept");
+    assert!(
+        html.contains(&format!(">{long}</textarea>")),
+        "the text is kept"
+    );
     assert!(checked(&html, "werkwijze", "4"));
     assert_eq!(stored(&app, s.round_id).await, 0);
 
@@ -501,7 +521,10 @@ async fn a_comment_over_1000_characters_is_refused(db: Db) {
     form.push(("opmerking", &fits));
     assert_eq!(app.post_form(&link, &form).await.status(), 303);
     assert_eq!(stored(&app, s.round_id).await, 1);
-    assert_eq!(app.store.round_comments(s.round_id).await.unwrap()[0].body, fits);
+    assert_eq!(
+        app.store.round_comments(s.round_id).await.unwrap()[0].body,
+        fits
+    );
 }
 
 async fn posts_are_rate_limited_and_answers_kept(db: Db) {
@@ -520,7 +543,10 @@ async fn posts_are_rate_limited_and_answers_kept(db: Db) {
     assert_eq!(header(&response, "retry-after"), "60");
     let html = response.text().await.unwrap();
     assert!(html.contains("wacht een minuut"));
-    assert!(checked(&html, "steun", "3"), "answers kept for the next try");
+    assert!(
+        checked(&html, "steun", "3"),
+        "answers kept for the next try"
+    );
     assert_eq!(stored(&app, s.round_id).await, 0);
     // Reading the form is not limited.
     assert_eq!(app.get(&link).await.status(), 200);

@@ -132,24 +132,22 @@ async fn thanks(p: Page) -> Response {
     no_store(StatusCode::OK, page)
 }
 
-/// What a token opens today: a scan to answer, or why not.
-enum Resolved {
-    Open(ScanEntry),
-    Refused(Notice, Option<Lang>),
-}
+/// Why a token opens nothing, and in which language to say so (when the scan is known).
+type Refusal = (Notice, Option<Lang>);
 
-fn resolve(entry: Option<ScanEntry>, today: NaiveDate) -> Resolved {
+/// What a token opens today: a scan to answer, or why not.
+fn resolve(entry: Option<ScanEntry>, today: NaiveDate) -> Result<ScanEntry, Refusal> {
     let Some(entry) = entry else {
-        return Resolved::Refused(Notice::Unknown, None);
+        return Err((Notice::Unknown, None));
     };
     let lang = Some(scan_lang(&entry.scan().lang));
     if let ScanEntry::Invite { used: true, .. } = entry {
-        return Resolved::Refused(Notice::Used, lang);
+        return Err((Notice::Used, lang));
     }
     if !entry.round().is_open(today) {
-        return Resolved::Refused(Notice::Closed, lang);
+        return Err((Notice::Closed, lang));
     }
-    Resolved::Open(entry)
+    Ok(entry)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -167,6 +165,8 @@ struct Question {
     key: &'static str,
     count: String,
     statement: String,
+    /// The signal statements may be skipped; the aspects may not.
+    optional: bool,
     choices: Vec<Choice>,
     error: Option<String>,
 }
@@ -257,6 +257,7 @@ fn question(
         key,
         count,
         statement,
+        optional,
         choices,
         error,
     }
@@ -275,8 +276,7 @@ fn department_tree(departments: &[Department]) -> Vec<(i64, String)> {
         if depth > all.len() {
             return;
         }
-        let mut children: Vec<&Department> =
-            all.iter().filter(|d| d.parent_id == parent).collect();
+        let mut children: Vec<&Department> = all.iter().filter(|d| d.parent_id == parent).collect();
         children.sort_by_key(|d| (d.position, d.id));
         for d in children {
             let name = if prefix.is_empty() {
@@ -470,8 +470,8 @@ async fn show(
 ) -> Result<Response, WebError> {
     let entry = state.store.scan_entry(&auth::token_hash(&token)).await?;
     let entry = match resolve(entry, today()) {
-        Resolved::Open(entry) => entry,
-        Resolved::Refused(kind, lang) => return Ok(notice(p, lang, kind)),
+        Ok(entry) => entry,
+        Err((kind, lang)) => return Ok(notice(p, lang, kind)),
     };
     let p = in_lang(p, scan_lang(&entry.scan().lang));
     let departments = state.store.departments(entry.scan().id).await?;
@@ -514,12 +514,10 @@ async fn submit(
     let token_hash = auth::token_hash(&token);
     let today = today();
     let entry = match resolve(state.store.scan_entry(&token_hash).await?, today) {
-        Resolved::Open(entry) => entry,
+        Ok(entry) => entry,
         // A second click after the first was stored ends at thanks, not at an error.
-        Resolved::Refused(Notice::Used, lang) => {
-            return Ok(notice(p, lang, Notice::AlreadyAnswered));
-        }
-        Resolved::Refused(kind, lang) => return Ok(notice(p, lang, kind)),
+        Err((Notice::Used, lang)) => return Ok(notice(p, lang, Notice::AlreadyAnswered)),
+        Err((kind, lang)) => return Ok(notice(p, lang, kind)),
     };
     let p = in_lang(p, scan_lang(&entry.scan().lang));
 
@@ -529,8 +527,7 @@ async fn submit(
         }
         ScanEntry::Shared { .. } => {
             // Only a tampered form lacks the id this page rendered into it.
-            let Some(form_id) = sent(&fields, FIELD_FORM_ID).filter(|id| valid_form_id(id))
-            else {
+            let Some(form_id) = sent(&fields, FIELD_FORM_ID).filter(|id| valid_form_id(id)) else {
                 return Err(WebError::BadRequest);
             };
             (SubmissionGuard::Shared(auth::token_hash(form_id)), None)
