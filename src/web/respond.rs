@@ -521,21 +521,18 @@ async fn submit(
     };
     let p = in_lang(p, scan_lang(&entry.scan().lang));
 
-    let (guard, invite_department) = match &entry {
+    let (guard, invite_department, form_id) = match &entry {
         ScanEntry::Invite { department_id, .. } => {
-            (SubmissionGuard::Invite(token_hash), *department_id)
+            (SubmissionGuard::Invite(token_hash), *department_id, None)
         }
         ScanEntry::Shared { .. } => {
             // Only a tampered form lacks the id this page rendered into it.
             let Some(form_id) = sent(&fields, FIELD_FORM_ID).filter(|id| valid_form_id(id)) else {
                 return Err(WebError::BadRequest);
             };
-            (SubmissionGuard::Shared(auth::token_hash(form_id)), None)
+            let guard = SubmissionGuard::Shared(auth::token_hash(form_id));
+            (guard, None, Some(form_id.to_owned()))
         }
-    };
-    let form_id = match &guard {
-        SubmissionGuard::Shared(_) => sent(&fields, FIELD_FORM_ID).map(str::to_owned),
-        SubmissionGuard::Invite(_) => None,
     };
 
     let departments = state.store.departments(entry.scan().id).await?;
@@ -565,16 +562,13 @@ async fn submit(
     } else {
         Vec::new()
     };
-    let fields_for_parse: Vec<(String, String)> = if offered.is_empty() {
-        fields
-            .iter()
-            .filter(|(k, _)| k != hrnexus_core::scan::FIELD_DEPARTMENT)
-            .cloned()
-            .collect()
-    } else {
-        fields.clone()
-    };
-    let response = match ScanResponse::from_form(&fields_for_parse, &offered) {
+    // A department sent to a form that did not ask for one is ignored, not an error.
+    let parsed: Vec<(&str, &str)> = fields
+        .iter()
+        .filter(|(k, _)| !offered.is_empty() || k != hrnexus_core::scan::FIELD_DEPARTMENT)
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let response = match ScanResponse::from_form(&parsed, &offered) {
         Ok(response) => response,
         Err(errors) => {
             let page = form_page(
