@@ -59,6 +59,7 @@ async fn main() -> anyhow::Result<()> {
             opened_on: today,
             closes_on: today + Duration::days(30),
             shared_token_hash: Some(auth::token_hash(&auth::random_token())),
+            invites: Vec::new(),
         })
         .await?;
     let departments = store.departments(scan_id).await?;

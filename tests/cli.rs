@@ -191,6 +191,18 @@ fn serve_uses_environment_settings_and_shuts_down_gracefully() {
         std::thread::sleep(Duration::from_millis(50));
     }
     assert!(dir.path().join("elders").join("hrnexus.db").exists());
+    // Tokens live in paths; a refused cross-site post must not write one to the log.
+    for request in [
+        "POST /scan/geheim-token-in-pad HTTP/1.0\r\nSec-Fetch-Site: cross-site\r\nContent-Length: 0\r\n\r\n",
+        "GET /scan/geheim-token-in-pad HTTP/1.0\r\n\r\n",
+        "POST /werkgever/inloggen/geheim-token-in-pad HTTP/1.0\r\nOrigin: https://evil.example\r\nContent-Length: 0\r\n\r\n",
+    ] {
+        use std::io::Read;
+        let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+        stream.write_all(request.as_bytes()).unwrap();
+        let mut answer = String::new();
+        let _ = stream.read_to_string(&mut answer);
+    }
     assert!(!dir.path().join("data").exists());
     let status = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
@@ -207,6 +219,11 @@ fn serve_uses_environment_settings_and_shuts_down_gracefully() {
     };
     assert!(exit.success(), "clean exit after SIGTERM");
     let output = child.wait_with_output().unwrap();
+    assert!(
+        !stderr(&output).contains("geheim-token-in-pad"),
+        "a token in the log: {}",
+        stderr(&output)
+    );
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(
         stdout.contains("demo@hrnexus.nl"),

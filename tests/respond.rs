@@ -84,6 +84,7 @@ async fn scan(app: &TestApp, setup: ScanSetup) -> Scan {
             opened_on: today() - Duration::days(30),
             closes_on: setup.closes_on,
             shared_token_hash: setup.shared_token.as_deref().map(auth::token_hash),
+            invites: Vec::new(),
         })
         .await
         .unwrap();
@@ -165,6 +166,15 @@ async fn form_renders_in_the_scan_language(db: Db) {
     assert_eq!(header(&response, "referrer-policy"), "no-referrer");
     let html = response.text().await.unwrap();
     assert!(html.contains("<html lang=\"nl\">"));
+    let token = link.rsplit('/').next().unwrap();
+    assert!(
+        !html.contains(token),
+        "the token is not repeated in the page (alternates, links)"
+    );
+    assert!(
+        !html.contains("hreflang"),
+        "no language switch on token pages"
+    );
     assert!(html.contains("Winkelteam") && html.contains("Bakkerij De Korenbloem"));
     assert!(html.contains("noindex"));
     for (i, key) in ASPECTS.iter().enumerate() {

@@ -133,6 +133,7 @@ async fn create_scan(app: &TestApp, owner: i64, departments: &[&str]) -> TestSca
             opened_on: today(),
             closes_on: today() + Duration::days(14),
             shared_token_hash: Some(auth::token_hash(&auth::random_token())),
+            invites: Vec::new(),
         })
         .await
         .unwrap();
@@ -493,7 +494,7 @@ async fn trend_labels_across_two_rounds(db: Db) {
 
     let round = app
         .store
-        .open_round(scan.id, today(), today() + Duration::days(14), None)
+        .open_round(scan.id, today(), today() + Duration::days(14), None, &[])
         .await
         .unwrap();
     assert_eq!(round.number, 2);

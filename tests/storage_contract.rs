@@ -395,6 +395,7 @@ fn new_scan(owner: ScanOwner, departments: &[&str], shared: Option<&str>) -> New
         opened_on: today(),
         closes_on: today() + chrono::Duration::days(14),
         shared_token_hash: shared.map(str::to_owned),
+        invites: Vec::new(),
     }
 }
 
@@ -548,10 +549,26 @@ async fn scans_belong_to_their_owner(db: Db) {
             today(),
             today() + chrono::Duration::days(7),
             Some("shared-2"),
+            &[("r2-invite".into(), None)],
         )
         .await
         .unwrap();
-    assert_eq!((second.number, second.shared_link), (2, true));
+    assert_eq!(
+        (second.number, second.shared_link, second.invited),
+        (2, true, 1)
+    );
+    assert!(
+        matches!(store.scan_entry("r2-invite").await.unwrap(), Some(ScanEntry::Invite { round, .. }) if round.id == second.id)
+    );
+    let mut with_links = new_scan(ScanOwner::Employer(a), &[], None);
+    with_links.invites = vec![("first-a".into(), None), ("first-b".into(), None)];
+    let linked = store.create_scan(&with_links).await.unwrap();
+    assert_eq!(
+        store.rounds(linked).await.unwrap()[0].invited,
+        2,
+        "links stored with the scan"
+    );
+    assert!(store.scan_entry("first-b").await.unwrap().is_some());
     let rounds = store.rounds(scan_id).await.unwrap();
     assert!(
         !rounds[0].is_open(today()),

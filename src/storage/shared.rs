@@ -32,12 +32,14 @@ macro_rules! insert_invites {
         let invites: &[(String, Option<i64>)] = $invites;
         let result: Result<(), sqlx::Error> = async {
             for (token_hash, department_id) in invites {
-                sqlx::query("INSERT INTO invites (token_hash, round_id, department_id) VALUES ($1, $2, $3)")
-                    .bind(token_hash)
-                    .bind($round_id)
-                    .bind(department_id)
-                    .execute(&mut *$executor)
-                    .await?;
+                sqlx::query(
+                    "INSERT INTO invites (token_hash, round_id, department_id) VALUES ($1, $2, $3)",
+                )
+                .bind(token_hash)
+                .bind($round_id)
+                .bind(department_id)
+                .execute(&mut *$executor)
+                .await?;
             }
             sqlx::query("UPDATE rounds SET invited = invited + $2 WHERE id = $1")
                 .bind($round_id)

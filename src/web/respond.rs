@@ -126,24 +126,22 @@ async fn thanks(p: Page) -> Response {
     no_store(StatusCode::OK, page)
 }
 
-/// What a token opens today: a scan to answer, or why not.
-enum Resolved {
-    Open(ScanEntry),
-    Refused(Notice, Option<Lang>),
-}
+/// Why a token opens nothing, and in which language to say so (when the scan is known).
+type Refusal = (Notice, Option<Lang>);
 
-fn resolve(entry: Option<ScanEntry>, today: NaiveDate) -> Resolved {
+/// What a token opens today: a scan to answer, or why not.
+fn resolve(entry: Option<ScanEntry>, today: NaiveDate) -> Result<ScanEntry, Refusal> {
     let Some(entry) = entry else {
-        return Resolved::Refused(Notice::Unknown, None);
+        return Err((Notice::Unknown, None));
     };
     let lang = Some(scan_lang(&entry.scan().lang));
     if let ScanEntry::Invite { used: true, .. } = entry {
-        return Resolved::Refused(Notice::Used, lang);
+        return Err((Notice::Used, lang));
     }
     if !entry.round().is_open(today) {
-        return Resolved::Refused(Notice::Closed, lang);
+        return Err((Notice::Closed, lang));
     }
-    Resolved::Open(entry)
+    Ok(entry)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -161,6 +159,8 @@ struct Question {
     key: &'static str,
     count: String,
     statement: String,
+    /// The signal statements may be skipped; the aspects may not.
+    optional: bool,
     choices: Vec<Choice>,
     error: Option<String>,
 }
@@ -251,6 +251,7 @@ fn question(
         key,
         count,
         statement,
+        optional,
         choices,
         error,
     }
@@ -463,8 +464,8 @@ async fn show(
 ) -> Result<Response, WebError> {
     let entry = state.store.scan_entry(&auth::token_hash(&token)).await?;
     let entry = match resolve(entry, crate::i18n::today()) {
-        Resolved::Open(entry) => entry,
-        Resolved::Refused(kind, lang) => return Ok(notice(p, lang, kind)),
+        Ok(entry) => entry,
+        Err((kind, lang)) => return Ok(notice(p, lang, kind)),
     };
     let p = in_lang(p, scan_lang(&entry.scan().lang));
     let departments = state.store.departments(entry.scan().id).await?;
@@ -507,30 +508,25 @@ async fn submit(
     let token_hash = auth::token_hash(&token);
     let today = crate::i18n::today();
     let entry = match resolve(state.store.scan_entry(&token_hash).await?, today) {
-        Resolved::Open(entry) => entry,
+        Ok(entry) => entry,
         // A second click after the first was stored ends at thanks, not at an error.
-        Resolved::Refused(Notice::Used, lang) => {
-            return Ok(notice(p, lang, Notice::AlreadyAnswered));
-        }
-        Resolved::Refused(kind, lang) => return Ok(notice(p, lang, kind)),
+        Err((Notice::Used, lang)) => return Ok(notice(p, lang, Notice::AlreadyAnswered)),
+        Err((kind, lang)) => return Ok(notice(p, lang, kind)),
     };
     let p = in_lang(p, scan_lang(&entry.scan().lang));
 
-    let (guard, invite_department) = match &entry {
+    let (guard, invite_department, form_id) = match &entry {
         ScanEntry::Invite { department_id, .. } => {
-            (SubmissionGuard::Invite(token_hash), *department_id)
+            (SubmissionGuard::Invite(token_hash), *department_id, None)
         }
         ScanEntry::Shared { .. } => {
             // Only a tampered form lacks the id this page rendered into it.
             let Some(form_id) = sent(&fields, FIELD_FORM_ID).filter(|id| valid_form_id(id)) else {
                 return Err(WebError::BadRequest);
             };
-            (SubmissionGuard::Shared(auth::token_hash(form_id)), None)
+            let guard = SubmissionGuard::Shared(auth::token_hash(form_id));
+            (guard, None, Some(form_id.to_owned()))
         }
-    };
-    let form_id = match &guard {
-        SubmissionGuard::Shared(_) => sent(&fields, FIELD_FORM_ID).map(str::to_owned),
-        SubmissionGuard::Invite(_) => None,
     };
 
     let departments = state.store.departments(entry.scan().id).await?;
@@ -560,16 +556,13 @@ async fn submit(
     } else {
         Vec::new()
     };
-    let fields_for_parse: Vec<(String, String)> = if offered.is_empty() {
-        fields
-            .iter()
-            .filter(|(k, _)| k != hrnexus_core::scan::FIELD_DEPARTMENT)
-            .cloned()
-            .collect()
-    } else {
-        fields.clone()
-    };
-    let response = match ScanResponse::from_form(&fields_for_parse, &offered) {
+    // A department sent to a form that did not ask for one is ignored, not an error.
+    let parsed: Vec<(&str, &str)> = fields
+        .iter()
+        .filter(|(k, _)| !offered.is_empty() || k != hrnexus_core::scan::FIELD_DEPARTMENT)
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let response = match ScanResponse::from_form(&parsed, &offered) {
         Ok(response) => response,
         Err(errors) => {
             let page = form_page(

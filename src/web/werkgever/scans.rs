@@ -136,7 +136,10 @@ impl Batch {
 
     /// What storage keeps of the batch: token hashes with their department.
     pub(crate) fn invites(&self, department_id: Option<i64>) -> Vec<(String, Option<i64>)> {
-        self.tokens.iter().map(|token| (auth::token_hash(token), department_id)).collect()
+        self.tokens
+            .iter()
+            .map(|token| (auth::token_hash(token), department_id))
+            .collect()
     }
 }
 
@@ -148,7 +151,10 @@ pub(crate) async fn issue_invites(
     department_id: Option<i64>,
 ) -> Result<Batch, WebError> {
     let batch = Batch::new(count);
-    state.store.add_invites(round_id, &batch.invites(department_id)).await?;
+    state
+        .store
+        .add_invites(round_id, &batch.invites(department_id))
+        .await?;
     Ok(batch)
 }
 
