@@ -50,6 +50,9 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
+/** Environment variables for the test harness itself, not for the server. */
+export const HARNESS_ONLY_ENV = ['HRNEXUS_BIN'];
+
 export function binaryPath() {
   const bin = process.env.HRNEXUS_BIN || 'target/debug/hrnexus';
   return path.isAbsolute(bin) ? bin : path.resolve(REPO_ROOT, bin);
@@ -111,10 +114,15 @@ async function startServerOnce(bin, { demo, args, env, timeoutMs }) {
 
   const output = [];
   const echo = process.env.E2E_SERVER_LOGS === '1';
+  // The server reads every HRNEXUS_* variable as a setting and refuses unknown ones
+  // ("configuration: unknown field `bin`"), so the variables meant for this harness
+  // must not reach it.
+  const inherited = { ...process.env };
+  for (const key of HARNESS_ONLY_ENV) delete inherited[key];
   const proc = spawn(bin, cliArgs, {
     cwd: REPO_ROOT,
     env: {
-      ...process.env,
+      ...inherited,
       // The CLI flags win; make sure stray env from the caller can't redirect us.
       HRNEXUS_LISTEN: listen,
       HRNEXUS_DATA_DIR: dataDir,

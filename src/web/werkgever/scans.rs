@@ -43,7 +43,7 @@ use super::Employer;
 use crate::{
     auth,
     i18n::Lang,
-    storage::{Department, NewScan, Round, Scan, ScanEntry, StorageError, now},
+    storage::{Department, NewScan, Round, Scan, ScanEntry, ScanOwner, StorageError, now},
     web::{AppState, error::WebError, page::Page},
 };
 
@@ -89,7 +89,7 @@ async fn owned_scan(state: &AppState, employer: &Employer, id: &str) -> Result<S
     }
 }
 
-async fn latest_round(state: &AppState, scan_id: i64) -> Result<Round, WebError> {
+pub(crate) async fn latest_round(state: &AppState, scan_id: i64) -> Result<Round, WebError> {
     state
         .store
         .rounds(scan_id)
@@ -111,7 +111,7 @@ fn derive_token(seed: &str, index: u32) -> String {
 }
 
 /// The address an employee opens, in the scan's language.
-fn invite_link(p: &Page, scan: &Scan, token: &str) -> String {
+pub(crate) fn invite_link(p: &Page, scan: &Scan, token: &str) -> String {
     let prefix = if scan.lang == "en" {
         Lang::En.prefix()
     } else {
@@ -225,19 +225,21 @@ pub async fn dashboard(
 #[derive(Debug, Default, Deserialize)]
 pub struct ScanForm {
     #[serde(default)]
-    organisation: String,
+    pub(crate) organisation: String,
     #[serde(default)]
-    team: String,
+    pub(crate) team: String,
+    /// One department per line.
     #[serde(default)]
-    departments: String,
+    pub(crate) departments: String,
     #[serde(default)]
-    closes_on: String,
+    pub(crate) closes_on: String,
     #[serde(default)]
-    lang: String,
+    pub(crate) lang: String,
+    /// `personal` or `shared`.
     #[serde(default)]
-    invite: String,
+    pub(crate) invite: String,
     #[serde(default)]
-    count: String,
+    pub(crate) count: String,
 }
 
 impl ScanForm {
@@ -267,6 +269,24 @@ pub struct ScanErrors {
 }
 
 impl ScanErrors {
+    /// (field, message) for every field with a problem, for the JSON API.
+    pub(crate) fn fields(&self) -> Vec<(&'static str, &str)> {
+        [
+            ("organisation", &self.organisation),
+            ("team", &self.team),
+            ("departments", &self.departments),
+            ("closes_on", &self.closes_on),
+            ("lang", &self.lang),
+            ("invite", &self.invite),
+            ("count", &self.count),
+        ]
+        .into_iter()
+        .filter_map(|(field, message)| message.as_deref().map(|m| (field, m)))
+        .collect()
+    }
+}
+
+impl ScanErrors {
     fn any(&self) -> bool {
         [
             &self.organisation,
@@ -283,12 +303,12 @@ impl ScanErrors {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Invites {
+pub(crate) enum Invites {
     Personal(u32),
     Shared,
 }
 
-struct ValidScan {
+pub(crate) struct ValidScan {
     organisation: String,
     team: String,
     departments: Vec<String>,
@@ -296,7 +316,7 @@ struct ValidScan {
     round: ValidRound,
 }
 
-struct ValidRound {
+pub(crate) struct ValidRound {
     closes_on: NaiveDate,
     invites: Invites,
 }
@@ -393,7 +413,7 @@ fn check_round(
 }
 
 /// Checks a whole new-scan form; errors go into `errors`.
-fn check_scan(
+pub(crate) fn check_scan(
     p: &Page,
     form: &ScanForm,
     today: NaiveDate,
@@ -545,18 +565,22 @@ fn links_page(p: Page, email: String, scan: &Scan, round: &Round, new: NewLinks)
     (no_store(), page).into_response()
 }
 
-pub async fn create(
-    State(state): State<AppState>,
-    p: Page,
-    employer: Employer,
-    Form(form): Form<ScanForm>,
-) -> Result<Response, WebError> {
-    let today = crate::i18n::today();
-    let mut errors = ScanErrors::default();
-    let Some(valid) = check_scan(&p, &form, today, &mut errors) else {
-        let page = NewScanPage::new(p, employer.email, form, errors, today);
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
-    };
+/// A scan just created, with the links it was created with (shown once).
+pub(crate) struct CreatedScan {
+    pub(crate) scan: Scan,
+    pub(crate) round: Round,
+    pub(crate) batch: Option<Batch>,
+    pub(crate) shared_token: Option<String>,
+}
+
+/// Stores a checked scan with its first round and its links, in one transaction.
+/// Used by the employer pages and by the API.
+pub(crate) async fn create_scan(
+    state: &AppState,
+    owner: ScanOwner,
+    valid: ValidScan,
+    today: NaiveDate,
+) -> Result<CreatedScan, WebError> {
     let shared_token = (valid.round.invites == Invites::Shared).then(auth::random_token);
     let batch = match valid.round.invites {
         Invites::Personal(count) => Some(Batch::new(count)),
@@ -565,7 +589,7 @@ pub async fn create(
     let scan_id = state
         .store
         .create_scan(&NewScan {
-            owner: employer.owner(),
+            owner,
             organisation: valid.organisation,
             team: valid.team,
             lang: valid.lang.to_owned(),
@@ -583,16 +607,37 @@ pub async fn create(
         .scan_by_id(scan_id)
         .await?
         .ok_or(WebError::NotFound)?;
-    let round = latest_round(&state, scan_id).await?;
+    let round = latest_round(state, scan_id).await?;
+    Ok(CreatedScan {
+        scan,
+        round,
+        batch,
+        shared_token,
+    })
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    p: Page,
+    employer: Employer,
+    Form(form): Form<ScanForm>,
+) -> Result<Response, WebError> {
+    let today = crate::i18n::today();
+    let mut errors = ScanErrors::default();
+    let Some(valid) = check_scan(&p, &form, today, &mut errors) else {
+        let page = NewScanPage::new(p, employer.email, form, errors, today);
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    };
+    let created = create_scan(&state, employer.owner(), valid, today).await?;
     Ok(links_page(
         p,
         employer.email,
-        &scan,
-        &round,
+        &created.scan,
+        &created.round,
         NewLinks {
             occasion: LinksOccasion::NewScan,
-            batch,
-            shared_token,
+            batch: created.batch,
+            shared_token: created.shared_token,
             department: None,
         },
     ))

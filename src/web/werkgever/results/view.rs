@@ -681,6 +681,44 @@ fn tree_order(departments: &[Department]) -> Vec<(&Department, usize)> {
 }
 
 /// The aggregates of the visible groups, as shared with HRnexus in a help request.
+/// The results as the JSON API returns them: every group, figures only where visible.
+pub fn api_json(view: &ResultsView) -> serde_json::Value {
+    let groups: Vec<serde_json::Value> = view
+        .groups()
+        .map(|g| match &g.figures {
+            Some(f) => json!({
+                "group": if g.is_whole() { "scan" } else { "department" },
+                "name": g.name,
+                "visible": true,
+                "responses": f.responses,
+                "autonomy_index": f.stats.index,
+                "aspects": f.stats.aspects,
+                "signals": f.stats.signals,
+                "comments": f.comments,
+            }),
+            None => json!({
+                "group": if g.is_whole() { "scan" } else { "department" },
+                "name": g.name,
+                "visible": false,
+            }),
+        })
+        .collect();
+    json!({
+        "scan_id": view.scan_id,
+        "round": view.round.number,
+        "responses": view.responses,
+        "response_rate": view.response_rate,
+        "min_group": view.policy.min_group(),
+        "min_comments": view.policy.min_comments(),
+        "groups": groups,
+        "werk_aan_de_winkel": view
+            .shortfalls
+            .iter()
+            .map(|s| json!({ "group": s.name, "aspects": s.aspects }))
+            .collect::<Vec<_>>(),
+    })
+}
+
 pub fn help_summary(view: &ResultsView) -> serde_json::Value {
     let groups: Vec<serde_json::Value> = view
         .groups()

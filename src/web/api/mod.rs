@@ -18,13 +18,18 @@ use utoipa::{
 };
 use utoipa_axum::{router::OpenApiRouter, routes};
 
+mod scans;
+
 use crate::{auth::token_hash, storage::now, web::AppState};
 
 #[derive(OpenApi)]
 #[openapi(
     info(title = "HRnexus API", description = "Scans, results and introductions for HRnexus clients."),
     modifiers(&BearerAuth),
-    tags((name = "platform", description = "Health and identity"))
+    tags(
+        (name = "platform", description = "Health and identity"),
+        (name = "scans", description = "Autonomie-scans: create, invite, follow, read results (anonymity rules applied)")
+    )
 )]
 struct ApiDoc;
 
@@ -51,6 +56,10 @@ fn api_router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(health))
         .routes(routes!(me))
+        .routes(routes!(scans::list, scans::create))
+        .routes(routes!(scans::status))
+        .routes(routes!(scans::invites))
+        .routes(routes!(scans::results))
 }
 
 /// The document as served, for tests and tooling.
@@ -124,41 +133,87 @@ pub struct ApiError {
     /// A stable code, e.g. `unauthorized`.
     error: String,
     message: String,
+    /// Per input field, what is wrong with it (for `invalid`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fields: Option<std::collections::BTreeMap<String, String>>,
 }
 
 impl ApiError {
     fn unauthorized() -> Self {
+        ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "Send a valid API key as `Authorization: Bearer <key>`.",
+        )
+    }
+
+    pub(crate) fn new(status: StatusCode, error: &str, message: impl Into<String>) -> Self {
         ApiError {
-            status: StatusCode::UNAUTHORIZED,
-            error: "unauthorized".into(),
-            message: "Send a valid API key as `Authorization: Bearer <key>`.".into(),
+            status,
+            error: error.into(),
+            message: message.into(),
+            fields: None,
+        }
+    }
+
+    /// Input that does not pass the same checks as the employer's form.
+    pub(crate) fn invalid(fields: std::collections::BTreeMap<String, String>) -> Self {
+        ApiError {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            error: "invalid".into(),
+            message: "Some fields are not valid; see `fields`.".into(),
+            fields: Some(fields),
         }
     }
 
     fn unavailable() -> Self {
-        ApiError {
-            status: StatusCode::SERVICE_UNAVAILABLE,
-            error: "unavailable".into(),
-            message: "Database unreachable.".into(),
-        }
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "unavailable",
+            "Database unreachable.",
+        )
     }
 
-    fn internal() -> Self {
-        ApiError {
-            status: StatusCode::INTERNAL_SERVER_ERROR,
-            error: "internal".into(),
-            message: "Something went wrong.".into(),
+    pub(crate) fn internal() -> Self {
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "Something went wrong.",
+        )
+    }
+}
+
+impl From<crate::web::error::WebError> for ApiError {
+    fn from(err: crate::web::error::WebError) -> Self {
+        use crate::web::error::WebError;
+        match err {
+            WebError::NotFound => ApiError::new(
+                StatusCode::NOT_FOUND,
+                "not_found",
+                "No such object for this key.",
+            ),
+            WebError::Internal(e) => {
+                tracing::error!(error = format!("{e:#}"), "api request failed");
+                ApiError::internal()
+            }
+            other => ApiError::new(other.status(), "error", other.to_string()),
         }
+    }
+}
+
+impl From<crate::storage::StorageError> for ApiError {
+    fn from(err: crate::storage::StorageError) -> Self {
+        crate::web::error::WebError::from(err).into()
     }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let mut response = (
-            self.status,
-            Json(json!({ "error": self.error, "message": self.message })),
-        )
-            .into_response();
+        let mut body = json!({ "error": self.error, "message": self.message });
+        if let Some(fields) = self.fields {
+            body["fields"] = json!(fields);
+        }
+        let mut response = (self.status, Json(body)).into_response();
         if self.status == StatusCode::UNAUTHORIZED {
             response.headers_mut().insert(
                 header::WWW_AUTHENTICATE,
