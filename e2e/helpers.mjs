@@ -230,7 +230,13 @@ export async function newPage(browser, device = 'desktop', contextOptions = {}) 
 export async function screenshot(page, name) {
   await mkdir(SCREENSHOT_DIR, { recursive: true });
   const file = path.join(SCREENSHOT_DIR, `${name}.png`);
+  // With Debian's chromium (156) a full-page capture leaves the page's scroll position
+  // out of step with where input lands: the next click or tap hits another element
+  // (seen: the submit button's click landed on its <form>, nothing was sent). Putting
+  // the scroll position back explicitly brings the two in line again.
+  const scroll = await page.evaluate(() => [window.scrollX, window.scrollY]);
   await page.screenshot({ path: file, fullPage: true });
+  await page.evaluate(([x, y]) => window.scrollTo(x, y), scroll);
   return file;
 }
 

@@ -1,14 +1,18 @@
 // An employee answers a scan on a phone: /scan/{token} in headless chromium.
 //
-// The scan is made elsewhere (the employer area), so this test needs a link:
+// By default the test starts its own server with `serve --demo` (fresh data dir) and uses
+// the shared link of the demo scan that the server prints on stdout, moved onto the
+// server's real address (the printed one is built from base_url, http://localhost:8080).
+//
+// To test a scan on a server that is already running instead:
 //   E2E_SCAN_URL  full address of a Dutch scan's invite or shared link on a running server,
 //                 e.g. http://127.0.0.1:8080/scan/AbC…  An invite link is used up by one run;
 //                 a shared link can be reused.
-// Without it the test is skipped, with a message saying so.
 // Run from the repo root: node --test e2e/respond.test.mjs
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
+  startServer,
   launchBrowser,
   newPage,
   screenshot,
@@ -17,18 +21,11 @@ import {
   collectPageProblems,
   htmlLang,
 } from './helpers.mjs';
+import { demoScanURL } from './support.mjs';
 
-const SCAN_URL = process.env.E2E_SCAN_URL;
 const ASPECTS = ['werkwijze', 'sterke_punten', 'taakinvloed', 'open_mening', 'steun'];
 // The answer each question gets, as the label text a person taps.
 const ANSWERS = ['Eens', 'Helemaal eens', 'Weet ik niet', 'Oneens', 'Niet eens, niet oneens'];
-
-if (!SCAN_URL) {
-  console.log(
-    'SKIPPED (respond browser test): set E2E_SCAN_URL to an invite or shared link of a Dutch scan ' +
-      'on a running server, e.g. E2E_SCAN_URL=http://127.0.0.1:8080/scan/<token>',
-  );
-}
 
 /** The fieldset of one question. */
 function question(page, key) {
@@ -40,22 +37,30 @@ async function answer(page, key, label) {
   await question(page, key).getByText(label, { exact: true }).click();
 }
 
-describe('an employee answers the scan on a phone', { timeout: 120_000, skip: !SCAN_URL }, () => {
+describe('an employee answers the scan on a phone', { timeout: 120_000 }, () => {
   let browser;
+  /** Our own demo server, when E2E_SCAN_URL does not name one. */
+  let server;
+  let scanURL = process.env.E2E_SCAN_URL;
 
   before(async () => {
+    if (!scanURL) {
+      server = await startServer({ demo: true });
+      scanURL = demoScanURL(server);
+    }
     browser = await launchBrowser();
   });
 
   after(async () => {
     await browser?.close();
+    await server?.stop();
   });
 
   it('the form has no serious or critical axe violations', async () => {
     // axe is injected as an inline script: bypass the site's CSP for this check only.
     const { context, page } = await newPage(browser, 'phone', { bypassCSP: true });
     try {
-      const res = await page.goto(SCAN_URL, { waitUntil: 'load' });
+      const res = await page.goto(scanURL, { waitUntil: 'load' });
       assert.equal(res.status(), 200, 'the link opens the form (is it still unused and open?)');
       const violations = await axeViolations(page);
       const report = formatViolations(violations, 'scan form (phone)');
@@ -71,7 +76,7 @@ describe('an employee answers the scan on a phone', { timeout: 120_000, skip: !S
     const { context, page } = await newPage(browser, 'phone');
     try {
       const problems = collectPageProblems(page);
-      const res = await page.goto(SCAN_URL, { waitUntil: 'load' });
+      const res = await page.goto(scanURL, { waitUntil: 'load' });
       assert.equal(res.status(), 200);
       assert.equal(res.headers()['cache-control'], 'no-store');
       assert.equal(res.headers()['referrer-policy'], 'no-referrer');

@@ -171,6 +171,8 @@ fn serve_uses_environment_settings_and_shuts_down_gracefully() {
         .current_dir(dir.path())
         .env("HRNEXUS_LISTEN", format!("127.0.0.1:{port}"))
         .env("HRNEXUS_DATA_DIR", dir.path().join("elders"))
+        // The browser tests' harness variable is not a setting and must not stop the app.
+        .env("HRNEXUS_BIN", "/ergens/hrnexus")
         .args(["serve", "--demo"])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
