@@ -54,61 +54,64 @@ macro_rules! insert_invites {
 }
 pub(crate) use insert_invites;
 
-/// Counts per (department, question, answer) for one round: questions 0–4 are the aspects
-/// in `Aspect::ALL` order, 5–8 the signals in `Signal::ALL` order. Answers: 1..5, 0 for
-/// "weet ik niet"; skipped signals are left out. CASTs keep the column types equal on both
-/// backends.
-pub(crate) const ROUND_COUNTS_SQL: &str = "
-    SELECT department_id, CAST(0 AS BIGINT), CAST(werkwijze AS BIGINT), COUNT(*) FROM responses WHERE round_id = $1 GROUP BY department_id, werkwijze
-    UNION ALL SELECT department_id, CAST(1 AS BIGINT), CAST(sterke_punten AS BIGINT), COUNT(*) FROM responses WHERE round_id = $1 GROUP BY department_id, sterke_punten
-    UNION ALL SELECT department_id, CAST(2 AS BIGINT), CAST(taakinvloed AS BIGINT), COUNT(*) FROM responses WHERE round_id = $1 GROUP BY department_id, taakinvloed
-    UNION ALL SELECT department_id, CAST(3 AS BIGINT), CAST(open_mening AS BIGINT), COUNT(*) FROM responses WHERE round_id = $1 GROUP BY department_id, open_mening
-    UNION ALL SELECT department_id, CAST(4 AS BIGINT), CAST(steun AS BIGINT), COUNT(*) FROM responses WHERE round_id = $1 GROUP BY department_id, steun
-    UNION ALL SELECT department_id, CAST(5 AS BIGINT), CAST(mentale_vermoeidheid AS BIGINT), COUNT(*) FROM responses WHERE round_id = $1 AND mentale_vermoeidheid IS NOT NULL GROUP BY department_id, mentale_vermoeidheid
-    UNION ALL SELECT department_id, CAST(6 AS BIGINT), CAST(initiatief AS BIGINT), COUNT(*) FROM responses WHERE round_id = $1 AND initiatief IS NOT NULL GROUP BY department_id, initiatief
-    UNION ALL SELECT department_id, CAST(7 AS BIGINT), CAST(verzuim AS BIGINT), COUNT(*) FROM responses WHERE round_id = $1 AND verzuim IS NOT NULL GROUP BY department_id, verzuim
-    UNION ALL SELECT department_id, CAST(8 AS BIGINT), CAST(vertrekintentie AS BIGINT), COUNT(*) FROM responses WHERE round_id = $1 AND vertrekintentie IS NOT NULL GROUP BY department_id, vertrekintentie";
+/// The answer columns in the order of `Aspect::ALL` then `Signal::ALL`.
+const ANSWER_COLUMNS: [&str; 9] = [
+    "werkwijze",
+    "sterke_punten",
+    "taakinvloed",
+    "open_mening",
+    "steun",
+    "mentale_vermoeidheid",
+    "initiatief",
+    "verzuim",
+    "vertrekintentie",
+];
 
-/// Folds `ROUND_COUNTS_SQL` rows into counts per department.
-pub(crate) fn group_counts(
-    rows: Vec<(Option<i64>, i64, Option<i64>, i64)>,
-) -> Vec<super::GroupCounts> {
+/// One pass over a round's responses: per department the response count and, per answer
+/// column, how often each value 0..=5 occurs (0 is "weet ik niet"; skipped signals are NULL
+/// and not counted). Built once from constants, never from input.
+pub(crate) fn round_counts_sql() -> &'static str {
+    static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    SQL.get_or_init(|| {
+        let counts: Vec<String> = ANSWER_COLUMNS
+            .iter()
+            .flat_map(|column| (0..=5).map(move |value| format!("SUM(CASE WHEN {column} = {value} THEN 1 ELSE 0 END)")))
+            .map(|sum| format!("CAST({sum} AS BIGINT)"))
+            .collect();
+        format!(
+            "SELECT department_id, CAST(COUNT(*) AS BIGINT), {} FROM responses WHERE round_id = $1 GROUP BY department_id",
+            counts.join(", ")
+        )
+    })
+}
+
+/// Folds one `round_counts_sql` row into counts for its department.
+pub(crate) fn group_counts<R>(row: &R) -> Result<super::GroupCounts, sqlx::Error>
+where
+    R: sqlx::Row,
+    usize: sqlx::ColumnIndex<R>,
+    Option<i64>: for<'r> sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    i64: for<'r> sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+{
     use hrnexus_core::scan::{Answer, Aspect, ScanCounts, Signal};
-    let mut groups: Vec<super::GroupCounts> = Vec::new();
-    for (department_id, question, answer, n) in rows {
-        let index = match groups.iter().position(|g| g.department_id == department_id) {
-            Some(index) => index,
-            None => {
-                groups.push(super::GroupCounts {
-                    department_id,
-                    counts: ScanCounts::default(),
-                });
-                groups.len() - 1
+    let mut counts = ScanCounts {
+        responses: row.try_get::<i64, _>(1)? as u32,
+        ..ScanCounts::default()
+    };
+    for (question, _) in ANSWER_COLUMNS.iter().enumerate() {
+        for value in 0..=5u8 {
+            let n = row.try_get::<i64, _>(2 + question * 6 + value as usize)? as u32;
+            let answer = Answer::from_score(value).unwrap_or(Answer::DontKnow);
+            match question {
+                0..=4 => counts.aspects[Aspect::ALL[question]].add_n(answer, n),
+                _ => counts.signals[Signal::ALL[question - 5]].add_n(answer, n),
             }
-        };
-        let counts = &mut groups[index].counts;
-        let answer = match answer.unwrap_or(0) {
-            0 => Answer::DontKnow,
-            score => match Answer::from_score(score as u8) {
-                Some(answer) => answer,
-                None => continue,
-            },
-        };
-        let n = n as u32;
-        match question {
-            0..=4 => {
-                let aspect = Aspect::ALL[question as usize];
-                counts.aspects[aspect].add_n(answer, n);
-                if question == 0 {
-                    counts.responses += n;
-                }
-            }
-            5..=8 => counts.signals[Signal::ALL[question as usize - 5]].add_n(answer, n),
-            _ => {}
         }
     }
-    groups.sort_by_key(|g| g.department_id);
-    groups
+    Ok(super::GroupCounts {
+        department_id: row.try_get(0)?,
+        counts,
+    })
 }
 
 /// Expands to `impl Storage for $store` with the shared methods plus `$specific` ones.
@@ -695,12 +698,16 @@ macro_rules! storage_impl {
             }
 
             async fn round_counts(&self, round_id: i64) -> $crate::storage::Result<Vec<$crate::storage::GroupCounts>> {
-                let rows: Vec<(Option<i64>, i64, Option<i64>, i64)> =
-                    sqlx::query_as($crate::storage::shared::ROUND_COUNTS_SQL)
-                        .bind(round_id)
-                        .fetch_all(&self.pool)
-                        .await?;
-                Ok($crate::storage::shared::group_counts(rows))
+                let rows = sqlx::query(sqlx::AssertSqlSafe($crate::storage::shared::round_counts_sql()))
+                    .bind(round_id)
+                    .fetch_all(&self.pool)
+                    .await?;
+                let mut groups = rows
+                    .iter()
+                    .map($crate::storage::shared::group_counts)
+                    .collect::<Result<Vec<_>, _>>()?;
+                groups.sort_by_key(|g| g.department_id);
+                Ok(groups)
             }
 
             async fn round_comments(&self, round_id: i64) -> $crate::storage::Result<Vec<$crate::storage::StoredComment>> {
