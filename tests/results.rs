@@ -9,9 +9,7 @@ use chrono::{Duration, NaiveDate, Utc};
 use common::{Db, TestApp};
 use hrnexus::{
     auth,
-    storage::{
-        NewScan, OutgoingMail, ScanOwner, SubmissionGuard, Submission, SubmitOutcome, now,
-    },
+    storage::{NewScan, OutgoingMail, ScanOwner, Submission, SubmissionGuard, SubmitOutcome, now},
     web::werkgever::{EMPLOYER_KEY, EmployerSession},
 };
 use hrnexus_core::{
@@ -226,13 +224,23 @@ async fn fewer_than_five_show_nothing(db: Db) {
     let employer = sign_in(&app, "eigenaar@bakkerij.nl").await;
     let scan = create_scan(&app, employer.id, &[]).await;
     for i in 0..4 {
-        respond(&app, scan.round_id, None, [1, 2, 4, 5, 3], Some(&format!("opmerking {i}"))).await;
+        respond(
+            &app,
+            scan.round_id,
+            None,
+            [1, 2, 4, 5, 3],
+            Some(&format!("opmerking {i}")),
+        )
+        .await;
     }
     let html = employer.page(&app, &results_path(&scan)).await;
     assert!(html.contains("nog niet genoeg reacties"));
     // The scan's own count is always shown.
     assert!(text(section(&html, "geheel")).contains("nog niet genoeg reacties"));
-    assert!(html.contains("<strong>4</strong>"), "the total count grows visibly");
+    assert!(
+        html.contains("<strong>4</strong>"),
+        "the total count grows visibly"
+    );
     let figures = figures_part(&html);
     assert!(!figures.contains('%'), "no percentage anywhere");
     assert!(!figures.contains("class=\"bar\""), "no chart");
@@ -281,7 +289,10 @@ async fn a_small_sibling_hides_the_other_department_too(db: Db) {
     }
     assert!(!html.contains("6 reacties") && !html.contains("2 reacties"));
     if let Some(at) = html.find("100%") {
-        panic!("the big department's figures leak: {}", &html[at.saturating_sub(300)..at + 50]);
+        panic!(
+            "the big department's figures leak: {}",
+            &html[at.saturating_sub(300)..at + 50]
+        );
     }
 
     let csv = employer
@@ -301,7 +312,14 @@ async fn comments_need_eight_and_are_escaped(db: Db) {
     let employer = sign_in(&app, "eigenaar@bakkerij.nl").await;
     let scan = create_scan(&app, employer.id, &[]).await;
     for i in 0..7 {
-        respond(&app, scan.round_id, None, [4; 5], Some(&format!("opmerking nummer {i}"))).await;
+        respond(
+            &app,
+            scan.round_id,
+            None,
+            [4; 5],
+            Some(&format!("opmerking nummer {i}")),
+        )
+        .await;
     }
     let html = employer.page(&app, &results_path(&scan)).await;
     assert!(html.contains("7 reacties"), "figures from 5 on");
@@ -383,7 +401,12 @@ async fn csv_has_visible_groups_only_and_defuses_formulas(db: Db) {
         return;
     };
     let employer = sign_in(&app, "eigenaar@bakkerij.nl").await;
-    let scan = create_scan(&app, employer.id, &["=SUM(A1)", "+Verkoop \"Noord\"", "Klein"]).await;
+    let scan = create_scan(
+        &app,
+        employer.id,
+        &["=SUM(A1)", "+Verkoop \"Noord\"", "Klein"],
+    )
+    .await;
     respond_n(&app, scan.round_id, Some(scan.departments[0]), 5, 5).await;
     respond_n(&app, scan.round_id, Some(scan.departments[1]), 6, 2).await;
 
@@ -435,8 +458,12 @@ async fn csv_has_visible_groups_only_and_defuses_formulas(db: Db) {
     let html = employer.page(&app, &results_path(&scan)).await;
     let klein = text(section(&html, &format!("afdeling-{}", scan.departments[2])));
     assert_eq!(klein, "Klein nog niet genoeg reacties");
-    assert!(text(section(&html, &format!("afdeling-{}", scan.departments[0]))).contains("5 reacties"));
-    assert!(html.contains("+Verkoop &#34;Noord&#34;") || html.contains("+Verkoop &quot;Noord&quot;"));
+    assert!(
+        text(section(&html, &format!("afdeling-{}", scan.departments[0]))).contains("5 reacties")
+    );
+    assert!(
+        html.contains("+Verkoop &#34;Noord&#34;") || html.contains("+Verkoop &quot;Noord&quot;")
+    );
 }
 
 /// Answers of one response in the trend test: werkwijze rises, steun stays, open_mening falls.
@@ -474,9 +501,14 @@ async fn trend_labels_across_two_rounds(db: Db) {
 
     let html = employer.page(&app, &results_path(&scan)).await;
     let trend = text(section(&html, "verloop"));
-    assert!(trend.contains("Verandering van ronde 1 naar ronde 2"), "{trend}");
+    assert!(
+        trend.contains("Verandering van ronde 1 naar ronde 2"),
+        "{trend}"
+    );
     let row = |aspect: &str| {
-        let start = trend.find(&format!("{aspect} ")).unwrap_or_else(|| panic!("{aspect}"));
+        let start = trend
+            .find(&format!("{aspect} "))
+            .unwrap_or_else(|| panic!("{aspect}"));
         trend[start..].split(')').next().unwrap().to_owned()
     };
     // 2.5 → 4.5 with s² = 5/18 in both rounds: difference +2.0, interval ±0.46.
@@ -485,7 +517,10 @@ async fn trend_labels_across_two_rounds(db: Db) {
         "Eigen werkwijze bepalen 2,5 4,5 +2,0 stijgend (tussen +1,5 en +2,5"
     );
     assert!(row("Steun van de leidinggevende 3,5 3,5").contains("stabiel"));
-    assert!(row("Eerlijk je mening geven 4,5 2,5").contains("dalend (tussen \u{2212}2,5 en \u{2212}1,5"));
+    assert!(
+        row("Eerlijk je mening geven 4,5 2,5")
+            .contains("dalend (tussen \u{2212}2,5 en \u{2212}1,5")
+    );
     assert!(html.contains("95%-betrouwbaarheidsinterval"));
     assert!(html.contains("role=\"img\""));
     // Round 1 can still be opened; it has no earlier round to compare with.
@@ -495,9 +530,14 @@ async fn trend_labels_across_two_rounds(db: Db) {
     assert!(old.contains("Dit is de eerste ronde"));
     assert!(old.contains("aria-current=\"page\""));
 
-    let english = employer.page(&app, &format!("/en{}", results_path(&scan))).await;
+    let english = employer
+        .page(&app, &format!("/en{}", results_path(&scan)))
+        .await;
     let english = text(section(&english, "verloop"));
-    assert!(english.contains("rising (between +1.5 and +2.5"), "{english}");
+    assert!(
+        english.contains("rising (between +1.5 and +2.5"),
+        "{english}"
+    );
 }
 
 async fn asking_for_help_needs_consent(db: Db) {
@@ -510,14 +550,21 @@ async fn asking_for_help_needs_consent(db: Db) {
     let path = format!("/werkgever/scans/{}/hulp", scan.id);
 
     let response = employer
-        .post(&app, &path, &[("vraag", "Hoe krijgen we meer ruimte?"), ("ronde", "1")])
+        .post(
+            &app,
+            &path,
+            &[("vraag", "Hoe krijgen we meer ruimte?"), ("ronde", "1")],
+        )
         .await;
     assert_eq!(response.status(), 422);
     let html = response.text().await.unwrap();
     assert!(html.contains("id=\"toestemming-error\""));
     assert!(html.contains("aria-describedby=\"toestemming-error\""));
     assert!(html.contains("Zonder toestemming versturen we niets"));
-    assert!(html.contains(">Hoe krijgen we meer ruimte?</textarea>"), "question kept");
+    assert!(
+        html.contains(">Hoe krijgen we meer ruimte?</textarea>"),
+        "question kept"
+    );
     assert!(app.store.help_requests(10).await.unwrap().is_empty());
 
     let long = "x".repeat(2001);
@@ -543,10 +590,16 @@ async fn asking_for_help_needs_consent(db: Db) {
         .await;
     assert_eq!(response.status(), 303);
     let location = response.headers()["location"].to_str().unwrap().to_owned();
-    assert_eq!(location, format!("/werkgever/scans/{}/hulp/verstuurd", scan.id));
+    assert_eq!(
+        location,
+        format!("/werkgever/scans/{}/hulp/verstuurd", scan.id)
+    );
     let done = employer.page(&app, &location).await;
     assert!(done.contains("Je hulpvraag is verstuurd"));
-    assert!(done.contains("bouwen we nog"), "honest about the intake to come");
+    assert!(
+        done.contains("bouwen we nog"),
+        "honest about the intake to come"
+    );
 
     let requests = app.store.help_requests(10).await.unwrap();
     assert_eq!(requests.len(), 1);
@@ -559,9 +612,15 @@ async fn asking_for_help_needs_consent(db: Db) {
     let groups = summary["groups"].as_array().unwrap();
     let names: Vec<_> = groups.iter().map(|g| g["name"].clone()).collect();
     assert_eq!(names, [serde_json::Value::Null, "Winkel".into()]);
-    assert!(!request.summary.contains("Geheim"), "hidden groups are not shared");
+    assert!(
+        !request.summary.contains("Geheim"),
+        "hidden groups are not shared"
+    );
     assert_eq!(groups[1]["responses"], 6);
-    assert_eq!(summary["groups"][0]["aspects"]["steun"]["band"], "werk_aan_de_winkel");
+    assert_eq!(
+        summary["groups"][0]["aspects"]["steun"]["band"],
+        "werk_aan_de_winkel"
+    );
     assert!(
         summary["advice"]["categories"]
             .as_array()
@@ -595,12 +654,17 @@ async fn english_page_is_english(db: Db) {
     assert!(nl.contains("50% (6 van 12 uitgenodigden)"), "response rate");
     assert!(nl.contains("Aandacht nodig"));
 
-    let en = employer.page(&app, &format!("/en{}", results_path(&scan))).await;
+    let en = employer
+        .page(&app, &format!("/en{}", results_path(&scan)))
+        .await;
     assert!(en.contains("<html lang=\"en\""));
     assert!(en.contains("3.5"));
     assert!(!en.contains("3,5"));
     assert!(en.contains("50% (6 of 12 invited)"));
-    assert!(en.contains("not enough responses yet"), "Magazijn is hidden");
+    assert!(
+        en.contains("not enough responses yet"),
+        "Magazijn is hidden"
+    );
     assert!(!en.contains("nog niet genoeg"));
     assert!(en.contains("Ask for help"));
     assert!(en.contains("Mean"));
@@ -610,7 +674,10 @@ async fn english_page_is_english(db: Db) {
         .page(&app, &format!("/en/werkgever/scans/{}/rapport", scan.id))
         .await;
     assert!(report.contains("Printable") || report.contains("print"));
-    assert!(!report.contains("name=\"toestemming\""), "no form in the report");
+    assert!(
+        !report.contains("name=\"toestemming\""),
+        "no form in the report"
+    );
     assert!(report.contains("3.5"));
 }
 
@@ -632,7 +699,14 @@ async fn random_scans_never_show_hidden_figures(db: Db) {
             let n = rng.random_range(0..9);
             for _ in 0..n {
                 let answers = std::array::from_fn(|_| rng.random_range(0..=5));
-                respond(&app, scan.round_id, Some(department), answers, Some("tekst")).await;
+                respond(
+                    &app,
+                    scan.round_id,
+                    Some(department),
+                    answers,
+                    Some("tekst"),
+                )
+                .await;
             }
             per_department.push(n as u32);
         }
@@ -664,7 +738,10 @@ async fn random_scans_never_show_hidden_figures(db: Db) {
         for (i, &id) in scan.departments.iter().enumerate() {
             let part = text(section(&html, &format!("afdeling-{id}")));
             if visibility.is_visible(GroupId::Department(id)) {
-                assert!(part.contains(&format!("{} reacties", per_department[i])), "{part}");
+                assert!(
+                    part.contains(&format!("{} reacties", per_department[i])),
+                    "{part}"
+                );
                 assert!(csv.contains(&format!("\"{}\"", names[i])));
                 visible_sum += per_department[i];
             } else {
@@ -739,6 +816,23 @@ async fn render_time_ten_thousand(db: Db) {
         times.push(started.elapsed());
     }
     times.sort();
+    let mut parts = Vec::new();
+    for _ in 0..21 {
+        let t = std::time::Instant::now();
+        app.store.round_counts(scan.round_id).await.unwrap();
+        let counts = t.elapsed();
+        let t = std::time::Instant::now();
+        app.store.round_comments(scan.round_id).await.unwrap();
+        let comments = t.elapsed();
+        let t = std::time::Instant::now();
+        app.store.rounds(scan.id).await.unwrap();
+        parts.push((counts, comments, t.elapsed()));
+    }
+    parts.sort();
+    eprintln!(
+        "{db:?}: round_counts / round_comments / rounds (median by counts): {:?}",
+        parts[10]
+    );
     eprintln!(
         "{db:?}: results page ({size} bytes) median {:?}, min {:?}, max {:?}",
         times[25], times[0], times[50]

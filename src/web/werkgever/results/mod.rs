@@ -175,7 +175,10 @@ impl Words {
     }
 
     pub fn trend_chart_title(&self, aspect: &Aspect) -> String {
-        self.args("results-trend-chart-title", &[("aspect", self.aspect(aspect))])
+        self.args(
+            "results-trend-chart-title",
+            &[("aspect", self.aspect(aspect))],
+        )
     }
 
     pub fn action(&self, key: &str) -> String {
@@ -224,7 +227,10 @@ impl Words {
     }
 
     pub fn explain_groups(&self, min_group: u32) -> String {
-        self.args("results-explain-anon-groups", &[("k", min_group.to_string())])
+        self.args(
+            "results-explain-anon-groups",
+            &[("k", min_group.to_string())],
+        )
     }
 
     pub fn explain_comments(&self, min_comments: u32) -> String {
@@ -276,16 +282,16 @@ impl Chart {
         trend_chart::BOTTOM
     }
     pub fn label_x(&self) -> f64 {
-        trend_chart::LEFT - 6.0
+        trend_chart::LEFT - 10.0
     }
     pub fn middle(&self) -> f64 {
         (trend_chart::LEFT + trend_chart::RIGHT) / 2.0
     }
     pub fn round_label_y(&self) -> f64 {
-        trend_chart::BOTTOM + 16.0
+        trend_chart::BOTTOM + 18.0
     }
     pub fn axis_label_y(&self) -> f64 {
-        trend_chart::BOTTOM + 30.0
+        trend_chart::BOTTOM + 36.0
     }
     pub fn grid(&self) -> Vec<(u8, String)> {
         trend_chart::grid()
@@ -443,8 +449,19 @@ pub fn csv(v: &ResultsView, lang: Lang) -> String {
     let sep = csv_separator(lang);
     let mut out = String::from("\u{feff}");
     let header: Vec<String> = [
-        "group", "aspect", "n", "mean", "favourable", "unfavourable", "1", "2", "3", "4", "5",
-        "weet_niet", "band",
+        "group",
+        "aspect",
+        "n",
+        "mean",
+        "favourable",
+        "unfavourable",
+        "1",
+        "2",
+        "3",
+        "4",
+        "5",
+        "weet_niet",
+        "band",
     ]
     .iter()
     .map(|k| csv_text(&lang.t(&format!("results-csv-{k}"))))
@@ -503,13 +520,12 @@ pub async fn ask_help(
     let help = HelpState {
         consent,
         consent_error: (!consent).then(|| p.t("results-help-consent-missing")),
-        question_error: (question.chars().count() > MAX_QUESTION_CHARS)
-            .then(|| {
-                p.t_args(
-                    "results-help-question-too-long",
-                    &[("max", MAX_QUESTION_CHARS.to_string())],
-                )
-            }),
+        question_error: (question.chars().count() > MAX_QUESTION_CHARS).then(|| {
+            p.t_args(
+                "results-help-question-too-long",
+                &[("max", MAX_QUESTION_CHARS.to_string())],
+            )
+        }),
         question: form.vraag,
     };
     if help.consent_error.is_some() || help.question_error.is_some() {
@@ -534,7 +550,10 @@ pub async fn ask_help(
             question,
         })
         .await?;
-    Ok(Redirect::to(&p.href(&format!("/werkgever/scans/{}/hulp/verstuurd", v.scan_id))).into_response())
+    Ok(
+        Redirect::to(&p.href(&format!("/werkgever/scans/{}/hulp/verstuurd", v.scan_id)))
+            .into_response(),
+    )
 }
 
 #[derive(Template, WebTemplate)]

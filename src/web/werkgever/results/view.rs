@@ -57,8 +57,8 @@ pub async fn load(
     let first = (selected + 1).saturating_sub(MAX_TREND_ROUNDS);
     let earlier = async {
         let mut earlier = Vec::with_capacity(selected - first);
-        for index in first..selected {
-            earlier.push((index, store.round_counts(rounds[index].id).await?));
+        for (index, round) in rounds.iter().enumerate().take(selected).skip(first) {
+            earlier.push((index, store.round_counts(round.id).await?));
         }
         Ok::<_, crate::storage::StorageError>(earlier)
     };
@@ -91,10 +91,8 @@ struct Evaluated {
 impl Evaluated {
     fn new(policy: &AnonymityPolicy, departments: &[Department], counts: &[GroupCounts]) -> Self {
         let total = counts.iter().map(|g| g.counts.responses).sum();
-        let direct: HashMap<Option<i64>, ScanCounts> = counts
-            .iter()
-            .map(|g| (g.department_id, g.counts))
-            .collect();
+        let direct: HashMap<Option<i64>, ScanCounts> =
+            counts.iter().map(|g| (g.department_id, g.counts)).collect();
         let nodes: Vec<DepartmentNode> = departments
             .iter()
             .map(|d| DepartmentNode {
@@ -118,7 +116,9 @@ impl Evaluated {
     }
 
     fn is_visible(&self, group: GroupId) -> bool {
-        self.visibility.as_ref().is_some_and(|v| v.is_visible(group))
+        self.visibility
+            .as_ref()
+            .is_some_and(|v| v.is_visible(group))
     }
 
     /// The departments whose responses make up a department group.
@@ -414,11 +414,11 @@ pub struct AspectChange {
 /// Geometry of the trend chart (SVG user units).
 pub mod trend_chart {
     pub const WIDTH: f64 = 320.0;
-    pub const HEIGHT: f64 = 150.0;
-    pub const LEFT: f64 = 34.0;
-    pub const RIGHT: f64 = 306.0;
+    pub const HEIGHT: f64 = 190.0;
+    pub const LEFT: f64 = 42.0;
+    pub const RIGHT: f64 = 304.0;
     pub const TOP: f64 = 12.0;
-    pub const BOTTOM: f64 = 118.0;
+    pub const BOTTOM: f64 = 148.0;
 
     /// y of a mean on the 1–5 scale.
     pub fn y(mean: f64) -> f64 {
@@ -530,7 +530,8 @@ pub fn build(loaded: Loaded) -> ResultsView {
         .collect();
     let advice = whole.figures.as_ref().map(|f| advise(&f.stats));
 
-    let trend = (evaluated.len() > 1).then(|| trend_view(&rounds, &evaluated, history_groups(&order)));
+    let trend =
+        (evaluated.len() > 1).then(|| trend_view(&rounds, &evaluated, history_groups(&order)));
 
     let round = rounds[selected].clone();
     let invited = u32::try_from(round.invited).unwrap_or(0);
