@@ -817,6 +817,23 @@ async fn render_time_ten_thousand(db: Db) {
         times.push(started.elapsed());
     }
     times.sort();
+    let mut parts = Vec::new();
+    for _ in 0..21 {
+        let t = std::time::Instant::now();
+        app.store.round_counts(scan.round_id).await.unwrap();
+        let counts = t.elapsed();
+        let t = std::time::Instant::now();
+        app.store.round_comments(scan.round_id).await.unwrap();
+        let comments = t.elapsed();
+        let t = std::time::Instant::now();
+        app.store.rounds(scan.id).await.unwrap();
+        parts.push((counts, comments, t.elapsed()));
+    }
+    parts.sort();
+    eprintln!(
+        "{db:?}: round_counts / round_comments / rounds (median by counts): {:?}",
+        parts[10]
+    );
     eprintln!(
         "{db:?}: results page ({size} bytes) median {:?}, min {:?}, max {:?}",
         times[25], times[0], times[50]

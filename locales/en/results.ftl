@@ -25,7 +25,7 @@ results-summary-intro = There is work to do (‘werk aan de winkel’) here:
 results-index = Autonomy index
 results-index-value = { $index } out of 100
 
-results-whole-title = All responses together
+results-whole-title = Results by topic
 results-whole = All responses together
 results-departments-title = By department
 results-departments-intro = A department only shows figures when there are enough responses and the figures cannot be traced back to a smaller group.
@@ -146,7 +146,7 @@ results-explain-trend-title = Rising, stable or falling
 results-csv-file-round = round
 results-csv-group = Group
 results-csv-aspect = Topic
-results-csv-n = Answers
+results-csv-n = Answers (excluding don't know)
 results-csv-mean = Mean
 results-csv-favourable = Favourable (%)
 results-csv-unfavourable = Unfavourable (%)

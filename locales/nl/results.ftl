@@ -25,7 +25,7 @@ results-summary-intro = Hier is werk aan de winkel:
 results-index = Autonomie-index
 results-index-value = { $index } van 100
 
-results-whole-title = Alle reacties samen
+results-whole-title = Uitkomsten per onderwerp
 results-whole = Alle reacties samen
 results-departments-title = Per afdeling
 results-departments-intro = Een afdeling toont pas cijfers als er genoeg reacties zijn en de cijfers niet terug te rekenen zijn naar een kleinere groep.
@@ -146,7 +146,7 @@ results-explain-trend-title = Stijgend, stabiel of dalend
 results-csv-file-round = ronde
 results-csv-group = Groep
 results-csv-aspect = Onderwerp
-results-csv-n = Aantal antwoorden
+results-csv-n = Aantal antwoorden (zonder weet ik niet)
 results-csv-mean = Gemiddelde
 results-csv-favourable = Positief (%)
 results-csv-unfavourable = Negatief (%)

@@ -282,16 +282,16 @@ impl Chart {
         trend_chart::BOTTOM
     }
     pub fn label_x(&self) -> f64 {
-        trend_chart::LEFT - 6.0
+        trend_chart::LEFT - 10.0
     }
     pub fn middle(&self) -> f64 {
         (trend_chart::LEFT + trend_chart::RIGHT) / 2.0
     }
     pub fn round_label_y(&self) -> f64 {
-        trend_chart::BOTTOM + 16.0
+        trend_chart::BOTTOM + 18.0
     }
     pub fn axis_label_y(&self) -> f64 {
-        trend_chart::BOTTOM + 30.0
+        trend_chart::BOTTOM + 36.0
     }
     pub fn grid(&self) -> Vec<(u8, String)> {
         trend_chart::grid()

@@ -57,8 +57,8 @@ pub async fn load(
     let first = (selected + 1).saturating_sub(MAX_TREND_ROUNDS);
     let earlier = async {
         let mut earlier = Vec::with_capacity(selected - first);
-        for index in first..selected {
-            earlier.push((index, store.round_counts(rounds[index].id).await?));
+        for (index, round) in rounds.iter().enumerate().take(selected).skip(first) {
+            earlier.push((index, store.round_counts(round.id).await?));
         }
         Ok::<_, crate::storage::StorageError>(earlier)
     };
@@ -414,11 +414,11 @@ pub struct AspectChange {
 /// Geometry of the trend chart (SVG user units).
 pub mod trend_chart {
     pub const WIDTH: f64 = 320.0;
-    pub const HEIGHT: f64 = 150.0;
-    pub const LEFT: f64 = 34.0;
-    pub const RIGHT: f64 = 306.0;
+    pub const HEIGHT: f64 = 190.0;
+    pub const LEFT: f64 = 42.0;
+    pub const RIGHT: f64 = 304.0;
     pub const TOP: f64 = 12.0;
-    pub const BOTTOM: f64 = 118.0;
+    pub const BOTTOM: f64 = 148.0;
 
     /// y of a mean on the 1–5 scale.
     pub fn y(mean: f64) -> f64 {
