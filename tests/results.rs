@@ -768,80 +768,6 @@ async fn random_scans_never_show_hidden_figures(db: Db) {
     }
 }
 
-/// Render time for 10,000 responses in 10 departments. Run in release mode:
-/// `cargo test --release --test results -- --ignored --nocapture`.
-async fn render_time_ten_thousand(db: Db) {
-    let Some(app) = common::spawn(db).await else {
-        return;
-    };
-    let employer = sign_in(&app, "eigenaar@bakkerij.nl").await;
-    let names: Vec<String> = (1..=10).map(|i| format!("Afdeling {i}")).collect();
-    let name_refs: Vec<&str> = names.iter().map(String::as_str).collect();
-    let scan = create_scan(&app, employer.id, &name_refs).await;
-    let started = std::time::Instant::now();
-    let mut tasks = tokio::task::JoinSet::new();
-    for worker in 0..8i64 {
-        let store = app.store.clone();
-        let departments = scan.departments.clone();
-        let round_id = scan.round_id;
-        tasks.spawn(async move {
-            let mut rng = StdRng::seed_from_u64(worker as u64);
-            for i in 0..1250 {
-                let answers = std::array::from_fn(|_| rng.random_range(0..=5));
-                store
-                    .submit_response(&Submission {
-                        round_id,
-                        guard: SubmissionGuard::Shared(auth::token_hash(&auth::random_token())),
-                        department_id: Some(departments[(i as usize + worker as usize) % 10]),
-                        answered_on: today(),
-                        answers,
-                        signals: [Some(rng.random_range(0..=5)), None, Some(3), Some(1)],
-                        comment: (i % 4 == 0).then(|| format!("opmerking {worker}-{i}")),
-                    })
-                    .await
-                    .unwrap();
-            }
-        });
-    }
-    tasks.join_all().await;
-    eprintln!("stored 10,000 responses in {:?}", started.elapsed());
-    let path = results_path(&scan);
-    for _ in 0..5 {
-        employer.page(&app, &path).await;
-    }
-    let mut times = Vec::new();
-    let mut size = 0;
-    for _ in 0..51 {
-        let started = std::time::Instant::now();
-        size = employer.page(&app, &path).await.len();
-        times.push(started.elapsed());
-    }
-    times.sort();
-    let mut parts = Vec::new();
-    for _ in 0..21 {
-        let t = std::time::Instant::now();
-        app.store.round_counts(scan.round_id).await.unwrap();
-        let counts = t.elapsed();
-        let t = std::time::Instant::now();
-        app.store.round_comments(scan.round_id).await.unwrap();
-        let comments = t.elapsed();
-        let t = std::time::Instant::now();
-        app.store.rounds(scan.id).await.unwrap();
-        parts.push((counts, comments, t.elapsed()));
-    }
-    parts.sort();
-    eprintln!(
-        "{db:?}: round_counts / round_comments / rounds (median by counts): {:?}",
-        parts[10]
-    );
-    eprintln!(
-        "{db:?}: results page ({size} bytes) median {:?}, min {:?}, max {:?}",
-        times[25], times[0], times[50]
-    );
-    let html = employer.page(&app, &path).await;
-    assert!(html.contains("10.000"));
-}
-
 both_backends!(
     fewer_than_five_show_nothing,
     a_small_sibling_hides_the_other_department_too,
@@ -853,17 +779,3 @@ both_backends!(
     english_page_is_english,
     random_scans_never_show_hidden_figures,
 );
-
-mod perf {
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    #[ignore = "benchmark: run in release mode with --ignored --nocapture"]
-    async fn sqlite_render_time_ten_thousand() {
-        super::render_time_ten_thousand(crate::common::Db::Sqlite).await
-    }
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    #[ignore = "benchmark: run in release mode with --ignored --nocapture"]
-    async fn postgres_render_time_ten_thousand() {
-        super::render_time_ten_thousand(crate::common::Db::Postgres).await
-    }
-}
