@@ -665,12 +665,38 @@ async fn responses_are_stored_once_and_only_while_open(db: Db) {
         "skipped signals are not counted"
     );
     assert_eq!(shop.counts.signals[Signal::SickLeave].dont_know, 1);
+    // Counts are remembered between calls, but never outlive a new response.
+    assert_eq!(
+        store.round_counts(round.id).await.unwrap()[1]
+            .counts
+            .responses,
+        1
+    );
+    let another = SubmissionGuard::Shared("form-2".into());
+    assert_eq!(
+        store
+            .submit_response(&submission(
+                round.id,
+                another,
+                Some(winkel),
+                [2, 2, 2, 2, 2]
+            ))
+            .await
+            .unwrap(),
+        SubmitOutcome::Stored
+    );
+    let again = store.round_counts(round.id).await.unwrap();
+    assert_eq!(again[1].counts.responses, 2);
+    assert_eq!(
+        again[1].counts.aspects[Aspect::Werkwijze].counts,
+        [0, 1, 0, 0, 1]
+    );
     let comments = store.round_comments(round.id).await.unwrap();
     assert_eq!(
         (comments.len(), comments[0].body.as_str()),
         (1, "Meer ruimte graag")
     );
-    assert_eq!(store.rounds(scan_id).await.unwrap()[0].responses, 2);
+    assert_eq!(store.rounds(scan_id).await.unwrap()[0].responses, 3);
 
     store.close_round(round.id, now()).await.unwrap();
     let late = submission(round.id, invite("inv-2"), None, [3, 3, 3, 3, 3]);
@@ -685,7 +711,7 @@ async fn responses_are_stored_once_and_only_while_open(db: Db) {
         ),
         "nothing half-written"
     );
-    assert_eq!(store.rounds(scan_id).await.unwrap()[0].responses, 2);
+    assert_eq!(store.rounds(scan_id).await.unwrap()[0].responses, 3);
 }
 
 async fn one_invite_used_at_once_stores_one_response(db: Db) {

@@ -4,10 +4,14 @@ use std::{path::Path, time::Duration};
 
 use sqlx::postgres::{PgPool, PgPoolOptions};
 
-use super::{Backend, OutboxRow, QueuedMail, Result, StorageError, shared::storage_impl};
+use super::{
+    Backend, OutboxRow, QueuedMail, Result, StorageError,
+    shared::{CountsCache, storage_impl},
+};
 
 pub struct PgStore {
     pool: PgPool,
+    counts: CountsCache,
 }
 
 impl PgStore {
@@ -17,7 +21,10 @@ impl PgStore {
             .acquire_timeout(Duration::from_secs(5))
             .connect(url)
             .await?;
-        Ok(Self { pool })
+        Ok(Self {
+            pool,
+            counts: CountsCache::default(),
+        })
     }
 }
 

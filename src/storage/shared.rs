@@ -85,6 +85,38 @@ pub(crate) fn round_counts_sql() -> &'static str {
     })
 }
 
+/// Remembers each round's counts together with the number of responses they were made from.
+///
+/// Responses are only ever added, so an unchanged count means unchanged counts: a cheap
+/// indexed `COUNT(*)` decides whether the one-pass aggregation must run again. Closed rounds
+/// never change, and an open round is recounted once per new batch of responses. Every
+/// instance keeps its own copy; nothing here is needed by another instance.
+#[derive(Default)]
+pub(crate) struct CountsCache(
+    std::sync::Mutex<std::collections::HashMap<i64, (i64, Vec<super::GroupCounts>)>>,
+);
+
+impl CountsCache {
+    /// Rounds remembered at most; beyond that the cache starts afresh (it only saves time).
+    const CAPACITY: usize = 512;
+
+    pub(crate) fn get(&self, round_id: i64, responses: i64) -> Option<Vec<super::GroupCounts>> {
+        let cache = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        cache
+            .get(&round_id)
+            .filter(|(n, _)| *n == responses)
+            .map(|(_, groups)| groups.clone())
+    }
+
+    pub(crate) fn put(&self, round_id: i64, responses: i64, groups: &[super::GroupCounts]) {
+        let mut cache = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if cache.len() >= Self::CAPACITY {
+            cache.clear();
+        }
+        cache.insert(round_id, (responses, groups.to_vec()));
+    }
+}
+
 /// Folds one `round_counts_sql` row into counts for its department.
 pub(crate) fn group_counts<R>(row: &R) -> Result<super::GroupCounts, sqlx::Error>
 where
@@ -698,6 +730,13 @@ macro_rules! storage_impl {
             }
 
             async fn round_counts(&self, round_id: i64) -> $crate::storage::Result<Vec<$crate::storage::GroupCounts>> {
+                let responses: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM responses WHERE round_id = $1")
+                    .bind(round_id)
+                    .fetch_one(&self.pool)
+                    .await?;
+                if let Some(groups) = self.counts.get(round_id, responses) {
+                    return Ok(groups);
+                }
                 let rows = sqlx::query(sqlx::AssertSqlSafe($crate::storage::shared::round_counts_sql()))
                     .bind(round_id)
                     .fetch_all(&self.pool)
@@ -707,6 +746,11 @@ macro_rules! storage_impl {
                     .map($crate::storage::shared::group_counts)
                     .collect::<Result<Vec<_>, _>>()?;
                 groups.sort_by_key(|g| g.department_id);
+                // A response stored between the two queries makes the total differ; then the
+                // counts are simply not remembered.
+                if groups.iter().map(|g| i64::from(g.counts.responses)).sum::<i64>() == responses {
+                    self.counts.put(round_id, responses, &groups);
+                }
                 Ok(groups)
             }
 

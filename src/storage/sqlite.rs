@@ -6,10 +6,14 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
-use super::{Backend, OutboxRow, QueuedMail, Result, StorageError, shared::storage_impl};
+use super::{
+    Backend, OutboxRow, QueuedMail, Result, StorageError,
+    shared::{CountsCache, storage_impl},
+};
 
 pub struct SqliteStore {
     pool: SqlitePool,
+    counts: CountsCache,
 }
 
 impl SqliteStore {
@@ -25,7 +29,10 @@ impl SqliteStore {
             .max_connections(8)
             .connect_with(options)
             .await?;
-        Ok(Self { pool })
+        Ok(Self {
+            pool,
+            counts: CountsCache::default(),
+        })
     }
 }
 
