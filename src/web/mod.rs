@@ -60,6 +60,42 @@ impl AppState {
     }
 }
 
+/// How often an audited event may happen before further attempts are refused for a while.
+/// Counted from the audit log, so every instance sees the same attempts.
+pub struct Throttle {
+    pub event: &'static str,
+    pub per_account: i64,
+    pub per_ip: i64,
+    pub window_seconds: i64,
+}
+
+impl Throttle {
+    /// True when `account`, or the client's address, reached its limit within the window.
+    pub async fn exceeded(
+        &self,
+        state: &AppState,
+        account: &str,
+        ip: &security::ClientIp,
+    ) -> Result<bool, crate::storage::StorageError> {
+        let since = crate::storage::now() - self.window_seconds;
+        let store = &state.store;
+        if store
+            .count_audit_since(self.event, Some(account), None, since)
+            .await?
+            >= self.per_account
+        {
+            return Ok(true);
+        }
+        let Some(ip) = ip.as_string() else {
+            return Ok(false);
+        };
+        Ok(store
+            .count_audit_since(self.event, None, Some(&ip), since)
+            .await?
+            >= self.per_ip)
+    }
+}
+
 /// Pages that exist in both languages: mounted at `/` and again under `/en`.
 fn localised(state: &AppState) -> Router<AppState> {
     Router::new()

@@ -17,13 +17,16 @@ use crate::{
     auth,
     mail::{MailContent, compose},
     storage::now,
-    web::{AppState, error::WebError, page::Page, security::ClientIp},
+    web::{AppState, Throttle, error::WebError, page::Page, security::ClientIp},
 };
 
 /// Failed attempts allowed per account and per address within the window.
-const MAX_FAILURES_PER_ACCOUNT: i64 = 5;
-const MAX_FAILURES_PER_IP: i64 = 20;
-const FAILURE_WINDOW_SECONDS: i64 = 15 * 60;
+const SIGN_IN_FAILURES: Throttle = Throttle {
+    event: "login_failed",
+    per_account: 5,
+    per_ip: 20,
+    window_seconds: 15 * 60,
+};
 const PENDING_SECRET_KEY: &str = "totp_pending";
 
 #[derive(Template, WebTemplate)]
@@ -52,26 +55,6 @@ pub struct LoginForm {
     password: String,
 }
 
-/// Too many recent failures for this account or this address?
-async fn throttled(state: &AppState, account: &str, ip: &ClientIp) -> Result<bool, WebError> {
-    let since = now() - FAILURE_WINDOW_SECONDS;
-    let by_account = state
-        .store
-        .count_audit_since("login_failed", Some(account), None, since)
-        .await?;
-    if by_account >= MAX_FAILURES_PER_ACCOUNT {
-        return Ok(true);
-    }
-    let Some(ip) = ip.as_string() else {
-        return Ok(false);
-    };
-    let by_ip = state
-        .store
-        .count_audit_since("login_failed", None, Some(&ip), since)
-        .await?;
-    Ok(by_ip >= MAX_FAILURES_PER_IP)
-}
-
 pub async fn submit(
     State(state): State<AppState>,
     p: Page,
@@ -93,7 +76,10 @@ pub async fn submit(
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
         }
     };
-    if throttled(&state, email.as_str(), &ip).await? {
+    if SIGN_IN_FAILURES
+        .exceeded(&state, email.as_str(), &ip)
+        .await?
+    {
         state
             .audit(Some(email.as_str()), "login_throttled", "", &ip)
             .await?;
@@ -215,7 +201,10 @@ pub async fn totp_submit(
     let Some(record) = half_signed_in(&session).await else {
         return Ok(Redirect::to(&p.href("/beheer/login")).into_response());
     };
-    if throttled(&state, &record.email, &ip).await? {
+    if SIGN_IN_FAILURES
+        .exceeded(&state, &record.email, &ip)
+        .await?
+    {
         let error = Some(p.t("login-throttled"));
         return Ok((
             StatusCode::TOO_MANY_REQUESTS,

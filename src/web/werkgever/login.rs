@@ -24,16 +24,19 @@ use super::{EMPLOYER_KEY, EmployerSession};
 use crate::{
     auth,
     mail::{MailContent, compose},
-    storage::{NewAuditEntry, now},
-    web::{AppState, error::WebError, page::Page, security::ClientIp},
+    storage::now,
+    web::{AppState, Throttle, error::WebError, page::Page, security::ClientIp},
 };
 
 /// How long a sign-in link works.
 const LINK_VALID_SECONDS: i64 = 30 * 60;
-/// Links that may be requested within [`LIMIT_WINDOW_SECONDS`], per address and per IP.
-const MAX_LINKS_PER_ADDRESS: i64 = 5;
-const MAX_LINKS_PER_IP: i64 = 20;
-const LIMIT_WINDOW_SECONDS: i64 = 60 * 60;
+/// Sign-in links that may be requested per hour, per address and per IP address.
+const LINK_REQUESTS: Throttle = Throttle {
+    event: EVENT_REQUESTED,
+    per_account: 5,
+    per_ip: 20,
+    window_seconds: 60 * 60,
+};
 /// Real tokens are 43 characters; anything much longer is not worth hashing.
 const MAX_TOKEN_LEN: usize = 128;
 
@@ -69,25 +72,6 @@ pub struct LinkInvalidPage {
     p: Page,
 }
 
-async fn audit(
-    state: &AppState,
-    actor: Option<&str>,
-    event: &str,
-    ip: &ClientIp,
-) -> Result<(), WebError> {
-    let ip = ip.as_string();
-    state
-        .store
-        .record_audit(&NewAuditEntry {
-            actor,
-            event,
-            detail: "",
-            ip: ip.as_deref(),
-        })
-        .await?;
-    Ok(())
-}
-
 async fn signed_in(session: &Session) -> bool {
     matches!(
         session.get::<EmployerSession>(EMPLOYER_KEY).await,
@@ -114,26 +98,6 @@ pub struct LoginForm {
     email: String,
 }
 
-/// Too many links asked for recently, for this address or from this IP address?
-async fn throttled(state: &AppState, email: &str, ip: &ClientIp) -> Result<bool, WebError> {
-    let since = now() - LIMIT_WINDOW_SECONDS;
-    let by_address = state
-        .store
-        .count_audit_since(EVENT_REQUESTED, Some(email), None, since)
-        .await?;
-    if by_address >= MAX_LINKS_PER_ADDRESS {
-        return Ok(true);
-    }
-    let Some(ip) = ip.as_string() else {
-        return Ok(false);
-    };
-    let by_ip = state
-        .store
-        .count_audit_since(EVENT_REQUESTED, None, Some(&ip), since)
-        .await?;
-    Ok(by_ip >= MAX_LINKS_PER_IP)
-}
-
 pub async fn submit(
     State(state): State<AppState>,
     p: Page,
@@ -154,8 +118,10 @@ pub async fn submit(
         };
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };
-    if throttled(&state, email.as_str(), &ip).await? {
-        audit(&state, Some(email.as_str()), EVENT_THROTTLED, &ip).await?;
+    if LINK_REQUESTS.exceeded(&state, email.as_str(), &ip).await? {
+        state
+            .audit(Some(email.as_str()), EVENT_THROTTLED, "", &ip)
+            .await?;
         let error = Some(p.t("wg-login-throttled"));
         let page = LoginPage {
             p,
@@ -187,7 +153,9 @@ pub async fn submit(
         )
         .await?;
     state.mail_wake.notify_one();
-    audit(&state, Some(email.as_str()), EVENT_REQUESTED, &ip).await?;
+    state
+        .audit(Some(email.as_str()), EVENT_REQUESTED, "", &ip)
+        .await?;
     Ok(LinkSentPage {
         p,
         email: email.as_str().to_owned(),
@@ -244,7 +212,9 @@ pub async fn confirm(
         .insert(EMPLOYER_KEY, &record)
         .await
         .map_err(|e| WebError::Internal(e.into()))?;
-    audit(&state, Some(&employer.email), "employer_login", &ip).await?;
+    state
+        .audit(Some(&employer.email), "employer_login", "", &ip)
+        .await?;
     Ok(Redirect::to(&p.href("/werkgever")).into_response())
 }
 
@@ -255,7 +225,9 @@ pub async fn logout(
     session: Session,
 ) -> Result<Response, WebError> {
     if let Ok(Some(record)) = session.get::<EmployerSession>(EMPLOYER_KEY).await {
-        audit(&state, Some(&record.email), "employer_logout", &ip).await?;
+        state
+            .audit(Some(&record.email), "employer_logout", "", &ip)
+            .await?;
     }
     // Only the employer leaves: a staff member signed in on the same browser stays. The new
     // id makes the old cookie worthless.
