@@ -6,12 +6,13 @@ use sqlx::postgres::{PgPool, PgPoolOptions};
 
 use super::{
     Backend, OutboxRow, QueuedMail, Result, StorageError,
-    shared::{CountsCache, storage_impl},
+    shared::{CountsCache, WriteGate, storage_impl},
 };
 
 pub struct PgStore {
     pool: PgPool,
     counts: CountsCache,
+    writes: WriteGate,
 }
 
 impl PgStore {
@@ -24,6 +25,7 @@ impl PgStore {
         Ok(Self {
             pool,
             counts: CountsCache::default(),
+            writes: WriteGate::concurrent(),
         })
     }
 }

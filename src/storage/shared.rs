@@ -85,6 +85,31 @@ pub(crate) fn round_counts_sql() -> &'static str {
     })
 }
 
+/// Lets busy write transactions take turns inside the process.
+///
+/// SQLite has one writer; when several transactions want the lock at once, the losers sleep
+/// in SQLite's busy handler (1, 2, 5 … 100 ms), which is what made the slowest submissions
+/// slow. Queueing them here in arrival order instead keeps the lock busy without sleeping.
+/// PostgreSQL locks rows, not the database, so it needs no gate.
+pub(crate) struct WriteGate(Option<tokio::sync::Mutex<()>>);
+
+impl WriteGate {
+    pub(crate) fn serialised() -> Self {
+        WriteGate(Some(tokio::sync::Mutex::new(())))
+    }
+
+    pub(crate) fn concurrent() -> Self {
+        WriteGate(None)
+    }
+
+    pub(crate) async fn enter(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {
+        match &self.0 {
+            Some(mutex) => Some(mutex.lock().await),
+            None => None,
+        }
+    }
+}
+
 /// Remembers each round's counts together with the number of responses they were made from.
 ///
 /// Responses are only ever added, so an unchanged count means unchanged counts: a cheap
@@ -632,35 +657,56 @@ macro_rules! storage_impl {
             }
 
             async fn scan_entry(&self, token_hash: &str) -> $crate::storage::Result<Option<$crate::storage::ScanEntry>> {
-                let invite: Option<(i64, Option<i64>, bool)> =
-                    sqlx::query_as("SELECT round_id, department_id, used FROM invites WHERE token_hash = $1")
-                        .bind(token_hash)
-                        .fetch_optional(&self.pool)
-                        .await?;
-                let (round_id, invite) = match invite {
-                    Some((round_id, department_id, used)) => (Some(round_id), Some((department_id, used))),
-                    None => (
-                        sqlx::query_scalar("SELECT id FROM rounds WHERE shared_token_hash = $1")
-                            .bind(token_hash)
-                            .fetch_optional(&self.pool)
-                            .await?,
-                        None,
-                    ),
-                };
-                let Some(round_id) = round_id else { return Ok(None) };
-                let round: $crate::storage::Round = sqlx::query_as(
+                // One round trip: this runs for every answer an employee sends.
+                let row = sqlx::query(
                     "SELECT r.id, r.scan_id, r.number, r.opened_on, r.closes_on, r.closed_at,
                             (r.shared_token_hash IS NOT NULL) AS shared_link, r.invited,
-                            CAST(0 AS BIGINT) AS responses
-                     FROM rounds r WHERE r.id = $1",
+                            s.employer_id, s.api_key_id, s.organisation, s.team, s.lang, s.min_group,
+                            s.min_comments, s.comment_seed, s.created_at,
+                            i.department_id, i.used, (i.token_hash IS NOT NULL) AS via_invite
+                     FROM rounds r
+                     JOIN scans s ON s.id = r.scan_id
+                     LEFT JOIN invites i ON i.round_id = r.id AND i.token_hash = $1
+                     WHERE r.shared_token_hash = $1
+                        OR r.id = (SELECT round_id FROM invites WHERE token_hash = $1)",
                 )
-                .bind(round_id)
-                .fetch_one(&self.pool)
+                .bind(token_hash)
+                .fetch_optional(&self.pool)
                 .await?;
-                let scan = self.scan_by_id(round.scan_id).await?.ok_or($crate::storage::StorageError::Unsupported("scan vanished"))?;
-                Ok(Some(match invite {
-                    Some((department_id, used)) => $crate::storage::ScanEntry::Invite { scan, round, department_id, used },
-                    None => $crate::storage::ScanEntry::Shared { scan, round },
+                let Some(row) = row else { return Ok(None) };
+                use sqlx::Row;
+                let round = $crate::storage::Round {
+                    id: row.try_get(0)?,
+                    scan_id: row.try_get(1)?,
+                    number: row.try_get(2)?,
+                    opened_on: row.try_get(3)?,
+                    closes_on: row.try_get(4)?,
+                    closed_at: row.try_get(5)?,
+                    shared_link: row.try_get(6)?,
+                    invited: row.try_get(7)?,
+                    responses: 0,
+                };
+                let scan = $crate::storage::Scan {
+                    id: round.scan_id,
+                    employer_id: row.try_get(8)?,
+                    api_key_id: row.try_get(9)?,
+                    organisation: row.try_get(10)?,
+                    team: row.try_get(11)?,
+                    lang: row.try_get(12)?,
+                    min_group: row.try_get(13)?,
+                    min_comments: row.try_get(14)?,
+                    comment_seed: row.try_get(15)?,
+                    created_at: row.try_get(16)?,
+                };
+                Ok(Some(if row.try_get::<bool, _>(19)? {
+                    $crate::storage::ScanEntry::Invite {
+                        scan,
+                        round,
+                        department_id: row.try_get(17)?,
+                        used: row.try_get(18)?,
+                    }
+                } else {
+                    $crate::storage::ScanEntry::Shared { scan, round }
                 }))
             }
 
@@ -669,6 +715,7 @@ macro_rules! storage_impl {
                 submission: &$crate::storage::Submission,
             ) -> $crate::storage::Result<$crate::storage::SubmitOutcome> {
                 use $crate::storage::{SubmissionGuard, SubmitOutcome};
+                let _turn = self.writes.enter().await;
                 let mut tx = self.pool.begin().await?;
                 // The guard is written first: the transaction takes the write lock at once,
                 // and a second submit of the same invite or form finds it taken.
@@ -691,22 +738,15 @@ macro_rules! storage_impl {
                 if guarded.rows_affected() != 1 {
                     return Ok(SubmitOutcome::AlreadyUsed);
                 }
-                let open: Option<i64> = sqlx::query_scalar(
-                    "SELECT id FROM rounds WHERE id = $1 AND closed_at IS NULL AND closes_on >= $2",
-                )
-                .bind(submission.round_id)
-                .bind(submission.answered_on)
-                .fetch_optional(&mut *tx)
-                .await?;
-                if open.is_none() {
-                    return Ok(SubmitOutcome::Closed);
-                }
+                // Stored only while the round is open; nothing is inserted (and the transaction
+                // is rolled back) otherwise.
                 let [a1, a2, a3, a4, a5] = submission.answers;
                 let [s1, s2, s3, s4] = submission.signals;
-                sqlx::query(
+                let stored = sqlx::query(
                     "INSERT INTO responses (id, round_id, department_id, answered_on, werkwijze, sterke_punten,
                         taakinvloed, open_mening, steun, mentale_vermoeidheid, initiatief, verzuim, vertrekintentie)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+                     SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13
+                     WHERE EXISTS (SELECT 1 FROM rounds WHERE id = $2 AND closed_at IS NULL AND closes_on >= $4)",
                 )
                 .bind($crate::storage::random_id())
                 .bind(submission.round_id)
@@ -716,6 +756,9 @@ macro_rules! storage_impl {
                 .bind(s1).bind(s2).bind(s3).bind(s4)
                 .execute(&mut *tx)
                 .await?;
+                if stored.rows_affected() != 1 {
+                    return Ok(SubmitOutcome::Closed);
+                }
                 if let Some(body) = &submission.comment {
                     sqlx::query("INSERT INTO comments (id, round_id, department_id, body) VALUES ($1, $2, $3, $4)")
                         .bind($crate::storage::random_id())

@@ -8,12 +8,13 @@ use sqlx::sqlite::{
 
 use super::{
     Backend, OutboxRow, QueuedMail, Result, StorageError,
-    shared::{CountsCache, storage_impl},
+    shared::{CountsCache, WriteGate, storage_impl},
 };
 
 pub struct SqliteStore {
     pool: SqlitePool,
     counts: CountsCache,
+    writes: WriteGate,
 }
 
 impl SqliteStore {
@@ -32,6 +33,7 @@ impl SqliteStore {
         Ok(Self {
             pool,
             counts: CountsCache::default(),
+            writes: WriteGate::serialised(),
         })
     }
 }
