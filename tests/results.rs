@@ -768,7 +768,35 @@ async fn random_scans_never_show_hidden_figures(db: Db) {
     }
 }
 
+async fn the_cost_of_doing_nothing_is_on_the_results_page(db: Db) {
+    let Some(app) = common::spawn(db).await else {
+        return;
+    };
+    let employer = sign_in(&app, "eigenaar@bakkerij.nl").await;
+    let scan = create_scan(&app, employer.id, &[]).await;
+    for _ in 0..5 {
+        respond(&app, scan.round_id, None, [2, 2, 3, 2, 1], None).await;
+    }
+    let html = employer.page(&app, &results_path(&scan)).await;
+    assert!(
+        html.contains("id=\"kosten\""),
+        "the calculator is on the results page"
+    );
+    assert!(html.contains("name=\"medewerkers\""));
+    let path = format!(
+        "{}?medewerkers=20&gemiddeld_jaarsalaris=40000&verloop_percentage=10",
+        results_path(&scan)
+    );
+    let html = employer.page(&app, &path).await;
+    // 20 × 220 days × 5% × €250 = € 55.000 absence; 20 × 10% × €40.000 × 50% = € 40.000 turnover.
+    assert!(
+        html.contains("55.000") && html.contains("40.000") && html.contains("95.000"),
+        "calculated"
+    );
+}
+
 both_backends!(
+    the_cost_of_doing_nothing_is_on_the_results_page,
     fewer_than_five_show_nothing,
     a_small_sibling_hides_the_other_department_too,
     comments_need_eight_and_are_escaped,

@@ -8,6 +8,7 @@
 pub mod format;
 pub mod view;
 
+use crate::web::cost_calculator::CostCalculator;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
@@ -18,6 +19,7 @@ use axum::{
     routing::{get, post},
 };
 use chrono::NaiveDate;
+use hrnexus_core::cost::CostField;
 use hrnexus_core::scan::{
     Aspect, Band, Trend, TrendLabel,
     score::{
@@ -329,6 +331,8 @@ pub struct ResultsPage {
     chart: Chart,
     v: ResultsView,
     help: HelpState,
+    /// The cost of doing nothing, prefilled with the scan's headcount.
+    cost: CostCalculator,
 }
 
 impl ResultsPage {
@@ -373,14 +377,39 @@ fn private<T: IntoResponse>(status: StatusCode, body: T) -> Response {
     response
 }
 
+/// The calculator on a results page: the headcount is the number invited (or, with a shared
+/// link, the number of responses) unless the employer typed another.
+fn cost_calculator(p: &Page, v: &ResultsView, query: &[(String, String)]) -> CostCalculator {
+    let path = link(p, v, "resultaten");
+    let path = path.split('?').next().unwrap_or(&path);
+    let headcount = if v.round.invited > 0 {
+        v.round.invited as f64
+    } else {
+        f64::from(v.responses)
+    };
+    let keep = if v.is_latest {
+        Vec::new()
+    } else {
+        vec![("ronde".to_owned(), v.round.number.to_string())]
+    };
+    CostCalculator::from_query(p.lang, path, query)
+        .keep(keep)
+        .prefill(p.lang, CostField::Headcount, headcount)
+}
+
 pub async fn results_page(
     employer: Employer,
     p: Page,
     State(state): State<AppState>,
     Path(id): Path<String>,
-    Query(query): Query<RoundQuery>,
+    Query(query): Query<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    let v = results_view(&state, &employer, &id, query.ronde.as_deref()).await?;
+    let round = query
+        .iter()
+        .find(|(k, _)| k == "ronde")
+        .map(|(_, v)| v.as_str());
+    let v = results_view(&state, &employer, &id, round).await?;
+    let cost = cost_calculator(&p, &v, &query);
     Ok(private(
         StatusCode::OK,
         ResultsPage {
@@ -390,6 +419,7 @@ pub async fn results_page(
             p,
             v,
             help: HelpState::default(),
+            cost,
         },
     ))
 }
@@ -529,6 +559,7 @@ pub async fn ask_help(
         question: form.vraag,
     };
     if help.consent_error.is_some() || help.question_error.is_some() {
+        let cost = cost_calculator(&p, &v, &[]);
         let page = ResultsPage {
             n: Num::new(p.lang),
             w: Words::new(p.lang),
@@ -536,6 +567,7 @@ pub async fn ask_help(
             p,
             v,
             help,
+            cost,
         };
         return Ok(private(StatusCode::UNPROCESSABLE_ENTITY, page));
     }
