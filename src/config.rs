@@ -90,12 +90,17 @@ pub struct Overrides {
 #[error("configuration: {0}")]
 pub struct ConfigError(String);
 
-/// `HRNEXUS_*` variables, less the ones the test suite uses for itself.
+/// Variables with our prefix that belong to the test and benchmark harness, not to the app.
+const HARNESS_VARIABLES: [&str; 3] = ["HRNEXUS_TEST_", "HRNEXUS_REQUIRE_", "HRNEXUS_BIN"];
+
+/// `HRNEXUS_*` variables, less the ones the test harness uses for itself.
 fn settings_from_environment() -> config::Map<String, String> {
     std::env::vars()
         .filter(|(key, _)| key.starts_with("HRNEXUS_"))
         .filter(|(key, _)| {
-            !key.starts_with("HRNEXUS_TEST_") && !key.starts_with("HRNEXUS_REQUIRE_")
+            !HARNESS_VARIABLES
+                .iter()
+                .any(|prefix| key.starts_with(prefix))
         })
         .collect()
 }

@@ -189,6 +189,10 @@ fn serve_uses_environment_settings_and_shuts_down_gracefully() {
                 break;
             }
         }
+        if child.try_wait().unwrap().is_some() {
+            let output = child.wait_with_output().unwrap();
+            panic!("the server stopped at start: {}", stderr(&output));
+        }
         assert!(Instant::now() < deadline, "server did not come up");
         std::thread::sleep(Duration::from_millis(50));
     }
