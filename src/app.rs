@@ -88,8 +88,11 @@ pub async fn start(settings: Settings, store: DynStorage) -> anyhow::Result<Runn
         None => None,
     };
     let form_limiter = Arc::new(FormLimiter::new(settings.public_form_rate_per_minute));
+    let secret =
+        crate::secret::ServerSecret::load(settings.server_secret.as_ref(), &settings.data_dir)?;
     let state = AppState {
         store: store.clone(),
+        secret: Arc::new(secret),
         settings: Arc::new(settings),
         metrics: metrics_handle(),
         mail_wake: Arc::new(Notify::new()),

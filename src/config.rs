@@ -38,6 +38,10 @@ pub struct Settings {
     /// Proxies whose `X-Forwarded-For` is believed (for rate limits and the audit log).
     #[serde(default)]
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Key for keyed hashes that must not be computable from the database alone (64 hex
+    /// characters, the same on every instance); empty means `<data_dir>/server.key`.
+    #[serde(default)]
+    pub server_secret: Option<secrecy::SecretString>,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]

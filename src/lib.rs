@@ -8,5 +8,6 @@ pub mod config;
 pub mod demo;
 pub mod i18n;
 pub mod mail;
+pub mod secret;
 pub mod storage;
 pub mod web;

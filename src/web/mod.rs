@@ -31,6 +31,8 @@ use crate::{config::Settings, storage::DynStorage};
 pub struct AppState {
     pub store: DynStorage,
     pub settings: Arc<Settings>,
+    /// Key for the keyed hashes of scan links (see `secret`).
+    pub secret: Arc<crate::secret::ServerSecret>,
     pub metrics: PrometheusHandle,
     /// Wakes this instance's outbox worker after a mail was queued.
     pub mail_wake: Arc<Notify>,
