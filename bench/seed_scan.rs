@@ -79,7 +79,7 @@ async fn main() -> anyhow::Result<()> {
             department_id: Some(department.id),
             answered_on: today,
             answers: [roll(6), roll(6), roll(6), roll(6), roll(6)],
-            signals: [Some(roll(6)), Some(roll(6)), None, Some(roll(6))],
+            signals: [Some(roll(6)), Some(roll(6)), Some(roll(6))],
             comment: (i % 7 == 0).then(|| format!("Opmerking nummer {i}")),
         };
         store.submit_response(&submission).await?;

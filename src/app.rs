@@ -112,6 +112,7 @@ pub async fn start(settings: Settings, store: DynStorage) -> anyhow::Result<Runn
         state.mail_wake.clone(),
         signal.clone(),
     ));
+    let sealer = tokio::spawn(seal_closed_rounds(store.clone(), signal.clone()));
     let sweeper = tokio::spawn(sweep(store, form_limiter, signal.clone()));
     let site = serve(listener, web::router(state.clone()), signal.clone());
     let admin =
@@ -123,6 +124,7 @@ pub async fn start(settings: Settings, store: DynStorage) -> anyhow::Result<Runn
         }
         let _ = worker.await;
         let _ = sweeper.await;
+        let _ = sealer.await;
     });
     Ok(Running {
         addr,
@@ -160,6 +162,24 @@ async fn sweep(
         form_limiter.forget_idle();
         tokio::select! {
             _ = tokio::time::sleep(Duration::from_secs(600)) => {}
+            _ = signal.wait_for(|stop| *stop) => return,
+        }
+    }
+}
+
+/// Seals rounds soon after they close (by date at Dutch midnight, or by hand on another
+/// instance), so their markers and arrival order do not outlive the round. Every instance
+/// runs this; sealing one round twice is a no-op.
+async fn seal_closed_rounds(store: DynStorage, mut signal: watch::Receiver<bool>) {
+    loop {
+        if let Err(e) = store
+            .seal_due_rounds(storage::now(), crate::i18n::today())
+            .await
+        {
+            tracing::warn!(error = %e, "sealing closed rounds");
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(Duration::from_secs(60)) => {}
             _ = signal.wait_for(|stop| *stop) => return,
         }
     }

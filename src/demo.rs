@@ -115,7 +115,7 @@ impl Dice {
 async fn demo_scan(store: &DynStorage) -> anyhow::Result<String> {
     use chrono::{Duration, Utc};
 
-    use crate::storage::{NewScan, ScanOwner, Submission, SubmissionGuard};
+    use crate::storage::{NewScan, ScanOwner, Submission};
 
     let employer =
         EmailAddress::parse(DEMO_EMPLOYER).map_err(|_| anyhow::anyhow!("demo address"))?;
@@ -203,14 +203,13 @@ async fn demo_scan(store: &DynStorage) -> anyhow::Result<String> {
                     .then(|| comments[(i as usize + round_index) % comments.len()].to_owned());
                 let submission = Submission {
                     round_id: round.id,
-                    guard: SubmissionGuard::Shared(auth::random_token()),
+                    marker: auth::random_token(),
                     department_id: Some(department.id),
                     answered_on: round.opened_on + Duration::days(i64::from(i % 10)),
                     answers,
                     signals: [
                         signal(&mut dice, 5.5 - means[0] - lift),
                         signal(&mut dice, means[1] + lift),
-                        signal(&mut dice, 2.0),
                         signal(&mut dice, 5.0 - means[4] - lift),
                     ],
                     comment,

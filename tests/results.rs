@@ -166,7 +166,7 @@ async fn respond(
             department_id,
             answered_on: today(),
             answers,
-            signals: [Some(answers[0]), Some(answers[1]), None, Some(answers[2])],
+            signals: [Some(answers[0]), Some(answers[1]), Some(answers[2])],
             comment: comment.map(str::to_owned),
         })
         .await

@@ -411,7 +411,7 @@ fn submission(
         department_id,
         answered_on: today(),
         answers,
-        signals: [Some(4), None, Some(0), Some(1)],
+        signals: [Some(4), None, Some(0)],
         comment: None,
     }
 }
@@ -664,7 +664,7 @@ async fn responses_are_stored_once_and_only_while_open(db: Db) {
         0,
         "skipped signals are not counted"
     );
-    assert_eq!(shop.counts.signals[Signal::SickLeave].dont_know, 1);
+    assert_eq!(shop.counts.signals[Signal::IntentionToLeave].dont_know, 1);
     // Counts are remembered between calls, but never outlive a new response.
     assert_eq!(
         store.round_counts(round.id).await.unwrap()[1]

@@ -62,7 +62,6 @@ results-signal-concern = Point of concern
 results-signal-ok = No concern
 results-signal-mentale_vermoeidheid = Mentally tired or stressed by work
 results-signal-initiatief = Takes initiative and feels involved
-results-signal-verzuim = Stayed home, or considered it, because of work pressure
 results-signal-vertrekintentie = Thinks about leaving
 
 results-comments-title = Comments
@@ -157,3 +156,11 @@ results-csv-4 = Agree
 results-csv-5 = Strongly agree
 results-csv-weet_niet = Don't know
 results-csv-band = Assessment
+
+## A round that is still open: progress only
+results-pending-title = The outcome appears when the round closes
+results-pending-when = You will see the outcome on { $date }, or as soon as you close the round now. After that it no longer changes.
+results-pending-why = While the round is open you only see how many people have answered, for the whole scan together. If you saw figures in between, two moments would differ by exactly one person's answers. This keeps anonymous truly anonymous.
+results-pending-close = Close the round now
+results-pending-back = Back to the scan
+results-pending-earlier = Outcomes of earlier rounds

@@ -62,7 +62,6 @@ results-signal-concern = Aandachtspunt
 results-signal-ok = Geen aandachtspunt
 results-signal-mentale_vermoeidheid = Mentaal moe of gestrest door het werk
 results-signal-initiatief = Neemt initiatief en voelt zich betrokken
-results-signal-verzuim = Thuisgebleven of overwogen door werkdruk
 results-signal-vertrekintentie = Denkt aan vertrekken
 
 results-comments-title = Opmerkingen
@@ -157,3 +156,11 @@ results-csv-4 = Eens
 results-csv-5 = Helemaal eens
 results-csv-weet_niet = Weet ik niet
 results-csv-band = Beoordeling
+
+## Een ronde die nog open is: alleen de voortgang
+results-pending-title = De uitkomst verschijnt als de ronde sluit
+results-pending-when = Je ziet de uitkomst op { $date }, of zodra je de ronde nu sluit. Daarna verandert hij niet meer.
+results-pending-why = Zolang de ronde open is, zie je alleen hoeveel mensen hebben geantwoord, voor de hele scan samen. Zou je tussendoor cijfers zien, dan verschillen twee momenten precies met de antwoorden van één persoon. Zo blijft anoniem echt anoniem.
+results-pending-close = Ronde nu sluiten
+results-pending-back = Terug naar de scan
+results-pending-earlier = Uitkomsten van eerdere rondes

@@ -302,12 +302,24 @@ pub trait Storage: Send + Sync + 'static {
         shared_token_hash: Option<&str>,
         invites: &[(String, Option<i64>)],
     ) -> Result<Round>;
+    /// Closes a round by hand and seals it (see `seal_round`). A closed round stays closed.
     async fn close_round(&self, round_id: i64, now: UnixTime) -> Result<()>;
+    /// Seals a round that is closed (by hand, or because `today` is past its closing date):
+    /// its answers and comments are rewritten in random order with new random ids in one
+    /// transaction and its "used" markers are deleted, so neither arrival order nor
+    /// transaction ids remain. Returns false when there was nothing to seal (still open, or
+    /// sealed before). Safe to run on several instances at once.
+    async fn seal_round(&self, round_id: i64, now: UnixTime, today: chrono::NaiveDate)
+    -> Result<bool>;
+    /// Seals every round that closed and is not sealed yet; returns how many.
+    async fn seal_due_rounds(&self, now: UnixTime, today: chrono::NaiveDate) -> Result<u32>;
     /// Stores hashes of new single-use invite tokens (with their department, if any).
     async fn add_invites(&self, round_id: i64, invites: &[(String, Option<i64>)]) -> Result<()>;
     /// What a `/scan/{token}` token opens: an invite or a shared link.
     async fn scan_entry(&self, token_hash: &str) -> Result<Option<ScanEntry>>;
-    /// Stores one response at most once per invite or form; refuses closed rounds.
+    /// Stores one response at most once per marker; refuses closed rounds. Submissions
+    /// arriving together are written in one transaction (group commit); the call returns
+    /// only once its answer is committed.
     async fn submit_response(&self, submission: &Submission) -> Result<SubmitOutcome>;
     /// Answer counts per department for one round (aggregated in the database).
     async fn round_counts(&self, round_id: i64) -> Result<Vec<GroupCounts>>;

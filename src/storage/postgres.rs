@@ -5,14 +5,14 @@ use std::{path::Path, time::Duration};
 use sqlx::postgres::{PgPool, PgPoolOptions};
 
 use super::{
-    Backend, OutboxRow, QueuedMail, Result, StorageError,
-    shared::{CountsCache, WriteGate, storage_impl},
+    Backend, OutboxRow, QueuedMail, Result, StorageError, SubmitOutcome, Submission,
+    shared::{Batcher, CountsCache, store_answers, storage_impl},
 };
 
 pub struct PgStore {
     pool: PgPool,
     counts: CountsCache,
-    writes: WriteGate,
+    answers: Batcher,
 }
 
 impl PgStore {
@@ -20,14 +20,37 @@ impl PgStore {
         let pool = PgPoolOptions::new()
             .max_connections(16)
             .acquire_timeout(Duration::from_secs(5))
+            // A broken connection fails its query and is replaced; a ping before every
+            // checkout would cost a round trip on every request.
+            .test_before_acquire(false)
             .connect(url)
             .await?;
+        let writer = pool.clone();
+        // A few writers: each batch is one transaction, and they run side by side.
+        let answers = Batcher::start(4, move |batch| {
+            let pool = writer.clone();
+            async move { Self::write_answers(&pool, &batch).await }
+        });
         Ok(Self {
             pool,
             counts: CountsCache::default(),
-            writes: WriteGate::concurrent(),
+            answers,
         })
     }
+
+    async fn write_answers(pool: &PgPool, batch: &[Submission]) -> Result<Vec<SubmitOutcome>> {
+        let mut tx = pool.begin().await?;
+        let outcomes = store_answers!(tx, batch, " FOR SHARE")?;
+        tx.commit().await?;
+        Ok(outcomes)
+    }
+
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Postgres>> {
+        Ok(self.pool.begin().await?)
+    }
+
+    /// Dead row versions of the old answer rows are left to autovacuum.
+    async fn after_seal(&self) {}
 }
 
 storage_impl!(PgStore, Backend::Postgres, {

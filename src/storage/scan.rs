@@ -81,6 +81,9 @@ pub struct Round {
     pub opened_on: NaiveDate,
     pub closes_on: NaiveDate,
     pub closed_at: Option<UnixTime>,
+    /// When the round's answers were rewritten in random order and its markers deleted
+    /// (right after it closed).
+    pub sealed_at: Option<UnixTime>,
     /// Whether this round has one shared link (the token itself is never stored).
     pub shared_link: bool,
     /// Invite links issued for this round.
@@ -93,6 +96,12 @@ impl Round {
     /// Open for answers on `today`: not closed by hand and the closing date not passed.
     pub fn is_open(&self, today: NaiveDate) -> bool {
         self.closed_at.is_none() && today <= self.closes_on
+    }
+
+    /// Whether this round's results may be shown on `today` (see
+    /// `hrnexus_core::scan::release`).
+    pub fn state(&self, today: NaiveDate) -> hrnexus_core::scan::RoundState {
+        hrnexus_core::scan::RoundState::of(self.closed_at.is_some(), self.closes_on, today)
     }
 }
 
@@ -131,26 +140,20 @@ impl ScanEntry {
     }
 }
 
-/// What keeps one person's answers from being stored twice.
-#[derive(Debug, Clone)]
-pub enum SubmissionGuard {
-    /// The hash of a single-use invite token.
-    Invite(String),
-    /// The hash of the random form id rendered into a shared-link form.
-    Shared(String),
-}
-
 /// One employee's answers, as stored: no token, no address, no time of day.
 #[derive(Debug, Clone)]
 pub struct Submission {
     pub round_id: i64,
-    pub guard: SubmissionGuard,
+    /// What keeps one person's answers from being stored twice: a keyed hash (under the
+    /// server secret) of the invite token or of the form id of a shared-link form. Nothing
+    /// else about the link is written with the answer.
+    pub marker: String,
     pub department_id: Option<i64>,
     pub answered_on: NaiveDate,
     /// Per aspect in `Aspect::ALL` order: 1..=5, or 0 for "weet ik niet".
     pub answers: [i16; 5],
     /// Per signal in `Signal::ALL` order: 1..=5, 0 for "weet ik niet", `None` when skipped.
-    pub signals: [Option<i16>; 4],
+    pub signals: [Option<i16>; 3],
     pub comment: Option<String>,
 }
 

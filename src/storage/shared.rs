@@ -55,7 +55,7 @@ macro_rules! insert_invites {
 pub(crate) use insert_invites;
 
 /// The answer columns in the order of `Aspect::ALL` then `Signal::ALL`.
-const ANSWER_COLUMNS: [&str; 9] = [
+const ANSWER_COLUMNS: [&str; 8] = [
     "werkwijze",
     "sterke_punten",
     "taakinvloed",
@@ -63,7 +63,6 @@ const ANSWER_COLUMNS: [&str; 9] = [
     "steun",
     "mentale_vermoeidheid",
     "initiatief",
-    "verzuim",
     "vertrekintentie",
 ];
 
@@ -85,30 +84,175 @@ pub(crate) fn round_counts_sql() -> &'static str {
     })
 }
 
-/// Lets busy write transactions take turns inside the process.
+/// Group commit for scan answers.
 ///
-/// SQLite has one writer; when several transactions want the lock at once, the losers sleep
-/// in SQLite's busy handler (1, 2, 5 … 100 ms), which is what made the slowest submissions
-/// slow. Queueing them here in arrival order instead keeps the lock busy without sleeping.
-/// PostgreSQL locks rows, not the database, so it needs no gate.
-pub(crate) struct WriteGate(Option<tokio::sync::Mutex<()>>);
+/// Answers queue here; a writer takes everything that has queued up (at most `MAX`) and
+/// stores it in one transaction, and each caller hears back only after that commit, so an
+/// acknowledged answer is on disk. One commit per batch instead of one per answer is what
+/// makes SQLite's single writer fast; answers written together also share one transaction,
+/// which says even less about who answered when. SQLite gets one writer (it has one write
+/// lock anyway), PostgreSQL a few.
+pub(crate) struct Batcher {
+    queue: tokio::sync::mpsc::UnboundedSender<AnswerJob>,
+}
 
-impl WriteGate {
-    pub(crate) fn serialised() -> Self {
-        WriteGate(Some(tokio::sync::Mutex::new(())))
-    }
+type AnswerJob = (
+    super::Submission,
+    tokio::sync::oneshot::Sender<super::Result<super::SubmitOutcome>>,
+);
 
-    pub(crate) fn concurrent() -> Self {
-        WriteGate(None)
-    }
+impl Batcher {
+    pub(crate) const MAX: usize = 128;
 
-    pub(crate) async fn enter(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {
-        match &self.0 {
-            Some(mutex) => Some(mutex.lock().await),
-            None => None,
+    pub(crate) fn start<W, F>(writers: usize, write: W) -> Batcher
+    where
+        W: Fn(Vec<super::Submission>) -> F + Send + Sync + 'static,
+        F: std::future::Future<Output = super::Result<Vec<super::SubmitOutcome>>> + Send + 'static,
+    {
+        let (queue, receiver) = tokio::sync::mpsc::unbounded_channel::<AnswerJob>();
+        let receiver = std::sync::Arc::new(tokio::sync::Mutex::new(receiver));
+        let write = std::sync::Arc::new(write);
+        for _ in 0..writers.max(1) {
+            let receiver = receiver.clone();
+            let write = write.clone();
+            tokio::spawn(async move {
+                loop {
+                    let mut jobs = Vec::new();
+                    {
+                        let mut receiver = receiver.lock().await;
+                        match receiver.recv().await {
+                            Some(job) => jobs.push(job),
+                            None => return,
+                        }
+                        while jobs.len() < Self::MAX {
+                            match receiver.try_recv() {
+                                Ok(job) => jobs.push(job),
+                                Err(_) => break,
+                            }
+                        }
+                    }
+                    let (batch, replies): (Vec<_>, Vec<_>) = jobs.into_iter().unzip();
+                    if batch.len() == 1 {
+                        let outcome = write(batch).await.map(|mut o| o.pop().unwrap_or(super::SubmitOutcome::Closed));
+                        if let Some(reply) = replies.into_iter().next() {
+                            let _ = reply.send(outcome);
+                        }
+                        continue;
+                    }
+                    match write(batch.clone()).await {
+                        Ok(outcomes) => {
+                            for (reply, outcome) in replies.into_iter().zip(outcomes) {
+                                let _ = reply.send(Ok(outcome));
+                            }
+                        }
+                        // One answer that cannot be stored must not fail the others.
+                        Err(_) => {
+                            for (submission, reply) in batch.into_iter().zip(replies) {
+                                let outcome = write(vec![submission])
+                                    .await
+                                    .map(|mut o| o.pop().unwrap_or(super::SubmitOutcome::Closed));
+                                let _ = reply.send(outcome);
+                            }
+                        }
+                    }
+                }
+            });
         }
+        Batcher { queue }
+    }
+
+    pub(crate) async fn submit(&self, submission: super::Submission) -> super::Result<super::SubmitOutcome> {
+        let stopped = || super::StorageError::Unsupported("the answer writer stopped");
+        let (reply, outcome) = tokio::sync::oneshot::channel();
+        self.queue.send((submission, reply)).map_err(|_| stopped())?;
+        outcome.await.map_err(|_| stopped())?
     }
 }
+
+/// Stores a batch of answers through an open write transaction `$tx`; `$lock` is appended
+/// to the round lookup (PostgreSQL: ` FOR SHARE`, so closing a round waits for answers in
+/// flight and answers after it see it closed; SQLite's write transaction already excludes
+/// everything else). Writes nothing that refers to an invite or a form id: only the keyed
+/// marker, the answers and the comment.
+macro_rules! store_answers {
+    ($tx:expr, $batch:expr, $lock:literal) => {{
+        use $crate::storage::SubmitOutcome;
+        let batch: &[$crate::storage::Submission] = $batch;
+        let result: Result<Vec<SubmitOutcome>, sqlx::Error> = async {
+            let mut rounds: std::collections::HashMap<i64, Option<(Option<i64>, chrono::NaiveDate)>> =
+                std::collections::HashMap::new();
+            let mut outcomes = Vec::with_capacity(batch.len());
+            for s in batch {
+                if !rounds.contains_key(&s.round_id) {
+                    let round: Option<(Option<i64>, chrono::NaiveDate)> =
+                        sqlx::query_as(concat!("SELECT closed_at, closes_on FROM rounds WHERE id = $1", $lock))
+                            .bind(s.round_id)
+                            .fetch_optional(&mut *$tx)
+                            .await?;
+                    rounds.insert(s.round_id, round);
+                }
+                let open = matches!(rounds.get(&s.round_id), Some(Some((None, closes_on))) if s.answered_on <= *closes_on);
+                if !open {
+                    outcomes.push(SubmitOutcome::Closed);
+                    continue;
+                }
+                let marked = sqlx::query("INSERT INTO scan_markers (round_id, marker) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+                    .bind(s.round_id)
+                    .bind(&s.marker)
+                    .execute(&mut *$tx)
+                    .await?;
+                if marked.rows_affected() != 1 {
+                    outcomes.push(SubmitOutcome::AlreadyUsed);
+                    continue;
+                }
+                let [a1, a2, a3, a4, a5] = s.answers;
+                let [s1, s2, s3] = s.signals;
+                sqlx::query(
+                    "INSERT INTO responses (id, round_id, department_id, answered_on, werkwijze, sterke_punten,
+                        taakinvloed, open_mening, steun, mentale_vermoeidheid, initiatief, vertrekintentie)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+                )
+                .bind($crate::storage::random_id())
+                .bind(s.round_id)
+                .bind(s.department_id)
+                .bind(s.answered_on)
+                .bind(a1).bind(a2).bind(a3).bind(a4).bind(a5)
+                .bind(s1).bind(s2).bind(s3)
+                .execute(&mut *$tx)
+                .await?;
+                if let Some(body) = &s.comment {
+                    sqlx::query("INSERT INTO comments (id, round_id, department_id, body) VALUES ($1, $2, $3, $4)")
+                        .bind($crate::storage::random_id())
+                        .bind(s.round_id)
+                        .bind(s.department_id)
+                        .bind(body)
+                        .execute(&mut *$tx)
+                        .await?;
+                }
+                outcomes.push(SubmitOutcome::Stored);
+            }
+            Ok(outcomes)
+        }
+        .await;
+        result
+    }};
+}
+pub(crate) use store_answers;
+
+/// A stored answer as the seal reads and rewrites it (the `verzuim` column is no longer
+/// written and is left out).
+pub(crate) type SealedResponse = (
+    Option<i64>,
+    chrono::NaiveDate,
+    i16,
+    i16,
+    i16,
+    i16,
+    i16,
+    Option<i16>,
+    Option<i16>,
+    Option<i16>,
+);
 
 /// Remembers each round's counts together with the number of responses they were made from.
 ///
@@ -598,7 +742,7 @@ macro_rules! storage_impl {
 
             async fn rounds(&self, scan_id: i64) -> $crate::storage::Result<Vec<$crate::storage::Round>> {
                 Ok(sqlx::query_as(
-                    "SELECT r.id, r.scan_id, r.number, r.opened_on, r.closes_on, r.closed_at,
+                    "SELECT r.id, r.scan_id, r.number, r.opened_on, r.closes_on, r.closed_at, r.sealed_at,
                             (r.shared_token_hash IS NOT NULL) AS shared_link, r.invited,
                             (SELECT COUNT(*) FROM responses WHERE round_id = r.id) AS responses
                      FROM rounds r WHERE r.scan_id = $1 ORDER BY r.number",
@@ -637,7 +781,12 @@ macro_rules! storage_impl {
                 .map_err($crate::storage::StorageError::from_write)?;
                 $crate::storage::shared::insert_invites!(tx, round_id, invites)?;
                 tx.commit().await?;
-                self.rounds(scan_id).await?.pop().ok_or($crate::storage::StorageError::Unsupported("round vanished"))
+                // The round this one replaced is closed now: seal it.
+                let rounds = self.rounds(scan_id).await?;
+                for round in rounds.iter().filter(|r| r.closed_at.is_some() && r.sealed_at.is_none()) {
+                    self.seal_round(round.id, $crate::storage::now(), opened_on).await?;
+                }
+                rounds.into_iter().last().ok_or($crate::storage::StorageError::Unsupported("round vanished"))
             }
 
             async fn close_round(&self, round_id: i64, now: i64) -> $crate::storage::Result<()> {
@@ -646,7 +795,91 @@ macro_rules! storage_impl {
                     .bind(now)
                     .execute(&self.pool)
                     .await?;
+                // Closed by hand, so the date does not matter for sealing.
+                self.seal_round(round_id, now, chrono::NaiveDate::MIN).await?;
                 Ok(())
+            }
+
+            async fn seal_round(&self, round_id: i64, now: i64, today: chrono::NaiveDate) -> $crate::storage::Result<bool> {
+                use rand::seq::SliceRandom;
+                let mut tx = self.begin_write().await?;
+                // Claiming the round row first also waits for answers still being written.
+                let claimed = sqlx::query(
+                    "UPDATE rounds SET sealed_at = $2, closed_at = COALESCE(closed_at, $2)
+                     WHERE id = $1 AND sealed_at IS NULL AND (closed_at IS NOT NULL OR closes_on < $3)",
+                )
+                .bind(round_id)
+                .bind(now)
+                .bind(today)
+                .execute(&mut *tx)
+                .await?;
+                if claimed.rows_affected() != 1 {
+                    return Ok(false);
+                }
+                let mut responses: Vec<$crate::storage::shared::SealedResponse> = sqlx::query_as(
+                    "SELECT department_id, answered_on, werkwijze, sterke_punten, taakinvloed, open_mening, steun,
+                            mentale_vermoeidheid, initiatief, vertrekintentie
+                     FROM responses WHERE round_id = $1",
+                )
+                .bind(round_id)
+                .fetch_all(&mut *tx)
+                .await?;
+                let mut comments: Vec<(Option<i64>, String)> =
+                    sqlx::query_as("SELECT department_id, body FROM comments WHERE round_id = $1")
+                        .bind(round_id)
+                        .fetch_all(&mut *tx)
+                        .await?;
+                for table in ["DELETE FROM responses WHERE round_id = $1", "DELETE FROM comments WHERE round_id = $1", "DELETE FROM scan_markers WHERE round_id = $1"] {
+                    sqlx::query(table).bind(round_id).execute(&mut *tx).await?;
+                }
+                {
+                    let mut rng = rand::rng();
+                    responses.shuffle(&mut rng);
+                    comments.shuffle(&mut rng);
+                }
+                for (department_id, answered_on, a1, a2, a3, a4, a5, s1, s2, s3) in responses {
+                    sqlx::query(
+                        "INSERT INTO responses (id, round_id, department_id, answered_on, werkwijze, sterke_punten,
+                            taakinvloed, open_mening, steun, mentale_vermoeidheid, initiatief, vertrekintentie)
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+                    )
+                    .bind($crate::storage::random_id())
+                    .bind(round_id)
+                    .bind(department_id)
+                    .bind(answered_on)
+                    .bind(a1).bind(a2).bind(a3).bind(a4).bind(a5)
+                    .bind(s1).bind(s2).bind(s3)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                for (department_id, body) in comments {
+                    sqlx::query("INSERT INTO comments (id, round_id, department_id, body) VALUES ($1, $2, $3, $4)")
+                        .bind($crate::storage::random_id())
+                        .bind(round_id)
+                        .bind(department_id)
+                        .bind(body)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                tx.commit().await?;
+                self.after_seal().await;
+                Ok(true)
+            }
+
+            async fn seal_due_rounds(&self, now: i64, today: chrono::NaiveDate) -> $crate::storage::Result<u32> {
+                let due: Vec<i64> = sqlx::query_scalar(
+                    "SELECT id FROM rounds WHERE sealed_at IS NULL AND (closed_at IS NOT NULL OR closes_on < $1)",
+                )
+                .bind(today)
+                .fetch_all(&self.pool)
+                .await?;
+                let mut sealed = 0;
+                for round_id in due {
+                    if self.seal_round(round_id, now, today).await? {
+                        sealed += 1;
+                    }
+                }
+                Ok(sealed)
             }
 
             async fn add_invites(&self, round_id: i64, invites: &[(String, Option<i64>)]) -> $crate::storage::Result<()> {
@@ -663,7 +896,7 @@ macro_rules! storage_impl {
                             (r.shared_token_hash IS NOT NULL) AS shared_link, r.invited,
                             s.employer_id, s.api_key_id, s.organisation, s.team, s.lang, s.min_group,
                             s.min_comments, s.comment_seed, s.created_at,
-                            i.department_id, i.used, (i.token_hash IS NOT NULL) AS via_invite
+                            i.department_id, i.used, (i.token_hash IS NOT NULL) AS via_invite, r.sealed_at
                      FROM rounds r
                      JOIN scans s ON s.id = r.scan_id
                      LEFT JOIN invites i ON i.round_id = r.id AND i.token_hash = $1
@@ -682,6 +915,7 @@ macro_rules! storage_impl {
                     opened_on: row.try_get(3)?,
                     closes_on: row.try_get(4)?,
                     closed_at: row.try_get(5)?,
+                    sealed_at: row.try_get(20)?,
                     shared_link: row.try_get(6)?,
                     invited: row.try_get(7)?,
                     responses: 0,
@@ -714,62 +948,7 @@ macro_rules! storage_impl {
                 &self,
                 submission: &$crate::storage::Submission,
             ) -> $crate::storage::Result<$crate::storage::SubmitOutcome> {
-                use $crate::storage::{SubmissionGuard, SubmitOutcome};
-                let _turn = self.writes.enter().await;
-                let mut tx = self.pool.begin().await?;
-                // The guard is written first: the transaction takes the write lock at once,
-                // and a second submit of the same invite or form finds it taken.
-                let guarded = match &submission.guard {
-                    SubmissionGuard::Invite(token_hash) => sqlx::query(
-                        "UPDATE invites SET used = TRUE WHERE token_hash = $1 AND round_id = $2 AND used = FALSE",
-                    )
-                    .bind(token_hash)
-                    .bind(submission.round_id)
-                    .execute(&mut *tx)
-                    .await?,
-                    SubmissionGuard::Shared(nonce_hash) => sqlx::query(
-                        "INSERT INTO submissions (round_id, nonce_hash) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-                    )
-                    .bind(submission.round_id)
-                    .bind(nonce_hash)
-                    .execute(&mut *tx)
-                    .await?,
-                };
-                if guarded.rows_affected() != 1 {
-                    return Ok(SubmitOutcome::AlreadyUsed);
-                }
-                // Stored only while the round is open; nothing is inserted (and the transaction
-                // is rolled back) otherwise.
-                let [a1, a2, a3, a4, a5] = submission.answers;
-                let [s1, s2, s3, s4] = submission.signals;
-                let stored = sqlx::query(
-                    "INSERT INTO responses (id, round_id, department_id, answered_on, werkwijze, sterke_punten,
-                        taakinvloed, open_mening, steun, mentale_vermoeidheid, initiatief, verzuim, vertrekintentie)
-                     SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13
-                     WHERE EXISTS (SELECT 1 FROM rounds WHERE id = $2 AND closed_at IS NULL AND closes_on >= $4)",
-                )
-                .bind($crate::storage::random_id())
-                .bind(submission.round_id)
-                .bind(submission.department_id)
-                .bind(submission.answered_on)
-                .bind(a1).bind(a2).bind(a3).bind(a4).bind(a5)
-                .bind(s1).bind(s2).bind(s3).bind(s4)
-                .execute(&mut *tx)
-                .await?;
-                if stored.rows_affected() != 1 {
-                    return Ok(SubmitOutcome::Closed);
-                }
-                if let Some(body) = &submission.comment {
-                    sqlx::query("INSERT INTO comments (id, round_id, department_id, body) VALUES ($1, $2, $3, $4)")
-                        .bind($crate::storage::random_id())
-                        .bind(submission.round_id)
-                        .bind(submission.department_id)
-                        .bind(body)
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                tx.commit().await?;
-                Ok(SubmitOutcome::Stored)
+                self.answers.submit(submission.clone()).await
             }
 
             async fn round_counts(&self, round_id: i64) -> $crate::storage::Result<Vec<$crate::storage::GroupCounts>> {

@@ -4,6 +4,12 @@
 //! and never logged or stored with the answers; the thank-you page has no token in its path,
 //! so the link does not stay in the browser history of that page either. Every page here is
 //! in the scan's language, whatever the path says, and is sent with `Cache-Control: no-store`.
+//!
+//! What an answer writes about its link is only a keyed hash under the server secret (see
+//! `crate::secret`). A personal link never tells whether it was used: it shows the form
+//! until the round closes and a second answer through it ends at the same thank-you page
+//! without being stored, so whoever holds the links cannot learn who answered. A shared
+//! link takes one answer per browser (a cookie); a second visit says thanks.
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -23,7 +29,8 @@ use hrnexus_core::scan::{
 use crate::{
     auth,
     i18n::Lang,
-    storage::{Department, ScanEntry, Submission, SubmissionGuard, SubmitOutcome},
+    secret::Purpose,
+    storage::{Department, ScanEntry, Submission, SubmitOutcome},
     web::{AppState, error::WebError, page::Page, security::ClientIp},
 };
 
@@ -62,7 +69,6 @@ fn no_store(status: StatusCode, body: impl IntoResponse) -> Response {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Notice {
     Unknown,
-    Used,
     Closed,
     AlreadyAnswered,
     Thanks,
@@ -72,7 +78,6 @@ impl Notice {
     fn key(self) -> &'static str {
         match self {
             Notice::Unknown => "unknown",
-            Notice::Used => "used",
             Notice::Closed => "closed",
             Notice::AlreadyAnswered => "already",
             Notice::Thanks => "thanks",
@@ -82,7 +87,7 @@ impl Notice {
     fn status(self) -> StatusCode {
         match self {
             Notice::Unknown => StatusCode::NOT_FOUND,
-            Notice::Used | Notice::Closed => StatusCode::GONE,
+            Notice::Closed => StatusCode::GONE,
             Notice::AlreadyAnswered | Notice::Thanks => StatusCode::OK,
         }
     }
@@ -135,13 +140,41 @@ fn resolve(entry: Option<ScanEntry>, today: NaiveDate) -> Result<ScanEntry, Refu
         return Err((Notice::Unknown, None));
     };
     let lang = Some(scan_lang(&entry.scan().lang));
-    if let ScanEntry::Invite { used: true, .. } = entry {
-        return Err((Notice::Used, lang));
-    }
     if !entry.round().is_open(today) {
         return Err((Notice::Closed, lang));
     }
     Ok(entry)
+}
+
+// ---------------------------------------------------------------------------------------
+// One answer per browser on a shared link.
+
+/// The cookie that remembers that this browser answered round `round_id` through a shared
+/// link. It holds nothing but the round: no token, no answer.
+fn answered_cookie_name(round_id: i64) -> String {
+    format!("scan_beantwoord_{round_id}")
+}
+
+fn answered_here(headers: &header::HeaderMap, round_id: i64) -> bool {
+    let name = answered_cookie_name(round_id);
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .any(|(k, v)| k == name && v == "1")
+}
+
+/// Kept until the round's closing day has passed, only for the answer pages.
+fn answered_cookie(round_id: i64, closes_on: NaiveDate, today: NaiveDate, secure: bool) -> String {
+    let days = (closes_on - today).num_days().max(0) + 1;
+    format!(
+        "{}=1; Path=/scan; Max-Age={}; HttpOnly; SameSite=Lax{}",
+        answered_cookie_name(round_id),
+        days * 86_400,
+        if secure { "; Secure" } else { "" }
+    )
 }
 
 // ---------------------------------------------------------------------------------------
@@ -202,6 +235,8 @@ struct FormPage {
     comment: String,
     comment_error: Option<String>,
     form_id: Option<String>,
+    /// What this kind of link can and cannot prevent (one answer per person or per browser).
+    once: String,
     problems: Vec<Problem>,
     /// A message above the form that is not about one field (too many posts).
     general: Option<String>,
@@ -451,6 +486,10 @@ fn form_page(p: Page, entry: &ScanEntry, departments: &[Department], input: Form
             .to_owned(),
         comment_error,
         form_id: input.form_id,
+        once: match entry {
+            ScanEntry::Invite { .. } => p.t("respond-privacy-once-personal"),
+            ScanEntry::Shared { .. } => p.t("respond-privacy-once-shared"),
+        },
         problems,
         general: input.general,
         p,
@@ -460,6 +499,7 @@ fn form_page(p: Page, entry: &ScanEntry, departments: &[Department], input: Form
 async fn show(
     State(state): State<AppState>,
     p: Page,
+    headers: header::HeaderMap,
     Path(token): Path<String>,
 ) -> Result<Response, WebError> {
     let entry = state.store.scan_entry(&auth::token_hash(&token)).await?;
@@ -467,7 +507,11 @@ async fn show(
         Ok(entry) => entry,
         Err((kind, lang)) => return Ok(notice(p, lang, kind)),
     };
-    let p = in_lang(p, scan_lang(&entry.scan().lang));
+    let lang = scan_lang(&entry.scan().lang);
+    if matches!(entry, ScanEntry::Shared { .. }) && answered_here(&headers, entry.round().id) {
+        return Ok(notice(p, Some(lang), Notice::AlreadyAnswered));
+    }
+    let p = in_lang(p, lang);
     let departments = state.store.departments(entry.scan().id).await?;
     let form_id = matches!(entry, ScanEntry::Shared { .. }).then(auth::random_token);
     let page = form_page(
@@ -509,23 +553,25 @@ async fn submit(
     let today = crate::i18n::today();
     let entry = match resolve(state.store.scan_entry(&token_hash).await?, today) {
         Ok(entry) => entry,
-        // A second click after the first was stored ends at thanks, not at an error.
-        Err((Notice::Used, lang)) => return Ok(notice(p, lang, Notice::AlreadyAnswered)),
         Err((kind, lang)) => return Ok(notice(p, lang, kind)),
     };
     let p = in_lang(p, scan_lang(&entry.scan().lang));
 
-    let (guard, invite_department, form_id) = match &entry {
-        ScanEntry::Invite { department_id, .. } => {
-            (SubmissionGuard::Invite(token_hash), *department_id, None)
-        }
+    // Only a keyed hash of the token or form id goes with the answer: without the server
+    // secret it cannot be matched to an invite.
+    let (marker, invite_department, form_id) = match &entry {
+        ScanEntry::Invite { department_id, .. } => (
+            state.secret.keyed_hash(Purpose::InviteUsed, token.as_bytes()),
+            *department_id,
+            None,
+        ),
         ScanEntry::Shared { .. } => {
             // Only a tampered form lacks the id this page rendered into it.
             let Some(form_id) = sent(&fields, FIELD_FORM_ID).filter(|id| valid_form_id(id)) else {
                 return Err(WebError::BadRequest);
             };
-            let guard = SubmissionGuard::Shared(auth::token_hash(form_id));
-            (guard, None, Some(form_id.to_owned()))
+            let marker = state.secret.keyed_hash(Purpose::FormUsed, form_id.as_bytes());
+            (marker, None, Some(form_id.to_owned()))
         }
     };
 
@@ -582,7 +628,7 @@ async fn submit(
 
     let submission = Submission {
         round_id: entry.round().id,
-        guard,
+        marker,
         department_id: invite_department.or(response.department_id),
         answered_on: today,
         answers: Aspect::ALL.map(|a| stored(response.answers[a])),
@@ -590,12 +636,31 @@ async fn submit(
         comment: response.comment.map(|c| c.into_inner()),
     };
     let lang = p.lang;
-    Ok(match state.store.submit_response(&submission).await? {
-        SubmitOutcome::Stored => {
-            Redirect::to(&format!("{}{THANKS}", lang.prefix())).into_response()
+    // An invite marked used before markers existed takes no second answer either.
+    let legacy_used = matches!(entry, ScanEntry::Invite { used: true, .. });
+    let outcome = if legacy_used {
+        SubmitOutcome::AlreadyUsed
+    } else {
+        state.store.submit_response(&submission).await?
+    };
+    let round = entry.round();
+    Ok(match (outcome, &entry) {
+        // A personal link ends at the same page whether or not it was used before: the
+        // page must not tell whoever holds the link that someone answered through it.
+        (SubmitOutcome::Stored, _) | (SubmitOutcome::AlreadyUsed, ScanEntry::Invite { .. }) => {
+            let mut response = Redirect::to(&format!("{}{THANKS}", lang.prefix())).into_response();
+            if matches!(entry, ScanEntry::Shared { .. }) {
+                let cookie = answered_cookie(round.id, round.closes_on, today, state.settings.is_https());
+                if let Ok(value) = header::HeaderValue::from_str(&cookie) {
+                    response.headers_mut().append(header::SET_COOKIE, value);
+                }
+            }
+            response
         }
-        SubmitOutcome::AlreadyUsed => notice(p, Some(lang), Notice::AlreadyAnswered),
-        SubmitOutcome::Closed => notice(p, Some(lang), Notice::Closed),
+        (SubmitOutcome::AlreadyUsed, ScanEntry::Shared { .. }) => {
+            notice(p, Some(lang), Notice::AlreadyAnswered)
+        }
+        (SubmitOutcome::Closed, _) => notice(p, Some(lang), Notice::Closed),
     })
 }
 

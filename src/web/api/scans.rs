@@ -303,6 +303,7 @@ pub struct ResultsQuery {
 #[utoipa::path(get, path = "/v1/scans/{id}/results", tag = "scans", security(("api_key" = [])),
     params(("id" = i64, Path, description = "Scan id"), ResultsQuery),
     responses((status = 200, description = "Aggregates per visible group, as on the results page"),
+              (status = 409, body = ApiError, description = "The round is still open: results appear once it has closed"),
               (status = 404, body = ApiError), (status = 401, body = ApiError)))]
 pub async fn results(
     State(state): State<AppState>,
@@ -314,5 +315,16 @@ pub async fn results(
     let loaded = view::load(&state.store, scan, query.round)
         .await?
         .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "not_found", "No such round."))?;
-    Ok(Json(view::api_json(&view::build(loaded))))
+    match loaded {
+        view::Release::Final(loaded) => Ok(Json(view::api_json(&view::build(loaded)))),
+        // Figures appear only once the round is closed; progress is in the scan's status.
+        view::Release::Pending(pending) => Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "not_released",
+            &format!(
+                "Results of round {} appear once it has closed (after {}); until then only the scan's status shows progress.",
+                pending.round.number, pending.round.closes_on
+            ),
+        )),
+    }
 }

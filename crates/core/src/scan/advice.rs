@@ -154,7 +154,6 @@ pub const fn actions_for_signal(signal: Signal) -> &'static [Action] {
     match signal {
         Signal::Fatigue => &[A::RedesignTasks, A::ClearGoals, A::PsychologicalSafety],
         Signal::Initiative => &[A::InviteIdeas, A::CoachingLeadership],
-        Signal::SickLeave => &[A::RedesignTasks, A::CoachingLeadership],
         Signal::IntentionToLeave => &[A::CoachingLeadership, A::InviteIdeas],
     }
 }
@@ -164,7 +163,6 @@ pub const fn categories_for_signal(signal: Signal) -> &'static [ServiceCategory]
     match signal {
         Signal::Fatigue => &[C::VerzuimMentaleDruk, C::FunctieontwerpTaakverdeling],
         Signal::Initiative => &[C::CoachingLeiderschap, C::Teamontwikkeling],
-        Signal::SickLeave => &[C::VerzuimMentaleDruk, C::Arbodienstverlening],
         Signal::IntentionToLeave => &[C::LoopbaanOntwikkeling, C::CoachingLeiderschap],
     }
 }

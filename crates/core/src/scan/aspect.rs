@@ -149,14 +149,15 @@ impl Answer {
     }
 }
 
-/// The optional signal block: the four consequences of too little autonomy
-/// named in the article. Each is one statement on the same [`Answer`] scale.
+/// The optional signal block: consequences of too little autonomy named in the article.
+/// Each is one statement on the same [`Answer`] scale. The fourth consequence, the cost of
+/// absence, is estimated from the employer's own figures (`crate::cost`), never asked.
 ///
-/// No diagnosis or health detail is ever asked; the statements are about work.
+/// No question about illness, sick leave or health is ever asked; the statements are about
+/// work.
 /// Intended direction of each statement (the web layer words it):
 /// - `Fatigue`: "my work often leaves me mentally tired or stressed" — agreeing is adverse.
 /// - `Initiative`: "I take initiative and feel involved in my work" — agreeing is favourable.
-/// - `SickLeave`: "the pressure of my work has made me stay home, or consider it" — agreeing is adverse.
 /// - `IntentionToLeave`: "I regularly think about leaving this organisation" — agreeing is adverse.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Signal {
@@ -164,18 +165,15 @@ pub enum Signal {
     Fatigue,
     /// Initiative and engagement.
     Initiative,
-    /// Sick leave related to work pressure.
-    SickLeave,
     /// Intention to leave.
     IntentionToLeave,
 }
 
 impl Signal {
     /// All signals in questionnaire order.
-    pub const ALL: [Signal; 4] = [
+    pub const ALL: [Signal; 3] = [
         Signal::Fatigue,
         Signal::Initiative,
-        Signal::SickLeave,
         Signal::IntentionToLeave,
     ];
 
@@ -184,7 +182,6 @@ impl Signal {
         match self {
             Signal::Fatigue => "mentale_vermoeidheid",
             Signal::Initiative => "initiatief",
-            Signal::SickLeave => "verzuim",
             Signal::IntentionToLeave => "vertrekintentie",
         }
     }
@@ -206,8 +203,8 @@ impl Signal {
     }
 }
 
-impl EnumKey<4> for Signal {
-    const ALL: [Self; 4] = Signal::ALL;
+impl EnumKey<3> for Signal {
+    const ALL: [Self; 3] = Signal::ALL;
     fn index(self) -> usize {
         Signal::index(self)
     }

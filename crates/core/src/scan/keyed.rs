@@ -33,7 +33,7 @@ pub struct KeyedArray<K, T, const N: usize> {
 /// One value per [`Aspect`].
 pub type PerAspect<T> = KeyedArray<Aspect, T, 5>;
 /// One value per [`Signal`].
-pub type PerSignal<T> = KeyedArray<Signal, T, 4>;
+pub type PerSignal<T> = KeyedArray<Signal, T, 3>;
 
 impl<K: EnumKey<N>, T, const N: usize> KeyedArray<K, T, N> {
     /// Builds the map by calling `f` once per key, in [`EnumKey::ALL`] order.
@@ -140,9 +140,9 @@ mod tests {
     #[test]
     fn index_mut_and_map() {
         let mut map: PerSignal<u32> = PerSignal::default();
-        map[Signal::SickLeave] = 3;
+        map[Signal::IntentionToLeave] = 3;
         let doubled = map.map(|_, v| v * 2);
-        assert_eq!(doubled[Signal::SickLeave], 6);
+        assert_eq!(doubled[Signal::IntentionToLeave], 6);
         assert_eq!(doubled[Signal::Fatigue], 0);
     }
 }

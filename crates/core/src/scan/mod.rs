@@ -7,6 +7,7 @@ pub mod advice;
 pub mod anonymity;
 pub mod aspect;
 pub mod keyed;
+pub mod release;
 pub mod response;
 pub mod score;
 pub mod trend;
@@ -18,6 +19,7 @@ pub use anonymity::{
 };
 pub use aspect::{Answer, Aspect, Signal};
 pub use keyed::{EnumKey, KeyedArray, PerAspect, PerSignal};
+pub use release::{Progress, RoundState};
 pub use response::{
     Comment, CommentError, FIELD_COMMENT, FIELD_DEPARTMENT, FieldError, FieldIssue, FormField,
     Response, ResponseErrors,

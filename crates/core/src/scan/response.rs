@@ -402,7 +402,7 @@ mod tests {
         assert_eq!(r.answers[Aspect::Steun], Answer::Neutral);
         assert_eq!(r.signals[Signal::Fatigue], Some(Answer::Agree));
         assert_eq!(r.signals[Signal::Initiative], None);
-        assert_eq!(r.signals[Signal::SickLeave], None);
+        assert_eq!(r.signals[Signal::IntentionToLeave], None);
         assert_eq!(
             r.comment.as_ref().map(Comment::as_str),
             Some("Meer ruimte graag.")
@@ -418,7 +418,7 @@ mod tests {
             ("taakinvloed", "2"),
             ("open_mening", "2"),
             ("steun", ""),
-            ("verzuim", "ja"),
+            ("vertrekintentie", "ja"),
             ("opmerking", &"x".repeat(Comment::MAX_CHARS + 1)),
             ("afdeling", "99"),
         ];
@@ -434,7 +434,7 @@ mod tests {
                     FieldError::Duplicate
                 ),
                 (FormField::Aspect(Aspect::Steun), FieldError::Missing),
-                (FormField::Signal(Signal::SickLeave), FieldError::Invalid),
+                (FormField::Signal(Signal::IntentionToLeave), FieldError::Invalid),
                 (FormField::Comment, FieldError::TooLong),
                 (FormField::Department, FieldError::UnknownDepartment),
             ]

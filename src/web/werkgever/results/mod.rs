@@ -31,7 +31,7 @@ use hrnexus_core::scan::{
 use serde::Deserialize;
 
 use self::format::{Num, csv_separator, csv_text};
-use self::view::{ResultsView, trend_chart};
+use self::view::{Pending, Release, ResultsView, trend_chart};
 use super::Employer;
 use crate::{
     i18n::Lang,
@@ -78,18 +78,66 @@ async fn own_scan(state: &AppState, employer: &Employer, id: &str) -> Result<Sca
     }
 }
 
+/// A round's results, or only its progress while it is open.
+enum Shown {
+    Results(Box<ResultsView>),
+    Pending(Pending),
+}
+
 async fn results_view(
     state: &AppState,
     employer: &Employer,
     id: &str,
     round: Option<&str>,
-) -> Result<ResultsView, WebError> {
+) -> Result<Shown, WebError> {
     let scan = own_scan(state, employer, id).await?;
     let round = round_number(round)?;
-    let loaded = view::load(&state.store, scan, round)
-        .await?
-        .ok_or(WebError::NotFound)?;
-    Ok(view::build(loaded))
+    Ok(
+        match view::load(&state.store, scan, round)
+            .await?
+            .ok_or(WebError::NotFound)?
+        {
+            Release::Final(loaded) => Shown::Results(Box::new(view::build(loaded))),
+            Release::Pending(pending) => Shown::Pending(pending),
+        },
+    )
+}
+
+/// Shown instead of results while a round is open: the total so far, and why no more.
+#[derive(Template, WebTemplate)]
+#[template(path = "werkgever/results_pending.html")]
+pub struct PendingPage {
+    p: Page,
+    n: Num,
+    w: Words,
+    pending: Pending,
+    /// When the results appear without closing by hand.
+    when: String,
+    rate: Option<u32>,
+}
+
+fn pending_page(p: Page, status: StatusCode, pending: Pending) -> Response {
+    let appear_on = pending
+        .round
+        .closes_on
+        .succ_opt()
+        .unwrap_or(pending.round.closes_on);
+    let when = p.t_args(
+        "results-pending-when",
+        &[("date", p.lang.date_long(appear_on))],
+    );
+    let rate = pending.progress.rate_percent();
+    private(
+        status,
+        PendingPage {
+            n: Num::new(p.lang),
+            w: Words::new(p.lang),
+            p,
+            pending,
+            when,
+            rate,
+        },
+    )
 }
 
 /// Wording helpers for templates: messages with arguments, dates, labels of stored codes.
@@ -408,7 +456,10 @@ pub async fn results_page(
         .iter()
         .find(|(k, _)| k == "ronde")
         .map(|(_, v)| v.as_str());
-    let v = results_view(&state, &employer, &id, round).await?;
+    let v = match results_view(&state, &employer, &id, round).await? {
+        Shown::Results(v) => *v,
+        Shown::Pending(pending) => return Ok(pending_page(p, StatusCode::OK, pending)),
+    };
     let cost = cost_calculator(&p, &v, &query);
     Ok(private(
         StatusCode::OK,
@@ -431,7 +482,10 @@ pub async fn report_page(
     Path(id): Path<String>,
     Query(query): Query<RoundQuery>,
 ) -> Result<Response, WebError> {
-    let v = results_view(&state, &employer, &id, query.ronde.as_deref()).await?;
+    let v = match results_view(&state, &employer, &id, query.ronde.as_deref()).await? {
+        Shown::Results(v) => *v,
+        Shown::Pending(pending) => return Ok(pending_page(p, StatusCode::CONFLICT, pending)),
+    };
     Ok(private(
         StatusCode::OK,
         ReportPage {
@@ -451,7 +505,10 @@ pub async fn results_csv(
     Path(id): Path<String>,
     Query(query): Query<RoundQuery>,
 ) -> Result<Response, WebError> {
-    let v = results_view(&state, &employer, &id, query.ronde.as_deref()).await?;
+    let v = match results_view(&state, &employer, &id, query.ronde.as_deref()).await? {
+        Shown::Results(v) => *v,
+        Shown::Pending(pending) => return Ok(pending_page(p, StatusCode::CONFLICT, pending)),
+    };
     let body = csv(&v, p.lang);
     let filename = format!(
         "autonomie-scan-{}-{}-{}.csv",
@@ -544,7 +601,10 @@ pub async fn ask_help(
     Path(id): Path<String>,
     Form(form): Form<HelpForm>,
 ) -> Result<Response, WebError> {
-    let v = results_view(&state, &employer, &id, form.ronde.as_deref()).await?;
+    let v = match results_view(&state, &employer, &id, form.ronde.as_deref()).await? {
+        Shown::Results(v) => *v,
+        Shown::Pending(pending) => return Ok(pending_page(p, StatusCode::CONFLICT, pending)),
+    };
     let consent = form.toestemming.as_deref() == Some("ja");
     let question = form.vraag.trim().to_owned();
     let help = HelpState {

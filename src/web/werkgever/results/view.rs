@@ -6,13 +6,17 @@
 //! `figures` is `None`, so no template, CSV or JSON can show a number for it by accident.
 //!
 //! The rules themselves live in `hrnexus_core::scan::anonymity` (thresholds, hidden
-//! subtrees, subtraction protection, comments); this module only applies them.
+//! subtrees, subtraction protection, comments) and `hrnexus_core::scan::release` (figures
+//! only once a round is closed); this module only applies them. [`load`] decides the release
+//! before it reads a single count: an open round yields [`Release::Pending`], which carries
+//! nothing but the round's total progress.
 
 use std::collections::{HashMap, HashSet};
 
 use hrnexus_core::scan::{
     Advice, AnonymityPolicy, Answer, Aspect, AspectStats, Band, DepartmentNode, GroupId,
-    ScanCounts, ScanStats, Signal, SignalStats, Trend, Visibility, advise, compare, response_rate,
+    Progress, ScanCounts, ScanStats, Signal, SignalStats, Trend, Visibility, advise, compare,
+    response_rate,
 };
 use serde_json::json;
 
@@ -38,14 +42,55 @@ pub struct Loaded {
     pub comments: Vec<StoredComment>,
 }
 
+/// A round's results, or, while it is open, only how far it has got.
+#[derive(Debug, Clone)]
+pub enum Release {
+    Final(Loaded),
+    Pending(Pending),
+}
+
+/// What an open round may show: one total, and which earlier rounds have results.
+#[derive(Debug, Clone)]
+pub struct Pending {
+    pub scan: Scan,
+    pub round: Round,
+    pub progress: Progress,
+    /// Numbers of the closed rounds, oldest first.
+    pub released_rounds: Vec<i32>,
+}
+
+impl Pending {
+    fn of(scan: Scan, rounds: &[Round], selected: usize, today: chrono::NaiveDate) -> Pending {
+        let round = rounds[selected].clone();
+        Pending {
+            progress: Progress {
+                responses: round.responses.clamp(0, i64::from(u32::MAX)) as u32,
+                invited: (!round.shared_link || round.invited > 0)
+                    .then_some(round.invited.max(0) as u32),
+            },
+            released_rounds: rounds
+                .iter()
+                .filter(|r| r.state(today).is_released())
+                .map(|r| r.number)
+                .collect(),
+            scan,
+            round,
+        }
+    }
+}
+
 /// Loads a scan's results for round number `round` (the latest when `None`).
 /// `Ok(None)` when there is no such round. Ownership is checked by the caller.
+///
+/// Figures of a round are read only once it is closed, and only after it is sealed, so
+/// every view of a round shows the same figures.
 pub async fn load(
     store: &DynStorage,
     scan: Scan,
     round: Option<i32>,
-) -> Result<Option<Loaded>, WebError> {
-    let (rounds, departments) =
+) -> Result<Option<Release>, WebError> {
+    let today = crate::i18n::today();
+    let (mut rounds, departments) =
         tokio::try_join!(store.rounds(scan.id), store.departments(scan.id))?;
     let selected = match round {
         Some(number) => rounds.iter().position(|r| r.number == number),
@@ -54,7 +99,24 @@ pub async fn load(
     let Some(selected) = selected else {
         return Ok(None);
     };
+    if !rounds[selected].state(today).is_released() {
+        return Ok(Some(Release::Pending(Pending::of(
+            scan, &rounds, selected, today,
+        ))));
+    }
     let first = (selected + 1).saturating_sub(MAX_TREND_ROUNDS);
+    // A round that closed by its date since anyone last looked is sealed before it is read.
+    let mut resealed = false;
+    for round in &rounds[first..=selected] {
+        if round.sealed_at.is_none() {
+            resealed |= store
+                .seal_round(round.id, crate::storage::now(), today)
+                .await?;
+        }
+    }
+    if resealed {
+        rounds = store.rounds(scan.id).await?;
+    }
     let earlier = async {
         let mut earlier = Vec::with_capacity(selected - first);
         for (index, round) in rounds.iter().enumerate().take(selected).skip(first) {
@@ -69,14 +131,14 @@ pub async fn load(
         store.round_comments(round_id)
     )?;
     history.push((selected, current));
-    Ok(Some(Loaded {
+    Ok(Some(Release::Final(Loaded {
         scan,
         departments,
         rounds,
         selected,
         history,
         comments,
-    }))
+    })))
 }
 
 /// One round's counts with the anonymity decision applied.
@@ -781,6 +843,7 @@ mod tests {
             opened_on: d,
             closes_on: d,
             closed_at: None,
+            sealed_at: None,
             shared_link: false,
             invited,
             responses: 0,
