@@ -3,7 +3,8 @@
 //   1. an employer signs in with the link from the sign-in mail (read from <dataDir>/mail/*.eml),
 //   2. creates a scan with two departments and six personal links,
 //   3. six employees answer it on a phone-sized screen (one of them first forgets a question),
-//   4. the employer opens the results: whole-scan figures are shown, the departments
+//   4. the employer opens the results: nothing but the total while the round is open; after
+//      closing it, whole-scan figures are shown, the departments
 //      (fewer than 5 reactions each) are not.
 //
 // Screenshots go to e2e/screenshots/scan-flow-*.png. axe (serious + critical) runs on the
@@ -316,12 +317,15 @@ describe('scan flow: employees answer on a phone, the employer sees the result',
     }
   });
 
-  it('a personal link works once', async () => {
+  it('a used personal link does not tell that it was used', async () => {
     const { context, page } = await newPage(browser, 'phone');
     try {
+      // Whoever holds the link (the employer, say) sees the same form as for an unused one;
+      // a second answer through it would end at the same thanks without being counted.
       await page.goto(links[0], { waitUntil: 'load' });
-      assert.match(await page.locator('h1').innerText(), /Deze link is al gebruikt/);
-      assert.equal(await page.getByRole('button', { name: 'Verstuur mijn antwoorden' }).count(), 0);
+      assert.doesNotMatch(await page.locator('h1').innerText(), /al gebruikt/);
+      assert.equal(await page.getByRole('button', { name: 'Verstuur mijn antwoorden' }).count(), 1);
+      assert.match(await page.locator('body').innerText(), /alleen je eerste antwoord telt/);
     } finally {
       await context.close();
     }
@@ -343,6 +347,21 @@ describe('scan flow: employees answer on a phone, the employer sees the result',
     resultsURL = page.url();
     assert.equal(await htmlLang(page), 'nl');
     assert.match(await page.locator('h1').innerText(), new RegExp(ORGANISATION));
+
+    // While the round is open: only the total, no figures; results appear when it closes.
+    const pending = await page.locator('body').innerText();
+    assert.match(pending, /De uitkomst verschijnt als de ronde sluit/, `pending page:\n${pending}`);
+    assert.equal(await page.locator('.results-summary').count(), 0, 'no figures while open');
+    await screenshot(page, 'scan-flow-08-results-pending-desktop');
+    await Promise.all([
+      page.waitForURL(/\/sluiten$/, { waitUntil: 'load' }),
+      page.getByRole('link', { name: 'Ronde nu sluiten' }).click(),
+    ]);
+    await Promise.all([
+      page.waitForURL(/\/werkgever\/scans\/\d+$/, { waitUntil: 'load' }),
+      page.getByRole('button', { name: 'Ja, sluit deze ronde' }).click(),
+    ]);
+    await page.goto(resultsURL, { waitUntil: 'load' });
 
     const header = await page.locator('.results-header').innerText();
     assert.match(header, /Reacties\s+6\b/, `header shows 6 reactions:\n${header}`);

@@ -110,8 +110,9 @@ impl Dice {
     }
 }
 
-/// A scan of "Bakkerij Jansen" with two rounds: the first closed, the second open with
-/// a shared link. Returns the shared link's token.
+/// A scan of "Bakkerij Jansen" with three rounds: two closed ones with results and a trend,
+/// and a third, open one with a shared link and some answers so far (results of a round
+/// appear only once it closes). Returns the shared link's token.
 async fn demo_scan(store: &DynStorage) -> anyhow::Result<String> {
     use chrono::{Duration, Utc};
 
@@ -179,23 +180,27 @@ async fn demo_scan(store: &DynStorage) -> anyhow::Result<String> {
     ];
     // The open round has a shared link whose token we know, for trying the scan out.
     let token = auth::random_token();
-    for (round_index, lift) in [(0usize, 0.0), (1, 0.35)] {
+    // (days ago it opened, days from today it closes, lift of the means, share answered)
+    let rounds = [(98, -84, 0.0, 1.0), (42, -28, 0.35, 1.0), (7, 21, 0.45, 0.4)];
+    for (round_index, (opened, closes, lift, share)) in rounds.into_iter().enumerate() {
         let round = if round_index == 0 {
             store.rounds(scan_id).await?.remove(0)
         } else {
             let token_hash = auth::token_hash(&token);
+            let open = round_index == rounds.len() - 1;
             store
                 .open_round(
                     scan_id,
-                    today - Duration::days(7),
-                    today + Duration::days(21),
-                    Some(&token_hash),
+                    today - Duration::days(opened),
+                    today + Duration::days(closes),
+                    open.then_some(token_hash.as_str()),
                     &[],
                 )
                 .await?
         };
         for ((_, means, count), department) in DEPARTMENTS.iter().zip(&departments) {
-            for i in 0..*count {
+            let answered = (f64::from(*count) * share).round() as u32;
+            for i in 0..answered {
                 let answers = means.map(|mean| dice.answer(mean + lift));
                 let signal =
                     |dice: &mut Dice, mean: f64| (dice.next() > 0.15).then(|| dice.answer(mean));
@@ -205,7 +210,7 @@ async fn demo_scan(store: &DynStorage) -> anyhow::Result<String> {
                     round_id: round.id,
                     marker: auth::random_token(),
                     department_id: Some(department.id),
-                    answered_on: round.opened_on + Duration::days(i64::from(i % 10)),
+                    answered_on: (round.opened_on + Duration::days(i64::from(i % 10))).min(today),
                     answers,
                     signals: [
                         signal(&mut dice, 5.5 - means[0] - lift),

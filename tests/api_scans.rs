@@ -132,7 +132,7 @@ async fn create_check_invite_and_read_results(db: Db) {
         404
     );
 
-    // Below the threshold: no figures at all.
+    // While the round is open: no figures at all, whatever the count; progress is in the status.
     for link in &links[..4] {
         answer(&app, link, Some(departments[0]), "4").await;
     }
@@ -144,34 +144,15 @@ async fn create_check_invite_and_read_results(db: Db) {
         None,
     )
     .await;
-    assert_eq!(status, 200);
-    assert_eq!(results["responses"], 4);
-    for group in results["groups"].as_array().unwrap() {
-        assert_eq!(group["visible"], false, "{group}");
-        assert!(group.get("aspects").is_none() && group.get("responses").is_none());
-    }
+    assert_eq!(
+        (status, results["error"].as_str()),
+        (409, Some("not_released"))
+    );
+    assert!(results.get("groups").is_none() && results.get("responses").is_none());
 
-    // Six responses: 5 in Winkel, 1 in Bezorging. The scan is visible; Bezorging is hidden, and
-    // so is Winkel, or the total minus Winkel would give Bezorging away.
+    // Six responses: 5 in Winkel, 1 in Bezorging.
     answer(&app, &links[4], Some(departments[0]), "2").await;
     answer(&app, &links[5], Some(departments[1]), "1").await;
-    let (_, results) = call(
-        &app,
-        &key,
-        reqwest::Method::GET,
-        &format!("/api/v1/scans/{id}/results"),
-        None,
-    )
-    .await;
-    let groups = results["groups"].as_array().unwrap();
-    assert_eq!(groups[0]["group"], "scan");
-    assert_eq!(groups[0]["visible"], true);
-    assert_eq!(groups[0]["responses"], 6);
-    assert_eq!(groups[0]["aspects"]["werkwijze"]["answered"], 6);
-    assert!(
-        groups[1..].iter().all(|g| g["visible"] == false),
-        "{groups:?}"
-    );
     let (_, status_body) = call(
         &app,
         &key,
@@ -216,6 +197,30 @@ async fn create_check_invite_and_read_results(db: Db) {
         (status, body["error"].as_str()),
         (409, Some("round_closed"))
     );
+
+    // Closed: the scan is visible; Bezorging is hidden, and so is Winkel, or the total minus
+    // Winkel would give Bezorging away.
+    let (status, results) = call(
+        &app,
+        &key,
+        reqwest::Method::GET,
+        &format!("/api/v1/scans/{id}/results"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200);
+    let groups = results["groups"].as_array().unwrap();
+    assert_eq!(groups[0]["group"], "scan");
+    assert_eq!(groups[0]["visible"], true);
+    assert_eq!(groups[0]["responses"], 6);
+    assert_eq!(groups[0]["aspects"]["werkwijze"]["answered"], 6);
+    assert!(
+        groups[1..].iter().all(|g| g["visible"] == false),
+        "{groups:?}"
+    );
+    for group in &groups[1..] {
+        assert!(group.get("aspects").is_none() && group.get("responses").is_none());
+    }
 }
 
 async fn shared_link_scans_and_bad_requests(db: Db) {

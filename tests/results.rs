@@ -9,7 +9,7 @@ use chrono::{Duration, NaiveDate, Utc};
 use common::{Db, TestApp};
 use hrnexus::{
     auth,
-    storage::{NewScan, OutgoingMail, ScanOwner, Submission, SubmissionGuard, SubmitOutcome, now},
+    storage::{NewScan, OutgoingMail, ScanOwner, Submission, SubmitOutcome, now},
     web::werkgever::{EMPLOYER_KEY, EmployerSession},
 };
 use hrnexus_core::{
@@ -162,7 +162,7 @@ async fn respond(
         .store
         .submit_response(&Submission {
             round_id,
-            guard: SubmissionGuard::Shared(auth::token_hash(&auth::random_token())),
+            marker: auth::token_hash(&auth::random_token()),
             department_id,
             answered_on: today(),
             answers,
@@ -214,6 +214,11 @@ fn text(html: &str) -> String {
     out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// Figures of a round appear only once it is closed.
+async fn close(app: &TestApp, round_id: i64) {
+    app.store.close_round(round_id, now()).await.unwrap();
+}
+
 fn results_path(scan: &TestScan) -> String {
     format!("/werkgever/scans/{}/resultaten", scan.id)
 }
@@ -234,6 +239,7 @@ async fn fewer_than_five_show_nothing(db: Db) {
         )
         .await;
     }
+    close(&app, scan.round_id).await;
     let html = employer.page(&app, &results_path(&scan)).await;
     assert!(html.contains("nog niet genoeg reacties"));
     // The scan's own count is always shown.
@@ -276,6 +282,7 @@ async fn a_small_sibling_hides_the_other_department_too(db: Db) {
     let (big, small) = (scan.departments[0], scan.departments[1]);
     respond_n(&app, scan.round_id, Some(big), 6, 5).await;
     respond_n(&app, scan.round_id, Some(small), 2, 1).await;
+    close(&app, scan.round_id).await;
 
     let html = employer.page(&app, &results_path(&scan)).await;
     // The whole scan (8) is visible: 6 × "helemaal eens", 2 × "helemaal oneens".
@@ -311,18 +318,23 @@ async fn comments_need_eight_and_are_escaped(db: Db) {
         return;
     };
     let employer = sign_in(&app, "eigenaar@bakkerij.nl").await;
+    // Seven comments stay hidden; with an eighth they all show.
+    let seven = create_scan(&app, employer.id, &[]).await;
     let scan = create_scan(&app, employer.id, &[]).await;
-    for i in 0..7 {
-        respond(
-            &app,
-            scan.round_id,
-            None,
-            [4; 5],
-            Some(&format!("opmerking nummer {i}")),
-        )
-        .await;
+    for round_id in [seven.round_id, scan.round_id] {
+        for i in 0..7 {
+            respond(
+                &app,
+                round_id,
+                None,
+                [4; 5],
+                Some(&format!("opmerking nummer {i}")),
+            )
+            .await;
+        }
     }
-    let html = employer.page(&app, &results_path(&scan)).await;
+    close(&app, seven.round_id).await;
+    let html = employer.page(&app, &results_path(&seven)).await;
     assert!(html.contains("7 reacties"), "figures from 5 on");
     assert!(!html.contains("opmerking nummer"), "comments need 8");
 
@@ -334,6 +346,7 @@ async fn comments_need_eight_and_are_escaped(db: Db) {
         Some("<script>alert('x')</script> & \"meer\""),
     )
     .await;
+    close(&app, scan.round_id).await;
     let html = employer.page(&app, &results_path(&scan)).await;
     for i in 0..7 {
         assert!(html.contains(&format!("opmerking nummer {i}")));
@@ -358,6 +371,7 @@ async fn only_the_owner_sees_results(db: Db) {
     let other = sign_in(&app, "ander@concurrent.nl").await;
     let scan = create_scan(&app, owner.id, &[]).await;
     respond_n(&app, scan.round_id, None, 6, 4).await;
+    close(&app, scan.round_id).await;
     let base = results_path(&scan);
     for path in [
         base.clone(),
@@ -410,6 +424,7 @@ async fn csv_has_visible_groups_only_and_defuses_formulas(db: Db) {
     .await;
     respond_n(&app, scan.round_id, Some(scan.departments[0]), 5, 5).await;
     respond_n(&app, scan.round_id, Some(scan.departments[1]), 6, 2).await;
+    close(&app, scan.round_id).await;
 
     let response = employer
         .get(&app, &format!("{}.csv", results_path(&scan)))
@@ -489,6 +504,7 @@ async fn trend_labels_across_two_rounds(db: Db) {
     let employer = sign_in(&app, "eigenaar@bakkerij.nl").await;
     let scan = create_scan(&app, employer.id, &[]).await;
     trend_round(&app, scan.round_id, [2, 3], [4, 5]).await;
+    close(&app, scan.round_id).await;
     let first = employer.page(&app, &results_path(&scan)).await;
     assert!(first.contains("Dit is de eerste ronde"));
 
@@ -499,6 +515,7 @@ async fn trend_labels_across_two_rounds(db: Db) {
         .unwrap();
     assert_eq!(round.number, 2);
     trend_round(&app, round.id, [4, 5], [2, 3]).await;
+    close(&app, round.id).await;
 
     let html = employer.page(&app, &results_path(&scan)).await;
     let trend = text(section(&html, "verloop"));
@@ -548,6 +565,7 @@ async fn asking_for_help_needs_consent(db: Db) {
     let employer = sign_in(&app, "eigenaar@bakkerij.nl").await;
     let scan = create_scan(&app, employer.id, &["Winkel", "Geheim"]).await;
     respond_n(&app, scan.round_id, Some(scan.departments[0]), 6, 2).await;
+    close(&app, scan.round_id).await;
     let path = format!("/werkgever/scans/{}/hulp", scan.id);
 
     let response = employer
@@ -648,6 +666,7 @@ async fn english_page_is_english(db: Db) {
         let a = if i % 2 == 0 { 3 } else { 4 };
         respond(&app, scan.round_id, Some(scan.departments[0]), [a; 5], None).await;
     }
+    close(&app, scan.round_id).await;
     let nl = employer.page(&app, &results_path(&scan)).await;
     assert!(nl.contains("<html lang=\"nl\""));
     assert!(nl.contains("3,5"));
@@ -715,6 +734,7 @@ async fn random_scans_never_show_hidden_figures(db: Db) {
         for _ in 0..unassigned {
             respond(&app, scan.round_id, None, [3; 5], None).await;
         }
+        close(&app, scan.round_id).await;
         let total: u32 = per_department.iter().sum::<u32>() + unassigned;
         let nodes: Vec<DepartmentNode> = scan
             .departments
@@ -777,6 +797,7 @@ async fn the_cost_of_doing_nothing_is_on_the_results_page(db: Db) {
     for _ in 0..5 {
         respond(&app, scan.round_id, None, [2, 2, 3, 2, 1], None).await;
     }
+    close(&app, scan.round_id).await;
     let html = employer.page(&app, &results_path(&scan)).await;
     assert!(
         html.contains("id=\"kosten\""),

@@ -796,7 +796,7 @@ macro_rules! storage_impl {
                     .execute(&self.pool)
                     .await?;
                 // Closed by hand, so the date does not matter for sealing.
-                self.seal_round(round_id, now, chrono::NaiveDate::MIN).await?;
+                self.seal_round(round_id, now, chrono::NaiveDate::default()).await?;
                 Ok(())
             }
 
