@@ -573,7 +573,131 @@ async fn posts_are_rate_limited_and_answers_kept(db: Db) {
     assert_eq!(app.get(&link).await.status(), 200);
 }
 
+/// Someone holding the whole database (PostgreSQL with its system columns; SQLite with its
+/// write-ahead log) finds nothing that joins an answer or a comment to the invite or form id
+/// it came through.
+async fn answers_cannot_be_joined_to_their_links(db: Db) {
+    let Some(app) = common::spawn(db).await else {
+        return;
+    };
+    let token = auth::random_token();
+    let s = scan(
+        &app,
+        ScanSetup {
+            shared_token: Some(token.clone()),
+            ..Default::default()
+        },
+    )
+    .await;
+    let mut links = Vec::new();
+    for _ in 0..4 {
+        links.push(invite(&app, s.round_id, None).await);
+    }
+    // Secrets of the invite side: tokens, their stored hashes, and shared-link form ids.
+    let mut secrets: Vec<String> = Vec::new();
+    for link in &links {
+        let t = link.trim_start_matches("/scan/").to_owned();
+        secrets.push(auth::token_hash(&t));
+        secrets.push(t);
+    }
+    secrets.push(auth::token_hash(&token));
+    secrets.push(token.clone());
+
+    let url = app.running.state.settings.database_url();
+    let wal = app.dir.path().join("hrnexus.db-wal");
+    if db == Db::Sqlite {
+        // Start from an empty log, so it holds only what answering writes.
+        use sqlx::{Connection, Executor};
+        let mut conn = sqlx::SqliteConnection::connect(&url).await.unwrap();
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").await.unwrap();
+        conn.close().await.unwrap();
+        assert_eq!(std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0), 0);
+    }
+    let xmins_before = if db == Db::Postgres {
+        pg_rows(&url, "invites").await
+    } else {
+        Vec::new()
+    };
+    for (i, link) in links.iter().enumerate().take(3) {
+        let mut form = full_answers();
+        let comment = format!("opmerking {i}");
+        form.push(("opmerking", &comment));
+        assert_eq!(app.post_form(link, &form).await.status(), 303);
+    }
+    let shared = format!("/scan/{token}");
+    let form_id = hidden_form_id(&app.get(&shared).await.text().await.unwrap());
+    secrets.push(form_id.clone());
+    secrets.push(auth::token_hash(&form_id));
+    let mut form = full_answers();
+    form.push(("formulier", &form_id));
+    form.push(("opmerking", "via de gedeelde link"));
+    assert_eq!(app.post_form(&shared, &form).await.status(), 303);
+    assert_eq!(stored(&app, s.round_id).await, 4);
+
+    match db {
+        Db::Postgres => {
+            // Invites are never touched by answering: same row versions, no locker.
+            let invites = pg_rows(&url, "invites").await;
+            assert_eq!(invites, xmins_before, "answering writes nothing to invites");
+            let invite_xids: Vec<&str> = invites.iter().map(|(xmin, _, _)| xmin.as_str()).collect();
+            for table in ["responses", "comments", "scan_markers"] {
+                for (xmin, xmax, row) in pg_rows(&url, table).await {
+                    assert!(!invite_xids.contains(&xmin.as_str()), "{table} shares a transaction with an invite");
+                    assert!(!invite_xids.contains(&xmax.as_str()), "{table}: {row}");
+                    for secret in &secrets {
+                        assert!(!row.contains(secret.as_str()), "{table} holds a link secret: {row}");
+                    }
+                }
+            }
+        }
+        Db::Sqlite => {
+            let log = std::fs::read(&wal).expect("the write-ahead log");
+            assert!(!log.is_empty(), "answers were written to the log");
+            let log = String::from_utf8_lossy(&log);
+            assert!(log.contains("opmerking 0"), "the log holds the answers");
+            for secret in &secrets {
+                assert!(!log.contains(secret.as_str()), "the log holds a link secret");
+            }
+        }
+    }
+
+    // Closing seals the round: answers and comments rewritten in one shuffled transaction,
+    // markers gone.
+    app.store.close_round(s.round_id, now()).await.unwrap();
+    assert_eq!(stored(&app, s.round_id).await, 4);
+    if db == Db::Postgres {
+        let responses = pg_rows(&url, "responses").await;
+        let comments = pg_rows(&url, "comments").await;
+        assert!(pg_rows(&url, "scan_markers").await.is_empty());
+        let xmins: std::collections::HashSet<&str> = responses
+            .iter()
+            .chain(&comments)
+            .map(|(xmin, _, _)| xmin.as_str())
+            .collect();
+        assert_eq!(xmins.len(), 1, "one transaction wrote every answer and comment");
+    } else {
+        let log = std::fs::read(&wal).unwrap_or_default();
+        assert!(log.is_empty(), "the log is emptied after sealing");
+    }
+}
+
+/// `(xmin, xmax, row as JSON)` of every row of `table`, in physical order.
+async fn pg_rows(url: &str, table: &str) -> Vec<(String, String, String)> {
+    use sqlx::Connection;
+    let mut conn = sqlx::PgConnection::connect(url).await.unwrap();
+    let sql = format!(
+        "SELECT xmin::text, xmax::text, row_to_json(t)::text FROM {table} t ORDER BY ctid"
+    );
+    let rows = sqlx::query_as::<_, (String, String, String)>(sqlx::AssertSqlSafe(sql))
+        .fetch_all(&mut conn)
+        .await
+        .unwrap();
+    conn.close().await.unwrap();
+    rows
+}
+
 both_backends!(
+    answers_cannot_be_joined_to_their_links,
     form_renders_in_the_scan_language,
     an_english_scan_renders_english,
     a_missing_answer_is_pointed_out_and_nothing_is_stored,
