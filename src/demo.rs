@@ -181,7 +181,11 @@ async fn demo_scan(store: &DynStorage) -> anyhow::Result<String> {
     // The open round has a shared link whose token we know, for trying the scan out.
     let token = auth::random_token();
     // (days ago it opened, days from today it closes, lift of the means, share answered)
-    let rounds = [(98, -84, 0.0, 1.0), (42, -28, 0.35, 1.0), (7, 21, 0.45, 0.4)];
+    let rounds = [
+        (98, -84, 0.0, 1.0),
+        (42, -28, 0.35, 1.0),
+        (7, 21, 0.45, 0.4),
+    ];
     for (round_index, (opened, closes, lift, share)) in rounds.into_iter().enumerate() {
         let round = if round_index == 0 {
             store.rounds(scan_id).await?.remove(0)

@@ -358,7 +358,10 @@ async fn a_valid_answer_is_stored_once_and_the_link_never_tells(db: Db) {
     let unused = invite(&app, s.round_id, Some(winkel)).await;
     let again = app.get(&link).await;
     let fresh = app.get(&unused).await;
-    assert_eq!((again.status().as_u16(), fresh.status().as_u16()), (200, 200));
+    assert_eq!(
+        (again.status().as_u16(), fresh.status().as_u16()),
+        (200, 200)
+    );
     assert_eq!(header(&again, "cache-control"), "no-store");
     assert_eq!(
         again.text().await.unwrap().replace(&link, ""),
@@ -609,7 +612,9 @@ async fn answers_cannot_be_joined_to_their_links(db: Db) {
         // Start from an empty log, so it holds only what answering writes.
         use sqlx::{Connection, Executor};
         let mut conn = sqlx::SqliteConnection::connect(&url).await.unwrap();
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").await.unwrap();
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            .await
+            .unwrap();
         conn.close().await.unwrap();
         assert_eq!(std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0), 0);
     }
@@ -642,10 +647,16 @@ async fn answers_cannot_be_joined_to_their_links(db: Db) {
             let invite_xids: Vec<&str> = invites.iter().map(|(xmin, _, _)| xmin.as_str()).collect();
             for table in ["responses", "comments", "scan_markers"] {
                 for (xmin, xmax, row) in pg_rows(&url, table).await {
-                    assert!(!invite_xids.contains(&xmin.as_str()), "{table} shares a transaction with an invite");
+                    assert!(
+                        !invite_xids.contains(&xmin.as_str()),
+                        "{table} shares a transaction with an invite"
+                    );
                     assert!(!invite_xids.contains(&xmax.as_str()), "{table}: {row}");
                     for secret in &secrets {
-                        assert!(!row.contains(secret.as_str()), "{table} holds a link secret: {row}");
+                        assert!(
+                            !row.contains(secret.as_str()),
+                            "{table} holds a link secret: {row}"
+                        );
                     }
                 }
             }
@@ -656,7 +667,10 @@ async fn answers_cannot_be_joined_to_their_links(db: Db) {
             let log = String::from_utf8_lossy(&log);
             assert!(log.contains("opmerking 0"), "the log holds the answers");
             for secret in &secrets {
-                assert!(!log.contains(secret.as_str()), "the log holds a link secret");
+                assert!(
+                    !log.contains(secret.as_str()),
+                    "the log holds a link secret"
+                );
             }
         }
     }
@@ -674,7 +688,11 @@ async fn answers_cannot_be_joined_to_their_links(db: Db) {
             .chain(&comments)
             .map(|(xmin, _, _)| xmin.as_str())
             .collect();
-        assert_eq!(xmins.len(), 1, "one transaction wrote every answer and comment");
+        assert_eq!(
+            xmins.len(),
+            1,
+            "one transaction wrote every answer and comment"
+        );
     } else {
         let log = std::fs::read(&wal).unwrap_or_default();
         assert!(log.is_empty(), "the log is emptied after sealing");
@@ -685,9 +703,8 @@ async fn answers_cannot_be_joined_to_their_links(db: Db) {
 async fn pg_rows(url: &str, table: &str) -> Vec<(String, String, String)> {
     use sqlx::Connection;
     let mut conn = sqlx::PgConnection::connect(url).await.unwrap();
-    let sql = format!(
-        "SELECT xmin::text, xmax::text, row_to_json(t)::text FROM {table} t ORDER BY ctid"
-    );
+    let sql =
+        format!("SELECT xmin::text, xmax::text, row_to_json(t)::text FROM {table} t ORDER BY ctid");
     let rows = sqlx::query_as::<_, (String, String, String)>(sqlx::AssertSqlSafe(sql))
         .fetch_all(&mut conn)
         .await

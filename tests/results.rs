@@ -816,7 +816,207 @@ async fn the_cost_of_doing_nothing_is_on_the_results_page(db: Db) {
     );
 }
 
+/// Every surface of one scan an employer can fetch, as (name, status, body).
+async fn surfaces(
+    app: &TestApp,
+    employer: &SignedIn,
+    scan: &TestScan,
+    round: Option<i32>,
+) -> Vec<(String, u16, String)> {
+    let query = round.map(|n| format!("?ronde={n}")).unwrap_or_default();
+    let mut out = Vec::new();
+    for path in [
+        format!("{}{query}", results_path(scan)),
+        format!("{}.csv{query}", results_path(scan)),
+        format!("/werkgever/scans/{}/rapport{query}", scan.id),
+        format!("/en{}{query}", results_path(scan)),
+    ] {
+        let response = employer.get(app, &path).await;
+        let status = response.status().as_u16();
+        out.push((path, status, response.text().await.unwrap()));
+    }
+    out
+}
+
+/// Two sets of views are identical; otherwise the first line that differs is shown.
+fn same_views(now: &[(String, u16, String)], then: &[(String, u16, String)]) {
+    for ((path, status, body), (_, status_then, body_then)) in now.iter().zip(then) {
+        assert_eq!(status, status_then, "{path}");
+        if let Some((a, b)) = body.lines().zip(body_then.lines()).find(|(a, b)| a != b) {
+            panic!("{path} changed: {b:?} became {a:?}");
+        }
+        assert_eq!(body.len(), body_then.len(), "{path}");
+    }
+}
+
+/// The lines in which two views differ must each carry the total count (`before` in the
+/// first view, `after` in the second) and nothing about a department.
+fn differ_only_in_the_total(
+    a: &str,
+    b: &str,
+    before: usize,
+    after: usize,
+    departments: &[&str],
+    what: &str,
+) {
+    let (a_lines, b_lines): (Vec<_>, Vec<_>) = (a.lines().collect(), b.lines().collect());
+    assert_eq!(
+        a_lines.len(),
+        b_lines.len(),
+        "{what}: the page changed shape"
+    );
+    let word = |line: &str, n: usize| {
+        line.split(|c: char| !c.is_ascii_digit())
+            .any(|part| part == n.to_string())
+    };
+    for (x, y) in a_lines.iter().zip(&b_lines) {
+        if x != y {
+            assert!(
+                word(x, before) && word(y, after),
+                "{what}: {x:?} became {y:?}"
+            );
+            for d in departments {
+                assert!(
+                    !x.contains(d) && !y.contains(d),
+                    "{what}: a department figure changed"
+                );
+            }
+        }
+    }
+}
+
+/// The release rule, checked as an employer would attack it: views of a round taken at any
+/// two moments show identical figures, or (while it is open) differ only in the one total.
+async fn views_at_two_moments_never_differ_by_one_answer(db: Db) {
+    let Some(app) = common::spawn(db).await else {
+        return;
+    };
+    let employer = sign_in(&app, "eigenaar@bakkerij.nl").await;
+    let names = ["Groot", "Middel", "Klein"];
+    let scan = create_scan(&app, employer.id, &names).await;
+    app.store
+        .add_invites(
+            scan.round_id,
+            &(0..20)
+                .map(|_| (auth::token_hash(&auth::random_token()), None))
+                .collect::<Vec<_>>(),
+        )
+        .await
+        .unwrap();
+    // Round 1: 12 answers over departments of several sizes, then closed.
+    for (i, size) in [7usize, 4, 1].into_iter().enumerate() {
+        for j in 0..size {
+            let comment = format!("ronde 1 opmerking {i}-{j}");
+            respond(
+                &app,
+                scan.round_id,
+                Some(scan.departments[i]),
+                [((i + j) % 5 + 1) as i16; 5],
+                Some(&comment),
+            )
+            .await;
+        }
+    }
+    close(&app, scan.round_id).await;
+
+    // Round 2 open: after every answer, every surface shows the same page but for the total.
+    let round = app
+        .store
+        .open_round(scan.id, today(), today() + Duration::days(14), None, &[])
+        .await
+        .unwrap();
+    let first = surfaces(&app, &employer, &scan, Some(1)).await;
+    assert!(first.iter().all(|(_, status, _)| *status == 200));
+    assert!(first[0].2.contains("12 reacties"));
+    let round_scan = TestScan {
+        id: scan.id,
+        round_id: round.id,
+        departments: scan.departments.clone(),
+    };
+    let mut previous = surfaces(&app, &employer, &round_scan, None).await;
+    let mut scan_page = employer
+        .page(&app, &format!("/werkgever/scans/{}", scan.id))
+        .await;
+    for n in 1..=9usize {
+        let department = scan.departments[n % 3];
+        respond(
+            &app,
+            round.id,
+            Some(department),
+            [(n % 5 + 1) as i16; 5],
+            Some(&format!("ronde 2 opmerking {n}")),
+        )
+        .await;
+        let now_views = surfaces(&app, &employer, &round_scan, None).await;
+        for ((path, status, before), (_, status_after, after)) in previous.iter().zip(&now_views) {
+            assert_eq!(status, status_after, "{path}");
+            assert!(
+                !after.contains("opmerking"),
+                "{path}: no comment while open"
+            );
+            for d in names {
+                assert!(!after.contains(d), "{path}: no department while open");
+            }
+            differ_only_in_the_total(before, after, n - 1, n, &names, path);
+        }
+        // The rounds before stay exactly as they were.
+        same_views(&surfaces(&app, &employer, &scan, Some(1)).await, &first);
+        let page = employer
+            .page(&app, &format!("/werkgever/scans/{}", scan.id))
+            .await;
+        differ_only_in_the_total(&scan_page, &page, n - 1, n, &[], "scan page");
+        scan_page = page;
+        previous = now_views;
+    }
+    assert_eq!(previous[0].1, 200);
+    assert!(
+        previous[0]
+            .2
+            .contains("De uitkomst verschijnt als de ronde sluit")
+    );
+    assert_eq!(
+        (previous[1].1, previous[2].1),
+        (409, 409),
+        "no CSV or report while open"
+    );
+
+    // Closed: figures appear, and never change again.
+    close(&app, round.id).await;
+    let at_close = surfaces(&app, &employer, &round_scan, None).await;
+    assert!(at_close.iter().all(|(_, status, _)| *status == 200));
+    assert!(at_close[0].2.contains("9 reacties"));
+    let late = SubmitOutcome::Closed;
+    let outcome = app
+        .store
+        .submit_response(&Submission {
+            round_id: round.id,
+            marker: auth::random_token(),
+            department_id: Some(scan.departments[0]),
+            answered_on: today(),
+            answers: [1; 5],
+            signals: [None; 3],
+            comment: Some("te laat".into()),
+        })
+        .await
+        .unwrap();
+    assert_eq!(outcome, late);
+    app.store
+        .seal_due_rounds(now(), today() + Duration::days(30))
+        .await
+        .unwrap();
+    same_views(
+        &surfaces(&app, &employer, &round_scan, None).await,
+        &at_close,
+    );
+    assert_eq!(
+        surfaces(&app, &employer, &round_scan, Some(2)).await.len(),
+        4
+    );
+    same_views(&surfaces(&app, &employer, &scan, Some(1)).await, &first);
+}
+
 both_backends!(
+    views_at_two_moments_never_differ_by_one_answer,
     the_cost_of_doing_nothing_is_on_the_results_page,
     fewer_than_five_show_nothing,
     a_small_sibling_hides_the_other_department_too,

@@ -736,12 +736,7 @@ async fn one_invite_used_at_once_stores_one_response(db: Db) {
     let attempts: Vec<_> = (0..8)
         .map(|_| {
             let store = store.clone();
-            let s = submission(
-                round.id,
-                "invite-inv".to_string(),
-                None,
-                [4, 4, 4, 4, 4],
-            );
+            let s = submission(round.id, "invite-inv".to_string(), None, [4, 4, 4, 4, 4]);
             tokio::spawn(async move { store.submit_response(&s).await.unwrap() })
         })
         .collect();

@@ -309,8 +309,12 @@ pub trait Storage: Send + Sync + 'static {
     /// transaction and its "used" markers are deleted, so neither arrival order nor
     /// transaction ids remain. Returns false when there was nothing to seal (still open, or
     /// sealed before). Safe to run on several instances at once.
-    async fn seal_round(&self, round_id: i64, now: UnixTime, today: chrono::NaiveDate)
-    -> Result<bool>;
+    async fn seal_round(
+        &self,
+        round_id: i64,
+        now: UnixTime,
+        today: chrono::NaiveDate,
+    ) -> Result<bool>;
     /// Seals every round that closed and is not sealed yet; returns how many.
     async fn seal_due_rounds(&self, now: UnixTime, today: chrono::NaiveDate) -> Result<u32>;
     /// Stores hashes of new single-use invite tokens (with their department, if any).

@@ -5,8 +5,8 @@ use std::{path::Path, time::Duration};
 use sqlx::postgres::{PgPool, PgPoolOptions};
 
 use super::{
-    Backend, OutboxRow, QueuedMail, Result, StorageError, SubmitOutcome, Submission,
-    shared::{Batcher, CountsCache, store_answers, storage_impl},
+    Backend, OutboxRow, QueuedMail, Result, StorageError, Submission, SubmitOutcome,
+    shared::{Batcher, CountsCache, storage_impl, store_answers},
 };
 
 pub struct PgStore {

@@ -133,7 +133,9 @@ impl Batcher {
                     }
                     let (batch, replies): (Vec<_>, Vec<_>) = jobs.into_iter().unzip();
                     if batch.len() == 1 {
-                        let outcome = write(batch).await.map(|mut o| o.pop().unwrap_or(super::SubmitOutcome::Closed));
+                        let outcome = write(batch)
+                            .await
+                            .map(|mut o| o.pop().unwrap_or(super::SubmitOutcome::Closed));
                         if let Some(reply) = replies.into_iter().next() {
                             let _ = reply.send(outcome);
                         }
@@ -161,10 +163,15 @@ impl Batcher {
         Batcher { queue }
     }
 
-    pub(crate) async fn submit(&self, submission: super::Submission) -> super::Result<super::SubmitOutcome> {
+    pub(crate) async fn submit(
+        &self,
+        submission: super::Submission,
+    ) -> super::Result<super::SubmitOutcome> {
         let stopped = || super::StorageError::Unsupported("the answer writer stopped");
         let (reply, outcome) = tokio::sync::oneshot::channel();
-        self.queue.send((submission, reply)).map_err(|_| stopped())?;
+        self.queue
+            .send((submission, reply))
+            .map_err(|_| stopped())?;
         outcome.await.map_err(|_| stopped())?
     }
 }

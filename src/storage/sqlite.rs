@@ -7,8 +7,8 @@ use sqlx::sqlite::{
 };
 
 use super::{
-    Backend, OutboxRow, QueuedMail, Result, StorageError, SubmitOutcome, Submission,
-    shared::{Batcher, CountsCache, store_answers, storage_impl},
+    Backend, OutboxRow, QueuedMail, Result, StorageError, Submission, SubmitOutcome,
+    shared::{Batcher, CountsCache, storage_impl, store_answers},
 };
 
 pub struct SqliteStore {
@@ -57,7 +57,9 @@ impl SqliteStore {
 
     /// A write transaction that holds the write lock from its first statement, so it never
     /// has to upgrade a read snapshot (which fails at once when another writer got there).
-    async fn begin_immediate(pool: &SqlitePool) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
+    async fn begin_immediate(
+        pool: &SqlitePool,
+    ) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
         Ok(pool.begin_with("BEGIN IMMEDIATE").await?)
     }
 
@@ -68,7 +70,10 @@ impl SqliteStore {
     /// Empties the write-ahead log after a seal, so the frames that held the round's
     /// answers in arrival order do not outlive it.
     async fn after_seal(&self) {
-        if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&self.pool).await {
+        if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .execute(&self.pool)
+            .await
+        {
             tracing::warn!(error = %e, "checkpoint after sealing a round failed");
         }
     }

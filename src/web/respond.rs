@@ -561,7 +561,9 @@ async fn submit(
     // secret it cannot be matched to an invite.
     let (marker, invite_department, form_id) = match &entry {
         ScanEntry::Invite { department_id, .. } => (
-            state.secret.keyed_hash(Purpose::InviteUsed, token.as_bytes()),
+            state
+                .secret
+                .keyed_hash(Purpose::InviteUsed, token.as_bytes()),
             *department_id,
             None,
         ),
@@ -570,7 +572,9 @@ async fn submit(
             let Some(form_id) = sent(&fields, FIELD_FORM_ID).filter(|id| valid_form_id(id)) else {
                 return Err(WebError::BadRequest);
             };
-            let marker = state.secret.keyed_hash(Purpose::FormUsed, form_id.as_bytes());
+            let marker = state
+                .secret
+                .keyed_hash(Purpose::FormUsed, form_id.as_bytes());
             (marker, None, Some(form_id.to_owned()))
         }
     };
@@ -650,7 +654,8 @@ async fn submit(
         (SubmitOutcome::Stored, _) | (SubmitOutcome::AlreadyUsed, ScanEntry::Invite { .. }) => {
             let mut response = Redirect::to(&format!("{}{THANKS}", lang.prefix())).into_response();
             if matches!(entry, ScanEntry::Shared { .. }) {
-                let cookie = answered_cookie(round.id, round.closes_on, today, state.settings.is_https());
+                let cookie =
+                    answered_cookie(round.id, round.closes_on, today, state.settings.is_https());
                 if let Ok(value) = header::HeaderValue::from_str(&cookie) {
                     response.headers_mut().append(header::SET_COOKIE, value);
                 }

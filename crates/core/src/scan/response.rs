@@ -434,7 +434,10 @@ mod tests {
                     FieldError::Duplicate
                 ),
                 (FormField::Aspect(Aspect::Steun), FieldError::Missing),
-                (FormField::Signal(Signal::IntentionToLeave), FieldError::Invalid),
+                (
+                    FormField::Signal(Signal::IntentionToLeave),
+                    FieldError::Invalid
+                ),
                 (FormField::Comment, FieldError::TooLong),
                 (FormField::Department, FieldError::UnknownDepartment),
             ]

@@ -14,9 +14,8 @@
 use std::collections::{HashMap, HashSet};
 
 use hrnexus_core::scan::{
-    Advice, AnonymityPolicy, Answer, Aspect, AspectStats, Band, DepartmentNode, GroupId,
-    Progress, ScanCounts, ScanStats, Signal, SignalStats, Trend, Visibility, advise, compare,
-    response_rate,
+    Advice, AnonymityPolicy, Answer, Aspect, AspectStats, Band, DepartmentNode, GroupId, Progress,
+    ScanCounts, ScanStats, Signal, SignalStats, Trend, Visibility, advise, compare, response_rate,
 };
 use serde_json::json;
 
