@@ -6,7 +6,7 @@
 use chrono::{Duration, Utc};
 use hrnexus::{
     auth,
-    storage::{self, NewScan, OutgoingMail, ScanOwner, Submission, SubmissionGuard},
+    storage::{self, NewScan, OutgoingMail, ScanOwner, Submission},
 };
 use hrnexus_core::email::EmailAddress;
 
@@ -75,7 +75,7 @@ async fn main() -> anyhow::Result<()> {
         let department = &departments[i as usize % departments.len()];
         let submission = Submission {
             round_id: round.id,
-            guard: SubmissionGuard::Shared(format!("seed-{i}")),
+            marker: format!("seed-{i}"),
             department_id: Some(department.id),
             answered_on: today,
             answers: [roll(6), roll(6), roll(6), roll(6), roll(6)],
@@ -84,6 +84,8 @@ async fn main() -> anyhow::Result<()> {
         };
         store.submit_response(&submission).await?;
     }
+    // Results appear once a round is closed: measure the page an employer then reads.
+    store.close_round(round.id, storage::now()).await?;
 
     let login = auth::random_token();
     store

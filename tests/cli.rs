@@ -236,3 +236,121 @@ fn serve_uses_environment_settings_and_shuts_down_gracefully() {
         "demo login printed: {stdout}"
     );
 }
+
+/// Responses stored in the open round of the demo scan (the one with a shared link).
+fn open_round_responses(path: &std::path::Path) -> i64 {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        use sqlx::Connection;
+        let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite://{}", path.display()))
+            .await
+            .unwrap();
+        sqlx::query_scalar(
+            "SELECT COUNT(*) FROM responses WHERE round_id IN
+               (SELECT id FROM rounds WHERE shared_token_hash IS NOT NULL AND closed_at IS NULL)",
+        )
+        .fetch_one(&mut conn)
+        .await
+        .unwrap()
+    })
+}
+
+/// An answer that got its thank-you page is on disk: killing the server with SIGKILL in the
+/// middle of a stream of answers loses none of the acknowledged ones.
+#[test]
+fn a_sigkill_loses_no_acknowledged_answer() {
+    use std::io::{BufRead, BufReader, Read};
+    use std::sync::{
+        Arc,
+        atomic::{AtomicBool, AtomicUsize, Ordering},
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut child = hrnexus()
+        .current_dir(dir.path())
+        .env("HRNEXUS_PUBLIC_FORM_RATE_PER_MINUTE", "0")
+        .env("HRNEXUS_LOG", "warn")
+        .args(["serve", "--demo", "--listen", &format!("127.0.0.1:{port}")])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // The demo prints a link to its open scan.
+    let mut path = None;
+    for line in BufReader::new(child.stdout.take().unwrap()).lines() {
+        let line = line.unwrap();
+        if let Some(at) = line.find("/scan/") {
+            path = Some(line[at..].split_whitespace().next().unwrap().to_owned());
+            break;
+        }
+    }
+    let path = path.expect("the demo prints its scan link");
+    let db = dir.path().join("data").join("hrnexus.db");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "server did not come up");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let before = open_round_responses(&db);
+
+    let acknowledged = Arc::new(AtomicUsize::new(0));
+    let stop = Arc::new(AtomicBool::new(false));
+    let workers: Vec<_> = (0..8)
+        .map(|_| {
+            let (acknowledged, stop, path) = (acknowledged.clone(), stop.clone(), path.clone());
+            std::thread::spawn(move || {
+                while !stop.load(Ordering::Relaxed) {
+                    let form_id: String = (0..43)
+                        .map(|_| {
+                            let chars = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+                            chars[rand::random_range(0..chars.len())] as char
+                        })
+                        .collect();
+                    let body = format!(
+                        "werkwijze=4&sterke_punten=3&taakinvloed=2&open_mening=5&steun=1&formulier={form_id}"
+                    );
+                    let request = format!(
+                        "POST {path} HTTP/1.0\r\nHost: 127.0.0.1\r\nSec-Fetch-Site: same-origin\r\n\
+                         Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{body}",
+                        body.len()
+                    );
+                    let Ok(mut stream) = std::net::TcpStream::connect(("127.0.0.1", port)) else {
+                        return;
+                    };
+                    if stream.write_all(request.as_bytes()).is_err() {
+                        return;
+                    }
+                    let mut answer = String::new();
+                    let _ = stream.read_to_string(&mut answer);
+                    if answer.starts_with("HTTP/1.0 303") {
+                        acknowledged.fetch_add(1, Ordering::Relaxed);
+                    }
+                }
+            })
+        })
+        .collect();
+    // Let answers flow, then kill the server without any chance to clean up.
+    while acknowledged.load(Ordering::Relaxed) < 200 {
+        assert!(
+            Instant::now() < deadline + Duration::from_secs(30),
+            "answers are not stored"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    stop.store(true, Ordering::Relaxed);
+    for worker in workers {
+        worker.join().unwrap();
+    }
+    let acknowledged = acknowledged.load(Ordering::Relaxed) as i64;
+    let stored = open_round_responses(&db) - before;
+    assert!(
+        stored >= acknowledged,
+        "{acknowledged} answers were acknowledged but only {stored} survived SIGKILL"
+    );
+}
