@@ -139,7 +139,8 @@ results-explain-anon-title = How answers stay anonymous
 results-explain-anon-groups = A group with fewer than { $k } responses shows no figure at all, not even its number of responses; you only see ‘not enough responses yet’. You do see the total number of responses to the scan, so you can follow how many people have taken part.
 results-explain-anon-subtraction = Nobody can work out hidden figures by subtracting visible departments from the total: what remains between a group and its visible departments is always zero or a group that is large enough. To achieve that we also hide the smallest other department when needed.
 results-explain-anon-comments = Comments only appear with at least { $k } responses in a group, under the same rules, and always in random order.
-results-explain-anon-storage = Answers are stored without a link to the invitation, without an IP address and without a time (only the date). Not even HRnexus can see who answered what.
+results-explain-anon-storage = Answers are stored without a link to the invitation, without an IP address and without a time (only the date). What we keep with an answer is hashed with a key held outside the database, and when the round closes all answers are shuffled.
+results-explain-anon-release = The figures of a round only appear once the round has closed, and never change after that. So nobody can work out one person's answers by comparing two moments; during the round you only see the total number of responses.
 results-explain-trend-title = Rising, stable or falling
 
 results-csv-file-round = round

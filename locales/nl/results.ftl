@@ -139,7 +139,8 @@ results-explain-anon-title = Zo blijven antwoorden anoniem
 results-explain-anon-groups = Een groep met minder dan { $k } reacties toont geen enkel cijfer, ook niet het aantal reacties; je ziet alleen ‘nog niet genoeg reacties’. Het totale aantal reacties van de scan zie je wel, zodat je kunt volgen hoeveel mensen al meededen.
 results-explain-anon-subtraction = Niemand kan verborgen cijfers terugrekenen door zichtbare afdelingen van het totaal af te trekken: wat er tussen een groep en zijn zichtbare afdelingen overblijft is altijd nul of een groep die groot genoeg is. Daarvoor verbergen we zo nodig ook de kleinste andere afdeling.
 results-explain-anon-comments = Opmerkingen verschijnen pas bij minstens { $k } reacties in een groep, volgens dezelfde regels, en altijd in willekeurige volgorde.
-results-explain-anon-storage = Antwoorden worden bewaard zonder koppeling aan de uitnodiging, zonder IP-adres en zonder tijdstip (alleen de datum). Ook HRnexus kan niet zien wie wat antwoordde.
+results-explain-anon-storage = Antwoorden worden bewaard zonder koppeling aan de uitnodiging, zonder IP-adres en zonder tijdstip (alleen de datum). Wat we bij een antwoord opslaan is met een sleutel buiten de database versleuteld, en als de ronde sluit schudden we alle antwoorden door elkaar.
+results-explain-anon-release = De cijfers van een ronde verschijnen pas als de ronde gesloten is, en veranderen daarna niet meer. Zo kan niemand uit twee momenten afleiden wat één persoon antwoordde; tijdens de ronde zie je alleen het totale aantal reacties.
 results-explain-trend-title = Stijgend, stabiel of dalend
 
 results-csv-file-round = ronde
