@@ -9,7 +9,7 @@
 #
 # Usage: bash bench/scan.sh          (BENCH_NO_BUILD=1 to skip the release build,
 #        BENCH_DURATION=30s, BENCH_PG_URL=postgres://postgres@127.0.0.1:5432/postgres,
-#        BENCH_NO_PG=1 to skip PostgreSQL)
+#        BENCH_NO_PG=1 to skip PostgreSQL, BENCH_ONLY_SUBMIT=1 to skip the results page)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -22,7 +22,9 @@ command -v curl >/dev/null || { apt-get update -qq && apt-get install -y -qq cur
 if [ "${BENCH_NO_BUILD:-0}" != 1 ]; then
   cargo build --release --bin hrnexus
 fi
-cargo bench --bench seed_scan --no-run 2>/dev/null || cargo bench --bench seed_scan --no-run
+if [ "${BENCH_ONLY_SUBMIT:-0}" != 1 ]; then
+  cargo bench --bench seed_scan --no-run 2>/dev/null || cargo bench --bench seed_scan --no-run
+fi
 
 TMP=$(mktemp -d)
 PIDS=()
@@ -137,6 +139,7 @@ submissions sqlite --data-dir "$TMP/sqlite"
 if [ "${BENCH_NO_PG:-0}" != 1 ] && psql -q "$PG_URL" -c 'select 1' >/dev/null 2>&1; then
   submissions postgres --data-dir "$TMP/pg" --database-url "$(new_pg_db submit)"
 fi
+[ "${BENCH_ONLY_SUBMIT:-0}" = 1 ] && exit 0
 mkdir -p "$TMP/seed"
 results_page sqlite "sqlite://$TMP/seed/hrnexus.db?mode=rwc"
 if [ "${BENCH_NO_PG:-0}" != 1 ] && psql -q "$PG_URL" -c 'select 1' >/dev/null 2>&1; then

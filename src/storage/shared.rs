@@ -176,11 +176,11 @@ impl Batcher {
     }
 }
 
-/// Stores a batch of answers through an open write transaction `$tx`; `$lock` is appended
-/// to the round lookup (PostgreSQL: ` FOR SHARE`, so closing a round waits for answers in
-/// flight and answers after it see it closed; SQLite's write transaction already excludes
-/// everything else). Writes nothing that refers to an invite or a form id: only the keyed
-/// marker, the answers and the comment.
+/// Stores a batch of answers through an open write transaction `$tx`, one statement per row
+/// (cheap on SQLite, which runs in-process); `$lock` is appended to the round lookup, and
+/// SQLite's write transaction already excludes everything else, so it passes "". Writes
+/// nothing that refers to an invite or a form id: only the keyed marker, the answers and
+/// the comment. (PostgreSQL sends whole batches as arrays instead: `postgres.rs`.)
 macro_rules! store_answers {
     ($tx:expr, $batch:expr, $lock:literal) => {{
         use $crate::storage::SubmitOutcome;
@@ -260,6 +260,34 @@ pub(crate) type SealedResponse = (
     Option<i16>,
     Option<i16>,
 );
+
+/// Remembers the departments of scans. They are written once, with their scan, and never
+/// change, so a copy per instance is always right; every answer form needs them. An empty
+/// list is not remembered (it may be a scan id that does not exist yet).
+#[derive(Default)]
+pub(crate) struct DepartmentsCache(
+    std::sync::Mutex<std::collections::HashMap<i64, Vec<super::Department>>>,
+);
+
+impl DepartmentsCache {
+    const CAPACITY: usize = 4096;
+
+    pub(crate) fn get(&self, scan_id: i64) -> Option<Vec<super::Department>> {
+        let cache = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        cache.get(&scan_id).cloned()
+    }
+
+    pub(crate) fn put(&self, scan_id: i64, departments: &[super::Department]) {
+        if departments.is_empty() {
+            return;
+        }
+        let mut cache = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if cache.len() >= Self::CAPACITY {
+            cache.clear();
+        }
+        cache.insert(scan_id, departments.to_vec());
+    }
+}
 
 /// Remembers each round's counts together with the number of responses they were made from.
 ///
@@ -741,10 +769,16 @@ macro_rules! storage_impl {
             }
 
             async fn departments(&self, scan_id: i64) -> $crate::storage::Result<Vec<$crate::storage::Department>> {
-                Ok(sqlx::query_as("SELECT * FROM departments WHERE scan_id = $1 ORDER BY position, id")
-                    .bind(scan_id)
-                    .fetch_all(&self.pool)
-                    .await?)
+                if let Some(departments) = self.departments.get(scan_id) {
+                    return Ok(departments);
+                }
+                let departments: Vec<$crate::storage::Department> =
+                    sqlx::query_as("SELECT * FROM departments WHERE scan_id = $1 ORDER BY position, id")
+                        .bind(scan_id)
+                        .fetch_all(&self.pool)
+                        .await?;
+                self.departments.put(scan_id, &departments);
+                Ok(departments)
             }
 
             async fn rounds(&self, scan_id: i64) -> $crate::storage::Result<Vec<$crate::storage::Round>> {

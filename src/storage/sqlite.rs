@@ -8,12 +8,13 @@ use sqlx::sqlite::{
 
 use super::{
     Backend, OutboxRow, QueuedMail, Result, StorageError, Submission, SubmitOutcome,
-    shared::{Batcher, CountsCache, storage_impl, store_answers},
+    shared::{Batcher, CountsCache, DepartmentsCache, storage_impl, store_answers},
 };
 
 pub struct SqliteStore {
     pool: SqlitePool,
     counts: CountsCache,
+    departments: DepartmentsCache,
     answers: Batcher,
 }
 
@@ -44,6 +45,7 @@ impl SqliteStore {
         Ok(Self {
             pool,
             counts: CountsCache::default(),
+            departments: DepartmentsCache::default(),
             answers,
         })
     }
