@@ -2,7 +2,7 @@
 
 use std::{borrow::Cow, collections::HashMap};
 
-use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use chrono::{Datelike, NaiveDate, Utc};
 use fluent_templates::{Loader, fluent_bundle::FluentValue};
 use unic_langid::{LanguageIdentifier, langid};
 
@@ -88,53 +88,96 @@ impl Lang {
     }
 
     pub fn datetime(self, at: i64) -> String {
-        let at = DateTime::<Utc>::from_timestamp(at, 0).unwrap_or_default();
         // Shown in Dutch local time: the platform serves the Netherlands.
-        let local = at.with_timezone(&amsterdam_offset(at));
-        format!("{} {}", local.format("%d-%m-%Y"), local.format("%H:%M"))
+        let local = amsterdam(at);
+        format!(
+            "{:02}-{:02}-{} {:02}:{:02}",
+            local.day(),
+            local.month(),
+            local.year(),
+            local.hour(),
+            local.minute()
+        )
     }
 }
 
-/// Today's date in the Netherlands: scans close "on" a Dutch calendar day.
+/// Today's date in the Netherlands: scans close "on" a Dutch calendar day, at Dutch midnight.
 pub fn today() -> NaiveDate {
-    let now = Utc::now();
-    now.with_timezone(&amsterdam_offset(now)).date_naive()
+    date_in_netherlands(Utc::now().timestamp())
 }
 
-/// Central European time without pulling in the whole tz database: CET/CEST by the EU rule
-/// (last Sunday of March 01:00 UTC to last Sunday of October 01:00 UTC).
-fn amsterdam_offset(at: DateTime<Utc>) -> chrono::FixedOffset {
-    let offset_hours = if is_eu_summer_time(at) { 2 } else { 1 };
-    chrono::FixedOffset::east_opt(offset_hours * 3600).expect("valid offset")
+/// The Dutch calendar date at Unix time `at`.
+pub fn date_in_netherlands(at: i64) -> NaiveDate {
+    let local = amsterdam(at);
+    NaiveDate::from_ymd_opt(
+        i32::from(local.year()),
+        local.month() as u32,
+        local.day() as u32,
+    )
+    .unwrap_or_default()
 }
 
-fn is_eu_summer_time(at: DateTime<Utc>) -> bool {
-    let year = at.year();
-    let last_sunday = |month: u32| {
-        let last =
-            NaiveDate::from_ymd_opt(year, month, 31).expect("March and October have 31 days");
-        last - chrono::Duration::days(last.weekday().num_days_from_sunday() as i64)
-    };
-    let start = last_sunday(3)
-        .and_hms_opt(1, 0, 0)
-        .expect("valid")
-        .and_utc();
-    let end = last_sunday(10)
-        .and_hms_opt(1, 0, 0)
-        .expect("valid")
-        .and_utc();
-    at >= start && at < end
+/// Unix time `at` in Europe/Amsterdam, daylight saving time included (from the bundled tz
+/// database, so it does not depend on the host's).
+fn amsterdam(at: i64) -> jiff::ZonedDateTime {
+    static ZONE: std::sync::OnceLock<jiff::tz::TimeZone> = std::sync::OnceLock::new();
+    let zone = ZONE.get_or_init(|| {
+        jiff::tz::TimeZone::get("Europe/Amsterdam").unwrap_or(jiff::tz::TimeZone::UTC)
+    });
+    jiff::Timestamp::from_second(at)
+        .unwrap_or(jiff::Timestamp::UNIX_EPOCH)
+        .to_zoned_datetime(zone.clone())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::DateTime;
 
     #[test]
     fn dutch_long_date_matches_the_article() {
         let date = NaiveDate::from_ymd_opt(2025, 8, 20).unwrap();
         assert_eq!(Lang::Nl.date_long(date), "woensdag 20 augustus 2025");
         assert_eq!(Lang::En.date_long(date), "Wednesday 20 August 2025");
+    }
+
+    #[test]
+    fn dutch_days_start_at_dutch_midnight() {
+        // 2026-03-29 01:00 UTC: summer time starts; 2026-10-25 01:00 UTC: it ends.
+        let at = |text: &str| text.parse::<DateTime<Utc>>().unwrap().timestamp();
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        assert_eq!(
+            date_in_netherlands(at("2026-01-15T22:59:59Z")),
+            day(2026, 1, 15)
+        );
+        assert_eq!(
+            date_in_netherlands(at("2026-01-15T23:00:00Z")),
+            day(2026, 1, 16)
+        );
+        assert_eq!(
+            date_in_netherlands(at("2026-07-15T21:59:59Z")),
+            day(2026, 7, 15)
+        );
+        assert_eq!(
+            date_in_netherlands(at("2026-07-15T22:00:00Z")),
+            day(2026, 7, 16)
+        );
+        assert_eq!(
+            Lang::Nl.datetime(at("2026-03-29T00:59:00Z")),
+            "29-03-2026 01:59"
+        );
+        assert_eq!(
+            Lang::Nl.datetime(at("2026-03-29T01:00:00Z")),
+            "29-03-2026 03:00"
+        );
+        assert_eq!(
+            Lang::Nl.datetime(at("2026-10-25T00:30:00Z")),
+            "25-10-2026 02:30"
+        );
+        assert_eq!(
+            Lang::Nl.datetime(at("2026-10-25T01:30:00Z")),
+            "25-10-2026 02:30"
+        );
     }
 
     #[test]
