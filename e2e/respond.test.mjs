@@ -79,7 +79,7 @@ describe('an employee answers the scan on a phone', { timeout: 120_000 }, () => 
       const res = await page.goto(scanURL, { waitUntil: 'load' });
       assert.equal(res.status(), 200);
       assert.equal(res.headers()['cache-control'], 'no-store');
-      assert.equal(res.headers()['referrer-policy'], 'no-referrer');
+      assert.equal(res.headers()['referrer-policy'], 'strict-origin-when-cross-origin');
       assert.equal(await htmlLang(page), 'nl');
 
       // Five questions, each with "weet ik niet", numbered for the progress indicator.

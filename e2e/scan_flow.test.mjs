@@ -245,7 +245,7 @@ describe('scan flow: employees answer on a phone, the employer sees the result',
         const res = await page.goto(links[i], { waitUntil: 'load' });
         assert.equal(res.status(), 200, `employee ${i + 1}: the link opens the form`);
         assert.equal(res.headers()['cache-control'], 'no-store');
-        assert.equal(res.headers()['referrer-policy'], 'no-referrer');
+        assert.equal(res.headers()['referrer-policy'], 'strict-origin-when-cross-origin');
         assert.equal(await htmlLang(page), 'nl');
         assert.match(await page.locator('h1').innerText(), /Hoeveel ruimte heb jij in je werk\?/);
         assert.match(await page.locator('.respond-for').innerText(), new RegExp(TEAM));

@@ -2,7 +2,6 @@
 
 use std::{io::IsTerminal, path::PathBuf};
 
-use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 use hrnexus_core::email::EmailAddress;
 
@@ -10,8 +9,11 @@ use crate::{
     app, auth,
     config::{LogFormat, Overrides, Settings},
     demo,
-    storage::StorageError,
+    storage::now,
 };
+
+/// How long a beheerder's account set-up link works.
+const SETUP_LINK_VALID_SECONDS: i64 = 24 * 60 * 60;
 
 #[derive(Parser)]
 #[command(
@@ -55,7 +57,8 @@ enum Command {
         #[command(flatten)]
         common: Common,
     },
-    /// Create a beheerder (staff) account; the password is read from the terminal or stdin.
+    /// Create a beheerder (staff) account and print its personal single-use set-up link
+    /// (24 hours), where the new beheerder chooses a password and sets up two-step sign-in.
     CreateAdmin {
         #[command(flatten)]
         common: Common,
@@ -112,33 +115,34 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let settings = load(&common, None)?;
             let email = EmailAddress::parse(&email)
                 .map_err(|_| anyhow::anyhow!("--email: not a valid email address"))?;
-            let password = read_password()?;
-            if password.chars().count() < auth::MIN_PASSWORD_LEN {
-                anyhow::bail!(
-                    "the password needs at least {} characters",
-                    auth::MIN_PASSWORD_LEN
+            let store = app::open_storage(&settings).await?;
+            let token = auth::random_token();
+            // A hash of a password nobody knows: the account cannot sign in until the link is used.
+            let placeholder = auth::hash_password(&auth::random_token());
+            let (_, created) = store
+                .create_staff_setup_link(
+                    &email,
+                    &placeholder,
+                    &auth::token_hash(&token),
+                    now() + SETUP_LINK_VALID_SECONDS,
+                )
+                .await?;
+            if created {
+                println!(
+                    "beheerder {} created, without a password yet",
+                    email.as_str()
+                );
+            } else {
+                println!(
+                    "beheerder {} already exists: using the link below replaces the password and the two-step verification",
+                    email.as_str()
                 );
             }
-            let store = app::open_storage(&settings).await?;
-            let hash = auth::hash_password(&password);
-            match store.create_staff(&email, &hash).await {
-                Ok(_) => println!(
-                    "beheerder {} created; two-step sign-in is set up at the first login",
-                    email.as_str()
-                ),
-                Err(StorageError::Conflict) => {
-                    let staff = store
-                        .staff_by_email(&email)
-                        .await?
-                        .context("account vanished")?;
-                    store.set_staff_password(staff.id, &hash).await?;
-                    println!(
-                        "beheerder {} already existed: password replaced",
-                        email.as_str()
-                    );
-                }
-                Err(e) => return Err(e.into()),
-            }
+            println!(
+                "give this personal set-up link to {} only; it works once, for 24 hours, and earlier set-up links for this account stop working:",
+                email.as_str()
+            );
+            println!("{}/beheer/instellen/{token}", settings.base_url());
             Ok(())
         }
         Command::Backup { common, to } => {
@@ -151,20 +155,6 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("backup written to {}", to.display());
             Ok(())
         }
-    }
-}
-
-/// From the terminal without echo, or the first line of stdin when piped (for scripts).
-fn read_password() -> anyhow::Result<String> {
-    if std::io::stdin().is_terminal() {
-        let first = rpassword::prompt_password("Password: ")?;
-        let second = rpassword::prompt_password("Again: ")?;
-        anyhow::ensure!(first == second, "the two passwords differ");
-        Ok(first)
-    } else {
-        let mut line = String::new();
-        std::io::stdin().read_line(&mut line)?;
-        Ok(line.trim_end_matches(['\r', '\n']).to_owned())
     }
 }
 

@@ -95,37 +95,85 @@ fn an_unreachable_database_is_one_clear_line() {
 }
 
 #[test]
-fn create_admin_reads_the_password_from_stdin_and_backup_copies_the_database() {
+fn create_admin_prints_a_set_up_link_and_backup_copies_the_database() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
-    let mut child = hrnexus()
+    // No password is asked for: stdin stays closed.
+    let output = hrnexus()
         .args(["create-admin", "--email", "Beheer@HRnexus.nl", "--data-dir"])
         .arg(&data)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
+        .stdin(Stdio::null())
+        .output()
         .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"een lang wachtwoord\n")
-        .unwrap();
-    let output = child.wait_with_output().unwrap();
     assert!(output.status.success(), "{}", stderr(&output));
-    assert!(String::from_utf8_lossy(&output.stdout).contains("beheer@hrnexus.nl"));
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(stdout.contains("beheer@hrnexus.nl"), "{stdout}");
+    let link = stdout
+        .split_whitespace()
+        .find(|w| w.starts_with("http://localhost:8080/beheer/instellen/"))
+        .unwrap_or_else(|| panic!("a set-up link in {stdout}"))
+        .to_owned();
+    let token = link.rsplit('/').next().unwrap().to_owned();
+    assert!(
+        hrnexus_core::token::UrlToken::parse(&token).is_ok(),
+        "{token}"
+    );
+    assert!(!stderr(&output).contains(&token), "the link is not logged");
 
-    let mut short = hrnexus()
-        .args(["create-admin", "--email", "b@hrnexus.nl", "--data-dir"])
+    // The account exists without a usable password; the link (stored hashed) opens it.
+    let db = data.join("hrnexus.db");
+    let first = token.clone();
+    with_store(&db, |store| async move {
+        let token = first;
+        let now = hrnexus::storage::now();
+        let email = hrnexus_core::email::EmailAddress::parse("beheer@hrnexus.nl").unwrap();
+        let staff = store.staff_by_email(&email).await.unwrap().unwrap();
+        assert!(staff.password_hash.starts_with("$argon2id$"));
+        assert!(staff.totp_secret.is_none());
+        let opened = store
+            .staff_setup_link(&hrnexus::auth::token_hash(&token), now)
+            .await
+            .unwrap();
+        assert_eq!(opened.map(|s| s.id), Some(staff.id));
+        assert!(
+            store.staff_setup_link(&token, now).await.unwrap().is_none(),
+            "only the hash is stored"
+        );
+        assert!(
+            store
+                .staff_setup_link(&hrnexus::auth::token_hash(&token), now + 24 * 3600 + 1)
+                .await
+                .unwrap()
+                .is_none(),
+            "valid for 24 hours"
+        );
+    });
+
+    // Again for the same address: a new link, and the earlier one stops working.
+    let again = hrnexus()
+        .args(["create-admin", "--email", "beheer@hrnexus.nl", "--data-dir"])
         .arg(&data)
-        .stdin(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
+        .stdin(Stdio::null())
+        .output()
         .unwrap();
-    short.stdin.take().unwrap().write_all(b"kort\n").unwrap();
-    let output = short.wait_with_output().unwrap();
-    assert_one_clear_line(&output, "at least 12 characters");
+    assert!(again.status.success(), "{}", stderr(&again));
+    assert!(String::from_utf8_lossy(&again.stdout).contains("already exists"));
+    with_store(&db, |store| async move {
+        let now = hrnexus::storage::now();
+        let old = store
+            .staff_setup_link(&hrnexus::auth::token_hash(&token), now)
+            .await
+            .unwrap();
+        assert!(old.is_none(), "the earlier link was ended");
+        assert_eq!(store.count_staff().await.unwrap(), 1);
+    });
+
+    let output = hrnexus()
+        .args(["create-admin", "--email", "geen-adres", "--data-dir"])
+        .arg(&data)
+        .output()
+        .unwrap();
+    assert_one_clear_line(&output, "not a valid email address");
 
     let backup = dir.path().join("kopie.db");
     let output = hrnexus()
@@ -146,6 +194,21 @@ fn create_admin_reads_the_password_from_stdin_and_backup_copies_the_database() {
         .output()
         .unwrap();
     assert_one_clear_line(&again, "already exists");
+}
+
+/// Runs `check` against a SQLite file through the app's own storage layer.
+fn with_store<F, Fut>(path: &std::path::Path, check: F)
+where
+    F: FnOnce(hrnexus::storage::DynStorage) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let store = hrnexus::storage::connect(&format!("sqlite://{}", path.display()))
+            .await
+            .unwrap();
+        check(store).await
+    })
 }
 
 /// Counts staff rows in a SQLite file through the app's own storage layer.

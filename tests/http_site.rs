@@ -64,7 +64,11 @@ async fn every_page_carries_the_security_headers() {
         );
         assert!(csp.contains("frame-ancestors 'none'"));
         assert_eq!(headers["x-content-type-options"], "nosniff");
-        assert_eq!(headers["referrer-policy"], "no-referrer");
+        // Not no-referrer: that makes browsers send `Origin: null` on our own forms.
+        assert_eq!(
+            headers["referrer-policy"],
+            "strict-origin-when-cross-origin"
+        );
         assert!(
             headers.get("strict-transport-security").is_none(),
             "no HSTS over plain http"

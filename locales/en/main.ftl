@@ -182,3 +182,16 @@ beheer-help-empty = No help requests yet.
 beheer-stat-help = new help requests
 col-scan = Scan
 col-question = Question
+
+## Security hardening (issue 11): beheerder set-up links (hrnexus create-admin), help-request limit
+setup-title = Set up your admin account
+setup-intro = Choose a password for your admin account. Next you set up two-step verification with an authenticator app. This link works once.
+setup-password = New password
+setup-repeat = New password again
+setup-submit = Save password and continue
+setup-password-too-short = Choose a password of at least { $min } characters. A sentence of a few words works well.
+setup-password-mismatch = The two passwords differ. Please type them again.
+setup-invalid = This set-up link does not work (any more): it expired, was already used or was not copied completely. Ask a fellow admin for a new one.
+audit-staff_setup = admin account set up with a set-up link
+audit-help_requested = employer: help request sent
+audit-help_throttled = employer: help request refused (too many in a short time)

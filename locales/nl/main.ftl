@@ -182,3 +182,16 @@ beheer-help-empty = Nog geen hulpvragen.
 beheer-stat-help = nieuwe hulpvragen
 col-scan = Scan
 col-question = Vraag
+
+## Security hardening (issue 11): beheerder set-up links (hrnexus create-admin), help-request limit
+setup-title = Beheeraccount instellen
+setup-intro = Kies een wachtwoord voor je beheeraccount. Daarna stel je tweestapsverificatie in met een authenticator-app. Deze link werkt één keer.
+setup-password = Nieuw wachtwoord
+setup-repeat = Nieuw wachtwoord nog een keer
+setup-submit = Wachtwoord opslaan en verder
+setup-password-too-short = Kies een wachtwoord van minstens { $min } tekens. Een zin van een paar woorden werkt goed.
+setup-password-mismatch = De twee wachtwoorden zijn niet gelijk. Typ ze nog een keer.
+setup-invalid = Deze instellink werkt niet (meer): hij is verlopen, al gebruikt of niet volledig overgenomen. Vraag een collega-beheerder om een nieuwe.
+audit-staff_setup = beheeraccount ingesteld via instellink
+audit-help_requested = werkgever: hulpvraag verstuurd
+audit-help_throttled = werkgever: hulpvraag geweigerd (te veel kort na elkaar)

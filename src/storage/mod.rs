@@ -280,7 +280,7 @@ pub trait Storage: Send + Sync + 'static {
         mail: &OutgoingMail,
     ) -> Result<()>;
     /// Uses a link once: returns the employer (created at the first sign-in), or `None` when
-    /// the link is unknown, used or expired.
+    /// the link is unknown, used or expired. Older unused links of the address stop working.
     async fn consume_login_link(&self, token_hash: &str, now: UnixTime)
     -> Result<Option<Employer>>;
     async fn employer_by_id(&self, id: i64) -> Result<Option<Employer>>;
@@ -334,6 +334,28 @@ pub trait Storage: Send + Sync + 'static {
     // Operations.
     /// A consistent copy of the live database written to `path`.
     async fn backup_to(&self, path: &Path) -> Result<()>;
+
+    // Account set-up links for beheerders (`hrnexus create-admin`): single use, stored hashed.
+    /// Creates the account (with `placeholder_hash`, a hash of a password nobody knows) when
+    /// it does not exist yet, ends its earlier unused set-up links and stores the new one.
+    /// Returns the account id and whether the account is new.
+    async fn create_staff_setup_link(
+        &self,
+        email: &EmailAddress,
+        placeholder_hash: &str,
+        token_hash: &str,
+        expires_at: UnixTime,
+    ) -> Result<(i64, bool)>;
+    /// The account an unused, unexpired set-up link belongs to.
+    async fn staff_setup_link(&self, token_hash: &str, now: UnixTime) -> Result<Option<Staff>>;
+    /// Uses a set-up link once: sets the chosen password and clears the second factor, which
+    /// the holder enrols next. `None` when the link is unknown, used or expired.
+    async fn use_staff_setup_link(
+        &self,
+        token_hash: &str,
+        password_hash: &str,
+        now: UnixTime,
+    ) -> Result<Option<Staff>>;
 }
 
 pub type DynStorage = Arc<dyn Storage>;

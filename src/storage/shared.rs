@@ -664,15 +664,26 @@ macro_rules! storage_impl {
                 now: i64,
             ) -> $crate::storage::Result<Option<$crate::storage::Employer>> {
                 let mut tx = self.pool.begin().await?;
-                let email: Option<String> = sqlx::query_scalar(
+                let used: Option<(String, i64)> = sqlx::query_as(
                     "UPDATE login_links SET used_at = $2
-                     WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2 RETURNING email",
+                     WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2 RETURNING email, expires_at",
                 )
                 .bind(token_hash)
                 .bind(now)
                 .fetch_optional(&mut *tx)
                 .await?;
-                let Some(email) = email else { return Ok(None) };
+                let Some((email, expires_at)) = used else { return Ok(None) };
+                // Every link lives equally long, so an earlier expiry is an older link: those
+                // stop working once a newer one was used.
+                sqlx::query(
+                    "UPDATE login_links SET used_at = $3
+                     WHERE email = $1 AND used_at IS NULL AND expires_at <= $2",
+                )
+                .bind(&email)
+                .bind(expires_at)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
                 let employer: $crate::storage::Employer = sqlx::query_as(
                     "INSERT INTO employers (email, created_at, last_login_at) VALUES ($1, $2, $2)
                      ON CONFLICT (email) DO UPDATE SET last_login_at = excluded.last_login_at
@@ -1046,6 +1057,90 @@ macro_rules! storage_impl {
                     .bind(limit)
                     .fetch_all(&self.pool)
                     .await?)
+            }
+
+            async fn create_staff_setup_link(
+                &self,
+                email: &hrnexus_core::email::EmailAddress,
+                placeholder_hash: &str,
+                token_hash: &str,
+                expires_at: i64,
+            ) -> $crate::storage::Result<(i64, bool)> {
+                let mut tx = self.pool.begin().await?;
+                let created: Option<i64> = sqlx::query_scalar(
+                    "INSERT INTO staff (email, password_hash, created_at) VALUES ($1, $2, $3)
+                     ON CONFLICT (email) DO NOTHING RETURNING id",
+                )
+                .bind(email.as_str())
+                .bind(placeholder_hash)
+                .bind($crate::storage::now())
+                .fetch_optional(&mut *tx)
+                .await?;
+                let id: i64 = match created {
+                    Some(id) => id,
+                    None => sqlx::query_scalar("SELECT id FROM staff WHERE email = $1")
+                        .bind(email.as_str())
+                        .fetch_one(&mut *tx)
+                        .await?,
+                };
+                // Only the newest link works: one printed by mistake is ended by printing another.
+                sqlx::query("UPDATE staff_setup_links SET used_at = $2 WHERE staff_id = $1 AND used_at IS NULL")
+                    .bind(id)
+                    .bind($crate::storage::now())
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query("INSERT INTO staff_setup_links (token_hash, staff_id, expires_at) VALUES ($1, $2, $3)")
+                    .bind(token_hash)
+                    .bind(id)
+                    .bind(expires_at)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok((id, created.is_some()))
+            }
+
+            async fn staff_setup_link(
+                &self,
+                token_hash: &str,
+                now: i64,
+            ) -> $crate::storage::Result<Option<$crate::storage::Staff>> {
+                Ok(sqlx::query_as(
+                    "SELECT s.id, s.email, s.password_hash, s.totp_secret, s.created_at
+                     FROM staff_setup_links l JOIN staff s ON s.id = l.staff_id
+                     WHERE l.token_hash = $1 AND l.used_at IS NULL AND l.expires_at > $2",
+                )
+                .bind(token_hash)
+                .bind(now)
+                .fetch_optional(&self.pool)
+                .await?)
+            }
+
+            async fn use_staff_setup_link(
+                &self,
+                token_hash: &str,
+                password_hash: &str,
+                now: i64,
+            ) -> $crate::storage::Result<Option<$crate::storage::Staff>> {
+                let mut tx = self.pool.begin().await?;
+                let staff_id: Option<i64> = sqlx::query_scalar(
+                    "UPDATE staff_setup_links SET used_at = $2
+                     WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2 RETURNING staff_id",
+                )
+                .bind(token_hash)
+                .bind(now)
+                .fetch_optional(&mut *tx)
+                .await?;
+                let Some(staff_id) = staff_id else { return Ok(None) };
+                let staff: $crate::storage::Staff = sqlx::query_as(
+                    "UPDATE staff SET password_hash = $1, totp_secret = NULL WHERE id = $2
+                     RETURNING id, email, password_hash, totp_secret, created_at",
+                )
+                .bind(password_hash)
+                .bind(staff_id)
+                .fetch_one(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok(Some(staff))
             }
 
             $($specific)*

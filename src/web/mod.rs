@@ -64,37 +64,70 @@ impl AppState {
 
 /// How often an audited event may happen before further attempts are refused for a while.
 /// Counted from the audit log, so every instance sees the same attempts.
+///
+/// The limits are per account *from one address* and per address: someone hammering an
+/// account slows down themselves, while its owner, coming from elsewhere, still gets in.
 pub struct Throttle {
     pub event: &'static str,
+    /// Written (at most once per key and window) when an attempt is refused.
+    pub throttled_event: &'static str,
     pub per_account: i64,
     pub per_ip: i64,
     pub window_seconds: i64,
 }
 
+/// An attempt refused by a [`Throttle`]: come back after this many seconds.
+#[derive(Debug, Clone, Copy)]
+pub struct RetryAfter(pub i64);
+
+impl RetryAfter {
+    pub fn header(self) -> [(axum::http::HeaderName, String); 1] {
+        [(axum::http::header::RETRY_AFTER, self.0.to_string())]
+    }
+}
+
 impl Throttle {
-    /// True when `account`, or the client's address, reached its limit within the window.
-    pub async fn exceeded(
+    /// `Some` when `account` from this address, or this address, reached its limit within
+    /// the window. A refusal is audited once per key and window, so refused requests cannot
+    /// grow the audit log.
+    pub async fn check(
         &self,
         state: &AppState,
         account: &str,
         ip: &security::ClientIp,
-    ) -> Result<bool, crate::storage::StorageError> {
+    ) -> Result<Option<RetryAfter>, crate::storage::StorageError> {
         let since = crate::storage::now() - self.window_seconds;
         let store = &state.store;
-        if store
-            .count_audit_since(self.event, Some(account), None, since)
+        let ip_text = ip.as_string();
+        let ip_text = ip_text.as_deref();
+        // Without a known address, the account alone is the key.
+        let over_account = store
+            .count_audit_since(self.event, Some(account), ip_text, since)
             .await?
-            >= self.per_account
-        {
-            return Ok(true);
+            >= self.per_account;
+        let over_ip = !over_account
+            && match ip_text {
+                Some(ip) => {
+                    store
+                        .count_audit_since(self.event, None, Some(ip), since)
+                        .await?
+                        >= self.per_ip
+                }
+                None => false,
+            };
+        if !(over_account || over_ip) {
+            return Ok(None);
         }
-        let Some(ip) = ip.as_string() else {
-            return Ok(false);
-        };
-        Ok(store
-            .count_audit_since(self.event, None, Some(&ip), since)
-            .await?
-            >= self.per_ip)
+        let key_account = over_account.then_some(account);
+        let already = store
+            .count_audit_since(self.throttled_event, key_account, ip_text, since)
+            .await?;
+        if already == 0 {
+            state
+                .audit(Some(account), self.throttled_event, "", ip)
+                .await?;
+        }
+        Ok(Some(RetryAfter(self.window_seconds)))
     }
 }
 
@@ -120,7 +153,7 @@ pub fn router(state: AppState) -> Router {
         .nest("/api", api::routes(&state))
         .route_layer(middleware::from_fn(record_route))
         .fallback(error::not_found)
-        .layer(middleware::from_fn(security::refuse_cross_site))
+        .layer(middleware::from_fn_with_state(state.clone(), security::refuse_cross_site))
         .layer(RequestBodyLimitLayer::new(body_limit))
         // Outside the refusals above, so that their 403 and 413 become pages too.
         .layer(middleware::from_fn_with_state(state.clone(), error::render_errors))

@@ -16,6 +16,7 @@ pub struct Page {
 
 impl Page {
     pub fn for_path(path: &str, base_url: &str) -> Page {
+        let path = &same_site_path(path);
         let lang = Lang::of_path(path);
         let dutch = match lang {
             Lang::En => path
@@ -72,6 +73,31 @@ impl Page {
     }
 }
 
+/// The request path made safe to put back into a link on this site: one slash between
+/// segments (`//host` would be another site) and everything but plain path characters
+/// percent-encoded (a browser reads `/\host` as `//host` too).
+fn same_site_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len() + 1);
+    out.push('/');
+    for segment in path.split('/').filter(|s| !s.is_empty()) {
+        if !out.ends_with('/') {
+            out.push('/');
+        }
+        for b in segment.bytes() {
+            if b.is_ascii_alphanumeric() || b"-._~%!$&'()*+,;=:@".contains(&b) {
+                out.push(b as char);
+            } else {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        }
+    }
+    // Keep a trailing slash where there was one (`/en/` is the English home).
+    if path.len() > 1 && path.ends_with('/') && !out.ends_with('/') {
+        out.push('/');
+    }
+    out
+}
+
 impl FromRequestParts<AppState> for Page {
     type Rejection = std::convert::Infallible;
 
@@ -108,5 +134,29 @@ mod tests {
         let login = Page::for_path("/en/beheer/login", "http://x");
         assert_eq!(login.path_nl, "/beheer/login");
         assert_eq!(login.href("/beheer"), "/en/beheer");
+    }
+
+    #[test]
+    fn paths_from_the_request_stay_on_this_site() {
+        for (path, nl, en) in [
+            ("/en//evil.example", "/evil.example", "/en/evil.example"),
+            ("//evil.example", "/evil.example", "/en/evil.example"),
+            (
+                "/en/\\evil.example",
+                "/%5Cevil.example",
+                "/en/%5Cevil.example",
+            ),
+            ("/a\"b<c>", "/a%22b%3Cc%3E", "/en/a%22b%3Cc%3E"),
+            (
+                "/werkgever/inloggen/..%2Fscans",
+                "/werkgever/inloggen/..%2Fscans",
+                "/en/werkgever/inloggen/..%2Fscans",
+            ),
+            ("/en/", "/", "/en/"),
+            ("", "/", "/en/"),
+        ] {
+            let p = Page::for_path(path, "http://x");
+            assert_eq!((p.path_nl.as_str(), p.path_en.as_str()), (nl, en), "{path}");
+        }
     }
 }

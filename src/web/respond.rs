@@ -15,7 +15,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
     Form, Router,
-    extract::{Path, State},
+    extract::{Path, State, rejection::PathRejection},
     http::{StatusCode, header},
     response::{IntoResponse, Redirect, Response},
     routing::get,
@@ -25,6 +25,7 @@ use hrnexus_core::scan::{
     AnonymityPolicy, Answer, Aspect, FieldError, FormField, Response as ScanResponse,
     ResponseErrors, Signal,
 };
+use hrnexus_core::token::UrlToken;
 
 use crate::{
     auth,
@@ -500,8 +501,11 @@ async fn show(
     State(state): State<AppState>,
     p: Page,
     headers: header::HeaderMap,
-    Path(token): Path<String>,
+    token: Result<Path<UrlToken>, PathRejection>,
 ) -> Result<Response, WebError> {
+    let Ok(Path(token)) = token else {
+        return Ok(notice(p, None, Notice::Unknown));
+    };
     let entry = state.store.scan_entry(&auth::token_hash(&token)).await?;
     let entry = match resolve(entry, crate::i18n::today()) {
         Ok(entry) => entry,
@@ -545,9 +549,12 @@ async fn submit(
     State(state): State<AppState>,
     p: Page,
     ip: ClientIp,
-    Path(token): Path<String>,
+    token: Result<Path<UrlToken>, PathRejection>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
+    let Ok(Path(token)) = token else {
+        return Ok(notice(p, None, Notice::Unknown));
+    };
     let allowed = state.form_limiter.allow(&ip);
     let token_hash = auth::token_hash(&token);
     let today = crate::i18n::today();

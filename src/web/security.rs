@@ -4,19 +4,23 @@
 use std::net::{IpAddr, SocketAddr};
 
 use axum::{
-    extract::{ConnectInfo, FromRequestParts, Request, State},
+    extract::{ConnectInfo, FromRequestParts, Path, Request, State},
     http::{HeaderMap, HeaderValue, Method, StatusCode, header, request::Parts},
     middleware::Next,
     response::{IntoResponse, Response},
 };
 
-use crate::web::AppState;
+use hrnexus_core::token::RecordId;
+
+use crate::web::{AppState, error::WebError};
 
 /// Refuses state-changing requests that a browser marks as coming from another site.
 ///
 /// Browsers send `Sec-Fetch-Site` (all current ones) and `Origin` on unsafe methods; session
-/// cookies are also `SameSite=Lax`. This check replaces tokens in every form.
-pub fn is_cross_site(method: &Method, headers: &HeaderMap) -> bool {
+/// cookies are also `SameSite=Lax`. This check replaces tokens in every form. `Origin` must be
+/// this site's own origin (scheme, host and port of `base_url`): the `Host` header says which
+/// name was asked for, not which page sent the form.
+pub fn is_cross_site(method: &Method, headers: &HeaderMap, site_origin: &str) -> bool {
     if matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS) {
         return false;
     }
@@ -24,29 +28,63 @@ pub fn is_cross_site(method: &Method, headers: &HeaderMap) -> bool {
         return !matches!(site.as_bytes(), b"same-origin" | b"none");
     }
     if let Some(origin) = headers.get(header::ORIGIN) {
-        let host = headers
-            .get(header::HOST)
-            .map(HeaderValue::as_bytes)
-            .unwrap_or_default();
-        let origin_host = origin
-            .to_str()
-            .ok()
-            .and_then(|o| o.split_once("://"))
-            .map(|(_, rest)| rest.as_bytes())
-            .unwrap_or(b"null");
-        return origin_host != host;
+        return match origin.to_str() {
+            Ok(origin) => normalised_origin(origin).as_deref() != Some(site_origin),
+            Err(_) => true,
+        };
     }
     // Neither header: not a browser form post (curl, an API client), nothing to forge.
     false
 }
 
-pub async fn refuse_cross_site(request: Request, next: Next) -> Response {
-    if is_cross_site(request.method(), request.headers()) {
+/// `scheme://host[:port]` in lower case without a default port, or `None` for anything else
+/// (`null`, a path, user info).
+pub fn normalised_origin(url: &str) -> Option<String> {
+    let (scheme, rest) = url.split_once("://")?;
+    let scheme = scheme.to_ascii_lowercase();
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    if authority.is_empty() || authority.contains('@') {
+        return None;
+    }
+    let authority = authority.to_ascii_lowercase();
+    let authority = match scheme.as_str() {
+        "http" => authority
+            .strip_suffix(":80")
+            .unwrap_or(&authority)
+            .to_owned(),
+        "https" => authority
+            .strip_suffix(":443")
+            .unwrap_or(&authority)
+            .to_owned(),
+        _ => return None,
+    };
+    Some(format!("{scheme}://{authority}"))
+}
+
+pub async fn refuse_cross_site(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let site_origin = normalised_origin(state.settings.base_url()).unwrap_or_default();
+    if is_cross_site(request.method(), request.headers(), &site_origin) {
         // No path in the log: paths can carry invite and sign-in tokens.
         tracing::warn!(method = %request.method(), "cross-site request refused");
         return StatusCode::FORBIDDEN.into_response();
     }
     next.run(request).await
+}
+
+/// Areas whose pages belong to one person (or carry a token or an API answer): no shared
+/// or browser cache may keep a copy. Public pages keep their own caching rules.
+const PRIVATE_AREAS: [&str; 4] = ["/beheer", "/werkgever", "/scan", "/api"];
+
+fn is_private_path(path: &str) -> bool {
+    let path = path.strip_prefix("/en").unwrap_or(path);
+    PRIVATE_AREAS.iter().any(|area| {
+        path.strip_prefix(area)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/') || rest.starts_with('.'))
+    })
 }
 
 const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
@@ -57,8 +95,24 @@ pub async fn security_headers(
     request: Request,
     next: Next,
 ) -> Response {
+    let private = is_private_path(request.uri().path());
     let mut response = next.run(request).await;
+    let too_many = response.status() == StatusCode::TOO_MANY_REQUESTS;
     let headers = response.headers_mut();
+    if private {
+        let stored = headers
+            .get(header::CACHE_CONTROL)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("no-store"));
+        if !stored {
+            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        }
+    }
+    // Every refusal for speed says when to come back. Limiters that know better set their own;
+    // the in-memory form limiter counts per minute, so a minute is always enough.
+    if too_many && !headers.contains_key(header::RETRY_AFTER) {
+        headers.insert(header::RETRY_AFTER, HeaderValue::from_static("60"));
+    }
     headers.insert(
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static(CSP),
@@ -67,10 +121,12 @@ pub async fn security_headers(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
-    // No referrer at all: invite links carry a token in the path.
+    // Other sites see only the origin, never a path (invite and sign-in links carry tokens).
+    // Not `no-referrer`: with it browsers send `Origin: null` on our own forms, and a browser
+    // without Sec-Fetch-Site could then not post any form here.
     headers.insert(
         header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
+        HeaderValue::from_static("strict-origin-when-cross-origin"),
     );
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     headers.insert(
@@ -109,6 +165,21 @@ impl FormLimiter {
         if let Some(limiter) = &self.0 {
             limiter.retain_recent();
         }
+    }
+}
+
+/// A record id from the path (`/beheer/api-sleutels/{id}/…`): a positive integer, and any
+/// other shape is a plain 404 before a handler sees it.
+pub struct IdPath(pub i64);
+
+impl<S: Send + Sync> FromRequestParts<S> for IdPath {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        Path::<RecordId>::from_request_parts(parts, state)
+            .await
+            .map(|Path(id)| IdPath(id.get()))
+            .map_err(|_| WebError::NotFound)
     }
 }
 
@@ -168,37 +239,64 @@ mod tests {
         map
     }
 
+    const SITE: &str = "https://hrnexus.nl";
+
     #[test]
     fn cross_site_posts_are_recognised() {
         let post = Method::POST;
-        assert!(is_cross_site(
-            &post,
-            &headers(&[("sec-fetch-site", "cross-site")])
-        ));
-        assert!(is_cross_site(
-            &post,
-            &headers(&[("sec-fetch-site", "same-site")])
-        ));
-        assert!(!is_cross_site(
-            &post,
-            &headers(&[("sec-fetch-site", "same-origin")])
-        ));
-        assert!(is_cross_site(
-            &post,
-            &headers(&[("origin", "https://evil.example"), ("host", "hrnexus.nl")])
-        ));
-        assert!(!is_cross_site(
-            &post,
-            &headers(&[("origin", "https://hrnexus.nl"), ("host", "hrnexus.nl")])
-        ));
-        assert!(is_cross_site(
-            &post,
-            &headers(&[("origin", "null"), ("host", "hrnexus.nl")])
-        ));
+        let cross =
+            |pairs: &[(&'static str, &'static str)]| is_cross_site(&post, &headers(pairs), SITE);
+        assert!(cross(&[("sec-fetch-site", "cross-site")]));
+        assert!(cross(&[("sec-fetch-site", "same-site")]));
+        assert!(!cross(&[("sec-fetch-site", "same-origin")]));
+        assert!(cross(&[
+            ("origin", "https://evil.example"),
+            ("host", "hrnexus.nl")
+        ]));
+        assert!(!cross(&[
+            ("origin", "https://hrnexus.nl"),
+            ("host", "hrnexus.nl")
+        ]));
+        assert!(!cross(&[("origin", "https://HRnexus.nl:443")]));
+        // The scheme and port count, and the Host header proves nothing.
+        assert!(cross(&[
+            ("origin", "http://hrnexus.nl"),
+            ("host", "hrnexus.nl")
+        ]));
+        assert!(cross(&[("origin", "https://hrnexus.nl:8443")]));
+        assert!(cross(&[
+            ("origin", "https://evil.example"),
+            ("host", "evil.example")
+        ]));
+        assert!(cross(&[("origin", "null"), ("host", "hrnexus.nl")]));
         assert!(!is_cross_site(
             &Method::GET,
-            &headers(&[("sec-fetch-site", "cross-site")])
+            &headers(&[("sec-fetch-site", "cross-site")]),
+            SITE
         ));
-        assert!(!is_cross_site(&post, &headers(&[])));
+        assert!(!cross(&[]));
+    }
+
+    #[test]
+    fn private_areas_are_recognised() {
+        for path in [
+            "/beheer",
+            "/en/beheer/audit",
+            "/werkgever/scans/1",
+            "/scan/abc",
+            "/api/v1/me",
+        ] {
+            assert!(is_private_path(path), "{path}");
+        }
+        for path in [
+            "/",
+            "/en/",
+            "/autonomie-scan",
+            "/scanner",
+            "/beheerder",
+            "/static/style.css",
+        ] {
+            assert!(!is_private_path(path), "{path}");
+        }
     }
 }

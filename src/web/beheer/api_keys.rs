@@ -4,7 +4,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
     Form,
-    extract::{Path, State},
+    extract::State,
     http::StatusCode,
     response::{IntoResponse, Redirect, Response},
 };
@@ -14,7 +14,12 @@ use super::Staff;
 use crate::{
     auth,
     storage::{ApiKey, now},
-    web::{AppState, error::WebError, page::Page, security::ClientIp},
+    web::{
+        AppState,
+        error::WebError,
+        page::Page,
+        security::{ClientIp, IdPath},
+    },
 };
 
 const MAX_NAME_LEN: usize = 80;
@@ -96,8 +101,8 @@ pub async fn create(
         name_error: None,
         created: Some(key),
     };
-    // The page shows a secret: make sure no cache keeps it.
-    Ok(([(axum::http::header::CACHE_CONTROL, "no-store")], page).into_response())
+    // The page shows a secret: like every back-office page it is sent with `no-store`.
+    Ok(page.into_response())
 }
 
 pub async fn revoke(
@@ -105,7 +110,7 @@ pub async fn revoke(
     p: Page,
     staff: Staff,
     ip: ClientIp,
-    Path(id): Path<i64>,
+    IdPath(id): IdPath,
 ) -> Result<Redirect, WebError> {
     if !state.store.revoke_api_key(id, now()).await? {
         return Err(WebError::NotFound);

@@ -1,14 +1,19 @@
 //! Sign-in for beheerders: email + password, then a TOTP code (enrolment on first sign-in).
+//!
+//! New accounts get no password from whoever creates them: `hrnexus create-admin` prints a
+//! personal single-use set-up link (`/beheer/instellen/{token}`, 24 hours) where the holder
+//! chooses a password and goes straight on to enrol the second factor. So nobody else ever
+//! knows a password that could enrol someone else's second factor.
 
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
     Form,
-    extract::State,
+    extract::{Path, State, rejection::PathRejection},
     http::StatusCode,
     response::{IntoResponse, Redirect, Response},
 };
-use hrnexus_core::email::EmailAddress;
+use hrnexus_core::{email::EmailAddress, token::UrlToken};
 use serde::Deserialize;
 use tower_sessions::Session;
 
@@ -20,9 +25,10 @@ use crate::{
     web::{AppState, Throttle, error::WebError, page::Page, security::ClientIp},
 };
 
-/// Failed attempts allowed per account and per address within the window.
+/// Failed attempts allowed per account from one address, and per address, within the window.
 const SIGN_IN_FAILURES: Throttle = Throttle {
     event: "login_failed",
+    throttled_event: "login_throttled",
     per_account: 5,
     per_ip: 20,
     window_seconds: 15 * 60,
@@ -76,13 +82,7 @@ pub async fn submit(
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
         }
     };
-    if SIGN_IN_FAILURES
-        .exceeded(&state, email.as_str(), &ip)
-        .await?
-    {
-        state
-            .audit(Some(email.as_str()), "login_throttled", "", &ip)
-            .await?;
+    if let Some(retry) = SIGN_IN_FAILURES.check(&state, email.as_str(), &ip).await? {
         let error = Some(p.t("login-throttled"));
         let page = LoginPage {
             p,
@@ -90,7 +90,7 @@ pub async fn submit(
             email_error: None,
             error,
         };
-        return Ok((StatusCode::TOO_MANY_REQUESTS, page).into_response());
+        return Ok((StatusCode::TOO_MANY_REQUESTS, retry.header(), page).into_response());
     }
     let staff = state.store.staff_by_email(&email).await?;
     let password = form.password;
@@ -201,13 +201,11 @@ pub async fn totp_submit(
     let Some(record) = half_signed_in(&session).await else {
         return Ok(Redirect::to(&p.href("/beheer/login")).into_response());
     };
-    if SIGN_IN_FAILURES
-        .exceeded(&state, &record.email, &ip)
-        .await?
-    {
+    if let Some(retry) = SIGN_IN_FAILURES.check(&state, &record.email, &ip).await? {
         let error = Some(p.t("login-throttled"));
         return Ok((
             StatusCode::TOO_MANY_REQUESTS,
+            retry.header(),
             TotpPage {
                 p,
                 error,
@@ -370,4 +368,120 @@ pub async fn logout(
     // Deletes the server-side record: the old cookie is worthless from here on.
     session.flush().await?;
     Ok(Redirect::to(&p.href("/beheer/login")).into_response())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "beheer/setup.html")]
+pub struct SetupPage {
+    p: Page,
+    /// `None`: the link is unknown, used, expired or malformed.
+    setup: Option<Setup>,
+}
+
+pub struct Setup {
+    /// Parsed, so only base64url characters can reach the form's address.
+    token: UrlToken,
+    email: String,
+    password_error: Option<String>,
+    repeat_error: Option<String>,
+}
+
+fn setup_invalid(p: Page) -> Response {
+    (StatusCode::GONE, SetupPage { p, setup: None }).into_response()
+}
+
+pub async fn setup_form(
+    State(state): State<AppState>,
+    p: Page,
+    token: Result<Path<UrlToken>, PathRejection>,
+) -> Result<Response, WebError> {
+    let Ok(Path(token)) = token else {
+        return Ok(setup_invalid(p));
+    };
+    let Some(staff) = state
+        .store
+        .staff_setup_link(&auth::token_hash(&token), now())
+        .await?
+    else {
+        return Ok(setup_invalid(p));
+    };
+    let setup = Some(Setup {
+        token,
+        email: staff.email,
+        password_error: None,
+        repeat_error: None,
+    });
+    Ok(SetupPage { p, setup }.into_response())
+}
+
+#[derive(Deserialize)]
+pub struct SetupForm {
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    repeat: String,
+}
+
+pub async fn setup_submit(
+    State(state): State<AppState>,
+    p: Page,
+    ip: ClientIp,
+    session: Session,
+    token: Result<Path<UrlToken>, PathRejection>,
+    Form(form): Form<SetupForm>,
+) -> Result<Response, WebError> {
+    if !state.form_limiter.allow(&ip) {
+        return Err(WebError::TooManyRequests);
+    }
+    let Ok(Path(token)) = token else {
+        return Ok(setup_invalid(p));
+    };
+    let token_hash = auth::token_hash(&token);
+    let Some(staff) = state.store.staff_setup_link(&token_hash, now()).await? else {
+        return Ok(setup_invalid(p));
+    };
+    let password_error = (form.password.chars().count() < auth::MIN_PASSWORD_LEN).then(|| {
+        p.t_args(
+            "setup-password-too-short",
+            &[("min", auth::MIN_PASSWORD_LEN.to_string())],
+        )
+    });
+    let repeat_error = (password_error.is_none() && form.repeat != form.password)
+        .then(|| p.t("setup-password-mismatch"));
+    if password_error.is_some() || repeat_error.is_some() {
+        // Passwords are never sent back into the page.
+        let setup = Some(Setup {
+            token,
+            email: staff.email,
+            password_error,
+            repeat_error,
+        });
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, SetupPage { p, setup }).into_response());
+    }
+    let password = form.password;
+    let hash = tokio::task::spawn_blocking(move || auth::hash_password(&password))
+        .await
+        .map_err(|e| WebError::Internal(e.into()))?;
+    // Used here, once: a second post with the same link finds nothing.
+    let Some(staff) = state
+        .store
+        .use_staff_setup_link(&token_hash, &hash, now())
+        .await?
+    else {
+        return Ok(setup_invalid(p));
+    };
+    state
+        .audit(Some(&staff.email), "staff_setup", "", &ip)
+        .await?;
+    // The password step is done; the second factor is enrolled next, in this session.
+    session.cycle_id().await?;
+    let record = StaffSession {
+        staff_id: staff.id,
+        email: staff.email.clone(),
+        verified: false,
+        signed_in_at: now(),
+    };
+    session.remove_value(PENDING_SECRET_KEY).await?;
+    session.insert(STAFF_KEY, &record).await?;
+    Ok(Redirect::to(&p.href("/beheer/twee-staps/instellen")).into_response())
 }

@@ -36,6 +36,10 @@ pub fn routes(state: &AppState) -> Router<AppState> {
             get(login::enrol_form).post(login::enrol_submit),
         )
         .route("/uitloggen", post(login::logout))
+        .route(
+            "/instellen/{token}",
+            get(login::setup_form).post(login::setup_submit),
+        )
         .route("/outbox", get(outbox::list))
         .route("/outbox/test", post(outbox::send_test))
         .route("/outbox/{id}", get(outbox::detail))

@@ -2,16 +2,13 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::{
-    extract::{Path, State},
-    response::Redirect,
-};
+use axum::{extract::State, response::Redirect};
 
 use super::Staff;
 use crate::{
     mail::{MailContent, Mailer, compose},
     storage::{OutboxCounts, QueuedMail},
-    web::{AppState, error::WebError, page::Page},
+    web::{AppState, error::WebError, page::Page, security::IdPath},
 };
 
 #[derive(Template, WebTemplate)]
@@ -51,7 +48,7 @@ pub async fn detail(
     State(state): State<AppState>,
     p: Page,
     staff: Staff,
-    Path(id): Path<i64>,
+    IdPath(id): IdPath,
 ) -> Result<MailPage, WebError> {
     let mail = state
         .store

@@ -5,18 +5,23 @@
 //! - Only a SHA-256 hash of the 256-bit token is stored; the token itself is only in the mail.
 //! - Opening the link (`GET`) does not sign in: mail scanners fetch links. The page it shows
 //!   has a button that posts to the same address, and that post uses the link up.
-//! - Requests are limited per address and per IP address, counted in the audit log so that
-//!   every instance sees the same numbers.
+//! - Requests are limited per address from one IP address and per IP address, counted in the
+//!   audit log so that every instance sees the same numbers: someone asking for links for
+//!   another person's address slows themselves down, not that person.
+//! - The token in the path is parsed before anything else sees it; any other shape gets the
+//!   "link invalid" page, and the page never puts what the path said into a link.
+//! - Using a link ends every older unused link of that address.
 
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
     Form,
+    extract::rejection::PathRejection,
     extract::{Path, State},
-    http::{StatusCode, header},
+    http::StatusCode,
     response::{IntoResponse, Redirect, Response},
 };
-use hrnexus_core::email::EmailAddress;
+use hrnexus_core::{email::EmailAddress, token::UrlToken};
 use serde::Deserialize;
 use tower_sessions::Session;
 
@@ -33,12 +38,11 @@ const LINK_VALID_SECONDS: i64 = 30 * 60;
 /// Sign-in links that may be requested per hour, per address and per IP address.
 const LINK_REQUESTS: Throttle = Throttle {
     event: EVENT_REQUESTED,
+    throttled_event: EVENT_THROTTLED,
     per_account: 5,
     per_ip: 20,
     window_seconds: 60 * 60,
 };
-/// Real tokens are 43 characters; anything much longer is not worth hashing.
-const MAX_TOKEN_LEN: usize = 128;
 
 const EVENT_REQUESTED: &str = "employer_link_requested";
 const EVENT_THROTTLED: &str = "employer_link_throttled";
@@ -63,7 +67,8 @@ pub struct LinkSentPage {
 #[template(path = "werkgever/link_confirm.html")]
 pub struct LinkConfirmPage {
     p: Page,
-    token: String,
+    /// Parsed, so only base64url characters can reach the form's address.
+    token: UrlToken,
 }
 
 #[derive(Template, WebTemplate)]
@@ -118,10 +123,7 @@ pub async fn submit(
         };
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };
-    if LINK_REQUESTS.exceeded(&state, email.as_str(), &ip).await? {
-        state
-            .audit(Some(email.as_str()), EVENT_THROTTLED, "", &ip)
-            .await?;
+    if let Some(retry) = LINK_REQUESTS.check(&state, email.as_str(), &ip).await? {
         let error = Some(p.t("wg-login-throttled"));
         let page = LoginPage {
             p,
@@ -129,7 +131,7 @@ pub async fn submit(
             email_error: None,
             error,
         };
-        return Ok((StatusCode::TOO_MANY_REQUESTS, page).into_response());
+        return Ok((StatusCode::TOO_MANY_REQUESTS, retry.header(), page).into_response());
     }
     let token = auth::random_token();
     let link = format!("{}{}{}", p.base_url, p.href("/werkgever/inloggen/"), token);
@@ -165,15 +167,16 @@ pub async fn submit(
 
 /// The page behind the link in the mail: a button, so that a mail scanner opening the
 /// link does not use it up.
-pub async fn confirm_form(p: Page, Path(token): Path<String>) -> Response {
-    if token.len() > MAX_TOKEN_LEN {
-        return (StatusCode::GONE, no_store(), LinkInvalidPage { p }).into_response();
+pub async fn confirm_form(p: Page, token: Result<Path<UrlToken>, PathRejection>) -> Response {
+    match token {
+        Ok(Path(token)) => LinkConfirmPage { p, token }.into_response(),
+        Err(_) => invalid(p),
     }
-    (no_store(), LinkConfirmPage { p, token }).into_response()
 }
 
-fn no_store() -> [(header::HeaderName, &'static str); 1] {
-    [(header::CACHE_CONTROL, "no-store")]
+/// Unknown, used, expired or malformed: the same friendly page for all.
+fn invalid(p: Page) -> Response {
+    (StatusCode::GONE, LinkInvalidPage { p }).into_response()
 }
 
 pub async fn confirm(
@@ -181,22 +184,20 @@ pub async fn confirm(
     p: Page,
     ip: ClientIp,
     session: Session,
-    Path(token): Path<String>,
+    token: Result<Path<UrlToken>, PathRejection>,
 ) -> Result<Response, WebError> {
     if !state.form_limiter.allow(&ip) {
         return Err(WebError::TooManyRequests);
     }
-    let employer = if token.len() > MAX_TOKEN_LEN {
-        None
-    } else {
-        state
-            .store
-            .consume_login_link(&auth::token_hash(&token), now())
-            .await?
+    let Ok(Path(token)) = token else {
+        return Ok(invalid(p));
     };
+    let employer = state
+        .store
+        .consume_login_link(&auth::token_hash(&token), now())
+        .await?;
     let Some(employer) = employer else {
-        // Unknown, used or expired: the same friendly page for all three.
-        return Ok((StatusCode::GONE, no_store(), LinkInvalidPage { p }).into_response());
+        return Ok(invalid(p));
     };
     // A new session id at every change of privilege prevents session fixation.
     session

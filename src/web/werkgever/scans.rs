@@ -76,10 +76,6 @@ fn latest_allowed(today: NaiveDate) -> NaiveDate {
     today.checked_add_months(Months::new(12)).unwrap_or(today)
 }
 
-fn no_store() -> [(header::HeaderName, &'static str); 1] {
-    [(header::CACHE_CONTROL, "no-store")]
-}
-
 /// The scan when it belongs to this employer; anyone else's scan does not exist (404).
 async fn owned_scan(state: &AppState, employer: &Employer, id: &str) -> Result<Scan, WebError> {
     let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
@@ -561,8 +557,8 @@ fn links_page(p: Page, email: String, scan: &Scan, round: &Round, new: NewLinks)
         shared_link,
         p,
     };
-    // The page shows secrets: make sure no cache keeps it.
-    (no_store(), page).into_response()
+    // The page shows secrets: like every employer page it is sent with `no-store`.
+    page.into_response()
 }
 
 /// A scan just created, with the links it was created with (shown once).
@@ -1010,7 +1006,6 @@ pub async fn download_links(
         [
             (header::CONTENT_TYPE, "text/plain; charset=utf-8".to_owned()),
             (header::CONTENT_DISPOSITION, disposition),
-            (header::CACHE_CONTROL, "no-store".to_owned()),
         ],
         body,
     )

@@ -41,6 +41,14 @@ use crate::{
 
 /// The longest question a help request may carry.
 pub const MAX_QUESTION_CHARS: usize = 2000;
+/// Help requests land in the staff's queue: a few an hour is plenty for a real question.
+const HELP_REQUESTS: crate::web::Throttle = crate::web::Throttle {
+    event: "help_requested",
+    throttled_event: "help_throttled",
+    per_account: 5,
+    per_ip: 20,
+    window_seconds: 60 * 60,
+};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -597,6 +605,7 @@ pub struct HelpForm {
 pub async fn ask_help(
     employer: Employer,
     p: Page,
+    ip: crate::web::security::ClientIp,
     State(state): State<AppState>,
     Path(id): Path<String>,
     Form(form): Form<HelpForm>,
@@ -605,6 +614,10 @@ pub async fn ask_help(
         Shown::Results(v) => *v,
         Shown::Pending(pending) => return Ok(pending_page(p, StatusCode::CONFLICT, pending)),
     };
+    if let Some(retry) = HELP_REQUESTS.check(&state, &employer.email, &ip).await? {
+        // An empty 429: the error page in the visitor's language fills it in.
+        return Ok((StatusCode::TOO_MANY_REQUESTS, retry.header()).into_response());
+    }
     let consent = form.toestemming.as_deref() == Some("ja");
     let question = form.vraag.trim().to_owned();
     let help = HelpState {
@@ -641,6 +654,9 @@ pub async fn ask_help(
             summary,
             question,
         })
+        .await?;
+    state
+        .audit(Some(&employer.email), HELP_REQUESTS.event, "", &ip)
         .await?;
     Ok(
         Redirect::to(&p.href(&format!("/werkgever/scans/{}/hulp/verstuurd", v.scan_id)))
