@@ -114,7 +114,7 @@ pub async fn start(settings: Settings, store: DynStorage) -> anyhow::Result<Runn
     ));
     let reminders = tokio::spawn(web::werkgever::invitations::run_reminders(
         store.clone(),
-        state.settings.base_url.clone(),
+        state.settings.base_url().to_owned(),
         state.settings.reminder_days_before_close,
         state.mail_wake.clone(),
         signal.clone(),

@@ -311,7 +311,7 @@ pub async fn invite_by_mail(
     if parsed.valid.len() > MAX_ADDRESSES_PER_ROUND {
         return Err(Ok(InviteError::TooMany { existing: 0 }));
     }
-    let base_url = &state.settings.base_url;
+    let base_url = state.settings.base_url();
     let p = Page::for_path(if scan.lang == "en" { "/en/" } else { "/" }, base_url);
     let invites = parsed
         .valid
