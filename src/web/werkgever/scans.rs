@@ -859,6 +859,8 @@ pub async fn close(
     let round = latest_round(&state, scan.id).await?;
     // Closing twice is harmless: the store only closes an open round.
     state.store.close_round(round.id, now()).await?;
+    // Invited addresses are only kept for the reminder of an open round.
+    state.store.forget_invitation_addresses(round.id).await?;
     Ok(Redirect::to(
         &p.href(&format!("/werkgever/scans/{}", scan.id)),
     ))
@@ -937,6 +939,7 @@ pub async fn start_round(
 ) -> Result<Response, WebError> {
     let scan = owned_scan(&state, &employer, &id).await?;
     let today = crate::i18n::today();
+    let previous = latest_round(&state, scan.id).await?;
     let mut errors = ScanErrors::default();
     let valid = check_round(&p, &form, today, &mut errors);
     let Some(valid) = valid.filter(|_| !errors.any()) else {
@@ -973,6 +976,8 @@ pub async fn start_round(
         }
         Err(e) => return Err(e.into()),
     };
+    // Opening the new round closed the previous one: its addresses go.
+    state.store.forget_invitation_addresses(previous.id).await?;
     let shared_token = match shared {
         true => Some(super::cards::set_shared_link(&state, scan.id, &round).await?),
         false => None,
