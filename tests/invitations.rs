@@ -104,7 +104,10 @@ fn delivered(server: &SmtpServer) -> Vec<String> {
 async fn wait_for(server: &SmtpServer, count: usize, filter: impl Fn(&str) -> bool) -> Vec<String> {
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
-        let found: Vec<String> = delivered(server).into_iter().filter(|m| filter(m)).collect();
+        let found: Vec<String> = delivered(server)
+            .into_iter()
+            .filter(|m| filter(m))
+            .collect();
         if found.len() >= count {
             return found;
         }
@@ -168,7 +171,12 @@ fn date(days: u64) -> String {
 }
 
 /// Creates a scan through the employer's form and returns its id and the page.
-async fn create_scan(app: &TestApp, invite: &str, closes_in_days: u64, departments: &str) -> (i64, String) {
+async fn create_scan(
+    app: &TestApp,
+    invite: &str,
+    closes_in_days: u64,
+    departments: &str,
+) -> (i64, String) {
     let closes = date(closes_in_days);
     let count = if invite == "personal" { "1" } else { "" };
     let response = app
@@ -187,9 +195,13 @@ async fn create_scan(app: &TestApp, invite: &str, closes_in_days: u64, departmen
         .await;
     assert_eq!(response.status(), 200);
     let html = response.text().await.unwrap();
-    let id = between(&html, "class=\"button secondary\" href=\"/werkgever/scans/", "\"")
-        .parse()
-        .unwrap();
+    let id = between(
+        &html,
+        "class=\"button secondary\" href=\"/werkgever/scans/",
+        "\"",
+    )
+    .parse()
+    .unwrap();
     (id, html)
 }
 
@@ -233,8 +245,13 @@ async fn mail_invitations_reminders_and_forgetting(db: Db) {
     assert_eq!(response.status(), 422);
     let html = response.text().await.unwrap();
     assert!(html.contains("“geen-adres”"), "the bad line is named");
-    assert!(html.contains("is geen geldig e-mailadres") || html.contains("geen geldig e-mailadres"));
-    assert!(html.contains(">jan@voorbeeld.nl\ngeen-adres\n</textarea>"), "typed text kept");
+    assert!(
+        html.contains("is geen geldig e-mailadres") || html.contains("geen geldig e-mailadres")
+    );
+    assert!(
+        html.contains(">jan@voorbeeld.nl\ngeen-adres\n</textarea>"),
+        "typed text kept"
+    );
     assert_eq!(app.store.invitation_counts(round).await.unwrap().invited, 0);
     // Empty: a message too.
     let response = app.post_form(&page, &[("addresses", "  \n")]).await;
@@ -244,7 +261,10 @@ async fn mail_invitations_reminders_and_forgetting(db: Db) {
     let response = app
         .post_form(
             &page,
-            &[("addresses", "jan@voorbeeld.nl\nPiet@Voorbeeld.nl\nJAN@voorbeeld.nl\n")],
+            &[(
+                "addresses",
+                "jan@voorbeeld.nl\nPiet@Voorbeeld.nl\nJAN@voorbeeld.nl\n",
+            )],
         )
         .await;
     assert_eq!(response.status(), 303);
@@ -257,7 +277,10 @@ async fn mail_invitations_reminders_and_forgetting(db: Db) {
         .await;
     assert!(location(&response).contains("verstuurd=0&al=1"));
 
-    let invitations = wait_for(&server, 2, |m| m.contains("@voorbeeld.nl") && !m.contains("Herinnering")).await;
+    let invitations = wait_for(&server, 2, |m| {
+        m.contains("@voorbeeld.nl") && !m.contains("Herinnering")
+    })
+    .await;
     assert_eq!(invitations.len(), 2, "one mail per address");
     let mut tokens = Vec::new();
     for address in ["jan@voorbeeld.nl", "piet@voorbeeld.nl"] {
@@ -278,7 +301,10 @@ async fn mail_invitations_reminders_and_forgetting(db: Db) {
         assert_eq!(response.status(), 200);
         let token = path.rsplit('/').next().unwrap();
         assert!(matches!(
-            app.store.scan_entry(&auth::token_hash(token)).await.unwrap(),
+            app.store
+                .scan_entry(&auth::token_hash(token))
+                .await
+                .unwrap(),
             Some(ScanEntry::Invite { .. })
         ));
     }
@@ -292,10 +318,18 @@ async fn mail_invitations_reminders_and_forgetting(db: Db) {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     let html = app.get(&page).await.text().await.unwrap();
-    assert!(!html.contains("jan@") && !html.contains("piet@"), "no address shown");
+    assert!(
+        !html.contains("jan@") && !html.contains("piet@"),
+        "no address shown"
+    );
     assert!(html.contains("<span class=\"stat\">2</span> uitgenodigd per e-mail"));
     assert!(html.contains("<span class=\"stat\">2</span> verzonden"));
-    let scan_page = app.get(&format!("/werkgever/scans/{scan_id}")).await.text().await.unwrap();
+    let scan_page = app
+        .get(&format!("/werkgever/scans/{scan_id}"))
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(!scan_page.contains("jan@") && !scan_page.contains("piet@"));
 
     // The reminder: claimed once even when two instances run the job at the same moment.
@@ -309,19 +343,34 @@ async fn mail_invitations_reminders_and_forgetting(db: Db) {
     app.running.state.mail_wake.notify_one();
     let reminders = wait_for(&server, 2, |m| m.contains("Herinnering")).await;
     for reminder in &reminders {
-        assert!(scan_paths(reminder).is_empty(), "a reminder carries no link");
+        assert!(
+            scan_paths(reminder).is_empty(),
+            "a reminder carries no link"
+        );
         assert!(reminder.contains("Al ingevuld? Dank je wel"));
         assert!(reminder.contains("uitnodigingsmail van"));
     }
-    assert_eq!(app.store.invitation_counts(round).await.unwrap().reminders, 2);
+    assert_eq!(
+        app.store.invitation_counts(round).await.unwrap().reminders,
+        2
+    );
 
     // Closing forgets the addresses, and blanks them in the outbox.
-    assert_eq!(app.store.invitation_addresses(round).await.unwrap().len(), 2);
+    assert_eq!(
+        app.store.invitation_addresses(round).await.unwrap().len(),
+        2
+    );
     let response = app
         .post_form(&format!("/werkgever/scans/{scan_id}/sluiten"), &[])
         .await;
     assert_eq!(response.status(), 303);
-    assert!(app.store.invitation_addresses(round).await.unwrap().is_empty());
+    assert!(
+        app.store
+            .invitation_addresses(round)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     for mail in app.store.list_mail(100).await.unwrap() {
         assert!(
             !mail.mail.recipient.ends_with("@voorbeeld.nl"),
@@ -402,7 +451,10 @@ async fn stale_addresses_are_deleted(db: Db) {
     };
     assert_eq!(
         store.invite_by_mail(&batch).await.unwrap(),
-        MailInvitationOutcome::Queued { queued: 5, already: 0 }
+        MailInvitationOutcome::Queued {
+            queued: 5,
+            already: 0
+        }
     );
     // The limit counts earlier batches; the same addresses again are skipped.
     let more = MailInvitations {
@@ -420,14 +472,23 @@ async fn stale_addresses_are_deleted(db: Db) {
     );
     assert_eq!(
         store.invite_by_mail(&batch).await.unwrap(),
-        MailInvitationOutcome::Queued { queued: 0, already: 5 }
+        MailInvitationOutcome::Queued {
+            queued: 0,
+            already: 5
+        }
     );
     assert_eq!(store.rounds(scan_id).await.unwrap()[0].invited, 5);
     assert_eq!(store.invitation_addresses(round).await.unwrap().len(), 5);
     // The job: no reminder for a past round, but its addresses go.
     assert_eq!(reminder_pass(store, BASE, today, 2).await.unwrap(), 0);
     assert!(store.invitation_addresses(round).await.unwrap().is_empty());
-    assert!(store.rounds_with_stale_addresses(today).await.unwrap().is_empty());
+    assert!(
+        store
+            .rounds_with_stale_addresses(today)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }
 
 async fn cards_poster_and_the_shared_link_again(db: Db) {
@@ -436,7 +497,12 @@ async fn cards_poster_and_the_shared_link_again(db: Db) {
     };
     sign_in(&app).await;
     let (scan_id, html) = create_scan(&app, "shared", 14, "Winkel\nBakkerij").await;
-    let shown = between(&html, "id=\"shared-link\" class=\"wg-link-box\" type=\"text\" readonly value=\"", "\"").to_owned();
+    let shown = between(
+        &html,
+        "id=\"shared-link\" class=\"wg-link-box\" type=\"text\" readonly value=\"",
+        "\"",
+    )
+    .to_owned();
 
     // Shown again, the same link, and it is the one that works.
     let page = format!("/werkgever/scans/{scan_id}/gedeelde-link");
@@ -471,11 +537,17 @@ async fn cards_poster_and_the_shared_link_again(db: Db) {
         assert_eq!(response.status(), 422);
         let html = response.text().await.unwrap();
         assert!(html.contains("Vul een aantal in tussen 1 en 200."));
-        assert!(html.contains(&format!("value=\"{bad}\"")), "typed text kept");
+        assert!(
+            html.contains(&format!("value=\"{bad}\"")),
+            "typed text kept"
+        );
     }
     let department = app.store.departments(scan_id).await.unwrap()[1].id;
     let response = app
-        .post_form(&cards, &[("count", "8"), ("department", &department.to_string())])
+        .post_form(
+            &cards,
+            &[("count", "8"), ("department", &department.to_string())],
+        )
         .await;
     assert_eq!(response.status(), 200);
     assert_eq!(response.headers()["cache-control"], "no-store");
@@ -506,7 +578,12 @@ async fn cards_poster_and_the_shared_link_again(db: Db) {
         }
     }
     // Shown once: the scan's pages do not repeat them.
-    let scan_page = app.get(&format!("/werkgever/scans/{scan_id}")).await.text().await.unwrap();
+    let scan_page = app
+        .get(&format!("/werkgever/scans/{scan_id}"))
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(!scan_page.contains(&links[0]));
 }
 
@@ -514,19 +591,34 @@ async fn the_page_for_employees(db: Db) {
     let Some(app) = common::spawn(db).await else {
         return;
     };
-    let html = app.get("/scan/wat-je-werkgever-ziet").await.text().await.unwrap();
+    let html = app
+        .get("/scan/wat-je-werkgever-ziet")
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(html.contains("<h1>Wat je werkgever wel en niet ziet</h1>"));
     assert!(html.contains("minder dan 5 mensen"));
     assert!(html.contains("minstens 8"));
     assert!(html.contains("per browser, niet per persoon"));
     assert!(html.contains("Helemaal uitsluiten kunnen we het niet"));
-    let html = app.get("/en/scan/what-your-employer-sees").await.text().await.unwrap();
+    let html = app
+        .get("/en/scan/what-your-employer-sees")
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(html.contains("<h1>What your employer can and cannot see</h1>"));
     // Linked from the answer form.
     sign_in(&app).await;
     let (_, html) = create_scan(&app, "shared", 14, "").await;
     let link = between(&html, "readonly value=\"", "\"");
-    let form = app.get(link.strip_prefix(BASE).unwrap()).await.text().await.unwrap();
+    let form = app
+        .get(link.strip_prefix(BASE).unwrap())
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(form.contains("href=\"/scan/wat-je-werkgever-ziet\""));
 }
 
@@ -554,7 +646,10 @@ async fn invitations_through_the_api(db: Db) {
     .unwrap();
     assert_eq!(response.status(), 201);
     let scan: Value = response.json().await.unwrap();
-    let id = scan["scan"]["id"].as_i64().or(scan["id"].as_i64()).expect("scan id");
+    let id = scan["scan"]["id"]
+        .as_i64()
+        .or(scan["id"].as_i64())
+        .expect("scan id");
     let path = format!("/api/v1/scans/{id}/invitations");
 
     let response = call(path.clone(), json!({"addresses": ["a@voorbeeld.nl", "b@"]}))
@@ -575,12 +670,18 @@ async fn invitations_through_the_api(db: Db) {
     assert_eq!(body["queued"], 2);
     assert_eq!(body["skipped"], 1);
     assert_eq!(body["invited"], 2);
-    assert!(!body.to_string().contains("voorbeeld.nl"), "no addresses back");
+    assert!(
+        !body.to_string().contains("voorbeeld.nl"),
+        "no addresses back"
+    );
     assert!(!body.to_string().contains("/scan/"), "no links back");
 
-    let response = call(path, json!({"addresses": ["c@voorbeeld.nl"], "department_id": 999}))
-        .await
-        .unwrap();
+    let response = call(
+        path,
+        json!({"addresses": ["c@voorbeeld.nl"], "department_id": 999}),
+    )
+    .await
+    .unwrap();
     assert_eq!(response.status(), 422);
     // Documented.
     let doc = app.get("/api/openapi.json").await.text().await.unwrap();

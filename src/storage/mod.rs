@@ -329,13 +329,20 @@ pub trait Storage: Send + Sync + 'static {
     async fn invitation_counts(&self, round_id: i64) -> Result<InvitationCounts>;
     /// Open rounds with addresses whose reminder is not sent and whose closing date lies
     /// within `days_before` days of `today`.
-    async fn due_reminders(&self, today: chrono::NaiveDate, days_before: i64)
-    -> Result<Vec<DueReminder>>;
+    async fn due_reminders(
+        &self,
+        today: chrono::NaiveDate,
+        days_before: i64,
+    ) -> Result<Vec<DueReminder>>;
     async fn invitation_addresses(&self, round_id: i64) -> Result<Vec<InvitationAddress>>;
     /// Claims the round's reminder and queues its mails in one transaction; false (nothing
     /// queued) when another instance claimed it first.
-    async fn queue_reminders(&self, round_id: i64, now: UnixTime, mails: &[OutgoingMail])
-    -> Result<bool>;
+    async fn queue_reminders(
+        &self,
+        round_id: i64,
+        now: UnixTime,
+        mails: &[OutgoingMail],
+    ) -> Result<bool>;
     /// Deletes the round's addresses and blanks the recipients and bodies of its mails
     /// (mails still waiting are given up). The lead calls this when a round closes.
     async fn forget_invitation_addresses(&self, round_id: i64) -> Result<()>;

@@ -37,7 +37,12 @@ pub async fn page(p: Page) -> PrivacyPage {
     let section = |key: &str, paragraphs: usize| Section {
         heading: p.t(&format!("privacy-{key}-title")),
         paragraphs: (1..=paragraphs)
-            .map(|i| p.t_args(&format!("privacy-{key}-{i}"), &[group.clone(), comments.clone()]))
+            .map(|i| {
+                p.t_args(
+                    &format!("privacy-{key}-{i}"),
+                    &[group.clone(), comments.clone()],
+                )
+            })
             .collect(),
     };
     let sections = vec![

@@ -67,7 +67,13 @@ pub async fn invite_by_mail(
         .scan_by_id(id)
         .await?
         .filter(|scan| scan.is_owned_by(ScanOwner::ApiKey(client.0.id)))
-        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "not_found", "No such scan for this key."))?;
+        .ok_or_else(|| {
+            ApiError::new(
+                StatusCode::NOT_FOUND,
+                "not_found",
+                "No such scan for this key.",
+            )
+        })?;
     let mut fields = BTreeMap::new();
     if request.addresses.len() > MAX_ADDRESSES_PER_ROUND {
         fields.insert(

@@ -134,7 +134,10 @@ pub async fn make_shared_link(
     if round.is_open(crate::i18n::today()) {
         set_shared_link(&state, scan.id, &round).await?;
     }
-    Ok(Redirect::to(&p.href(&format!("/werkgever/scans/{}/gedeelde-link", scan.id))).into_response())
+    Ok(
+        Redirect::to(&p.href(&format!("/werkgever/scans/{}/gedeelde-link", scan.id)))
+            .into_response(),
+    )
 }
 
 #[derive(Template, WebTemplate)]
@@ -157,12 +160,18 @@ pub async fn poster(
     let scan = owned_scan(&state, &employer, &id).await?;
     let round = latest_round(&state, scan.id).await?;
     let Some(token) = current_shared_token(&state, &scan, &round).await? else {
-        return Ok(Redirect::to(&p.href(&format!("/werkgever/scans/{}/gedeelde-link", scan.id))).into_response());
+        return Ok(
+            Redirect::to(&p.href(&format!("/werkgever/scans/{}/gedeelde-link", scan.id)))
+                .into_response(),
+        );
     };
     let link = invite_link(&p, &scan, &token);
     let page = PosterPage {
         qr: qr_svg(&link, 320),
-        heading: p.t_args("poster-heading", &[("organisation", scan.organisation.clone())]),
+        heading: p.t_args(
+            "poster-heading",
+            &[("organisation", scan.organisation.clone())],
+        ),
         lead: p.t_args(
             "poster-lead",
             &[
@@ -277,7 +286,10 @@ pub async fn make_cards(
             })
             .collect();
         let page = CardsPage {
-            card_heading: p.t_args("card-heading", &[("organisation", scan.organisation.clone())]),
+            card_heading: p.t_args(
+                "card-heading",
+                &[("organisation", scan.organisation.clone())],
+            ),
             card_note: p.t_args("card-note", &[("date", p.lang.date_long(round.closes_on))]),
             department: department.as_ref().map(|d| d.name.clone()),
             cards,

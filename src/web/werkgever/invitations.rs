@@ -92,7 +92,11 @@ pub fn parse_addresses(text: &str) -> ParsedAddresses {
 
 /// The scan's language, which the mails are written in.
 fn scan_lang(scan: &Scan) -> Lang {
-    if scan.lang == "en" { Lang::En } else { Lang::Nl }
+    if scan.lang == "en" {
+        Lang::En
+    } else {
+        Lang::Nl
+    }
 }
 
 /// The public page that explains what the employer can and cannot see.
@@ -132,10 +136,7 @@ pub fn invitation_mail(
                 lang.t_args("inv-mail-intro", &args(vec![])),
                 lang.t("inv-mail-personal"),
                 lang.t_args("inv-mail-until", &args(vec![])),
-                lang.t_args(
-                    "inv-mail-privacy",
-                    &[("url", privacy_url(base_url, lang))],
-                ),
+                lang.t_args("inv-mail-privacy", &[("url", privacy_url(base_url, lang))]),
             ],
             action: Some((lang.t("inv-mail-action"), link)),
         },
@@ -166,10 +167,7 @@ pub fn reminder_mail(
                 lang.t("inv-reminder-done"),
                 lang.t_args("inv-reminder-todo", &args),
                 lang.t("inv-reminder-no-link"),
-                lang.t_args(
-                    "inv-mail-privacy",
-                    &[("url", privacy_url(base_url, lang))],
-                ),
+                lang.t_args("inv-mail-privacy", &[("url", privacy_url(base_url, lang))]),
             ],
             action: None,
         },
@@ -296,7 +294,11 @@ pub async fn invite_by_mail(
         return Err(Ok(InviteError::RoundClosed));
     }
     if let Some(id) = department_id {
-        let departments = state.store.departments(scan.id).await.map_err(|e| Err(e.into()))?;
+        let departments = state
+            .store
+            .departments(scan.id)
+            .await
+            .map_err(|e| Err(e.into()))?;
         if !departments.iter().any(|d| d.id == id) {
             return Err(Ok(InviteError::Department));
         }
@@ -385,7 +387,10 @@ impl InviteMailPage {
                 None => p.t_args(
                     "inv-reminder-planned",
                     &[
-                        ("days", state.settings.reminder_days_before_close.to_string()),
+                        (
+                            "days",
+                            state.settings.reminder_days_before_close.to_string(),
+                        ),
                         ("date", p.lang.date_long(round.closes_on)),
                     ],
                 ),

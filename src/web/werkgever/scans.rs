@@ -94,7 +94,11 @@ pub(crate) fn no_store() -> [(header::HeaderName, &'static str); 1] {
 }
 
 /// The scan when it belongs to this employer; anyone else's scan does not exist (404).
-pub(crate) async fn owned_scan(state: &AppState, employer: &Employer, id: &str) -> Result<Scan, WebError> {
+pub(crate) async fn owned_scan(
+    state: &AppState,
+    employer: &Employer,
+    id: &str,
+) -> Result<Scan, WebError> {
     let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
     match state.store.scan_by_id(id).await? {
         Some(scan) if scan.is_owned_by(employer.owner()) => Ok(scan),
