@@ -695,3 +695,29 @@ both_backends!(
     the_page_for_employees,
     invitations_through_the_api,
 );
+
+/// 200 cards (the most per request) render in one page of modest size. Run with
+/// `cargo test --test invitations two_hundred_cards -- --nocapture` to see the figures.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_hundred_cards() {
+    let app = common::spawn(Db::Sqlite).await.unwrap();
+    sign_in(&app).await;
+    let (scan_id, _) = create_scan(&app, "shared", 14, "").await;
+    let started = Instant::now();
+    let response = app
+        .post_form(
+            &format!("/werkgever/scans/{scan_id}/kaarten"),
+            &[("count", "200")],
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    let html = response.text().await.unwrap();
+    let elapsed = started.elapsed();
+    assert_eq!(html.matches("class=\"card-url\"").count(), 200);
+    eprintln!(
+        "200 cards: {} kB in {} ms",
+        html.len() / 1024,
+        elapsed.as_millis()
+    );
+    assert!(html.len() < 8 * 1024 * 1024);
+}

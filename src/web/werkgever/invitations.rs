@@ -505,4 +505,51 @@ mod tests {
         assert_eq!(parsed.duplicates, 1);
         assert_eq!(parsed.invalid, ["geen-adres", "x@y"]);
     }
+
+    fn scan(lang: &str) -> Scan {
+        Scan {
+            id: 1,
+            employer_id: Some(1),
+            api_key_id: None,
+            organisation: "Acme".into(),
+            team: "Support".into(),
+            lang: lang.into(),
+            min_group: 5,
+            min_comments: 8,
+            comment_seed: 0,
+            created_at: 0,
+        }
+    }
+
+    #[test]
+    fn mails_are_in_the_scan_language_and_only_the_invitation_has_a_link() {
+        let closes = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+        let round = Round {
+            id: 1,
+            scan_id: 1,
+            number: 1,
+            opened_on: closes,
+            closes_on: closes,
+            closed_at: None,
+            shared_link: false,
+            invited: 1,
+            responses: 0,
+        };
+        let link = "http://x/scan/TOKEN".to_owned();
+        for (lang, words) in [("nl", "Vul de scan in"), ("en", "Fill in the scan")] {
+            let mail = invitation_mail("http://x", &scan(lang), &round, "a@b.nl", link.clone());
+            assert!(mail.text_body.contains(words) && mail.text_body.contains(&link));
+            assert!(mail.html_body.unwrap().contains(&link));
+            let due = DueReminder {
+                round_id: 1,
+                lang: lang.into(),
+                organisation: "Acme".into(),
+                team: "Support".into(),
+                closes_on: closes,
+            };
+            let reminder = reminder_mail("http://x", &due, "a@b.nl", closes);
+            assert!(!reminder.text_body.contains("TOKEN"));
+            assert!(!reminder.html_body.unwrap().contains("/scan/TOKEN"));
+        }
+    }
 }
