@@ -113,6 +113,13 @@ pub async fn start(settings: Settings, store: DynStorage) -> anyhow::Result<Runn
         signal.clone(),
     ));
     let sealer = tokio::spawn(seal_closed_rounds(store.clone(), signal.clone()));
+    let reminders = tokio::spawn(web::werkgever::invitations::run_reminders(
+        store.clone(),
+        state.settings.base_url().to_owned(),
+        state.settings.reminder_days_before_close,
+        state.mail_wake.clone(),
+        signal.clone(),
+    ));
     let sweeper = tokio::spawn(sweep(store, form_limiter, signal.clone()));
     let site = serve(listener, web::router(state.clone()), signal.clone());
     let admin =
@@ -125,6 +132,7 @@ pub async fn start(settings: Settings, store: DynStorage) -> anyhow::Result<Runn
         let _ = worker.await;
         let _ = sweeper.await;
         let _ = sealer.await;
+        let _ = reminders.await;
     });
     Ok(Running {
         addr,

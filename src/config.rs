@@ -42,6 +42,13 @@ pub struct Settings {
     /// characters, the same on every instance); empty means `<data_dir>/server.key`.
     #[serde(default)]
     pub server_secret: Option<secrecy::SecretString>,
+    /// Days before a round's closing date that invited addresses get their one reminder.
+    #[serde(default = "default_reminder_days")]
+    pub reminder_days_before_close: i64,
+}
+
+fn default_reminder_days() -> i64 {
+    2
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]

@@ -5,6 +5,7 @@
 //! the backend files hold only connection set-up and what genuinely differs
 //! (claiming outbox mail, backups).
 
+mod invitation;
 mod postgres;
 mod scan;
 mod shared;
@@ -16,6 +17,7 @@ use async_trait::async_trait;
 use hrnexus_core::email::EmailAddress;
 use serde::{Deserialize, Serialize};
 
+pub use invitation::*;
 pub use postgres::PgStore;
 pub use scan::*;
 pub use sqlite::SqliteStore;
@@ -356,6 +358,37 @@ pub trait Storage: Send + Sync + 'static {
         password_hash: &str,
         now: UnixTime,
     ) -> Result<Option<Staff>>;
+    // Invitations by e-mail, reminders, and derived shared links (issue 12).
+    /// Stores the invites, the addresses (shuffled, unlinked to the invites) and queues the
+    /// mails, all in one transaction. Addresses already invited to the round are skipped.
+    async fn invite_by_mail(&self, batch: &MailInvitations) -> Result<MailInvitationOutcome>;
+    /// Counts of the round's invitation and reminder mails by delivery status.
+    async fn invitation_counts(&self, round_id: i64) -> Result<InvitationCounts>;
+    /// Open rounds with addresses whose reminder is not sent and whose closing date lies
+    /// within `days_before` days of `today`.
+    async fn due_reminders(
+        &self,
+        today: chrono::NaiveDate,
+        days_before: i64,
+    ) -> Result<Vec<DueReminder>>;
+    async fn invitation_addresses(&self, round_id: i64) -> Result<Vec<InvitationAddress>>;
+    /// Claims the round's reminder and queues its mails in one transaction; false (nothing
+    /// queued) when another instance claimed it first.
+    async fn queue_reminders(
+        &self,
+        round_id: i64,
+        now: UnixTime,
+        mails: &[OutgoingMail],
+    ) -> Result<bool>;
+    /// Deletes the round's addresses and blanks the recipients and bodies of its mails
+    /// (mails still waiting are given up). The lead calls this when a round closes.
+    async fn forget_invitation_addresses(&self, round_id: i64) -> Result<()>;
+    /// Rounds that still hold addresses but are closed or past their closing date.
+    async fn rounds_with_stale_addresses(&self, today: chrono::NaiveDate) -> Result<Vec<i64>>;
+    /// The stored hash of the round's shared link, if it has one.
+    async fn shared_link_hash(&self, round_id: i64) -> Result<Option<String>>;
+    /// Sets (or replaces) the round's shared link hash.
+    async fn set_shared_link_hash(&self, round_id: i64, token_hash: &str) -> Result<()>;
 }
 
 pub type DynStorage = Arc<dyn Storage>;

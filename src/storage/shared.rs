@@ -26,6 +26,29 @@ macro_rules! insert_mail {
 }
 pub(crate) use insert_mail;
 
+/// Inserts one outbox row tagged with its round and kind (invitation or reminder mail).
+macro_rules! insert_round_mail {
+    ($executor:expr, $mail:expr, $now:expr, $round_id:expr, $kind:expr) => {{
+        let mail: &$crate::storage::OutgoingMail = $mail;
+        let headers = serde_json::to_string(&mail.headers).unwrap_or_else(|_| "[]".into());
+        sqlx::query(
+            "INSERT INTO outbox (created_at, recipient, subject, text_body, html_body, headers, next_attempt_at, round_id, kind)
+             VALUES ($1, $2, $3, $4, $5, $6, $1, $7, $8)",
+        )
+        .bind($now)
+        .bind(&mail.recipient)
+        .bind(&mail.subject)
+        .bind(&mail.text_body)
+        .bind(&mail.html_body)
+        .bind(headers)
+        .bind($round_id)
+        .bind($kind)
+        .execute($executor)
+        .await
+    }};
+}
+pub(crate) use insert_round_mail;
+
 /// Stores invite token hashes for a round through `$executor` and counts them as invited.
 macro_rules! insert_invites {
     ($executor:expr, $round_id:expr, $invites:expr) => {{
@@ -914,6 +937,8 @@ macro_rules! storage_impl {
                         .await?;
                 }
                 tx.commit().await?;
+                // Invitation addresses are kept only while the round is open.
+                self.forget_invitation_addresses(round_id).await?;
                 self.after_seal().await;
                 Ok(true)
             }
@@ -1141,6 +1166,194 @@ macro_rules! storage_impl {
                 .await?;
                 tx.commit().await?;
                 Ok(Some(staff))
+            }
+
+            // Invitations by e-mail, reminders, and derived shared links (issue 12).
+
+            async fn invite_by_mail(
+                &self,
+                batch: &$crate::storage::MailInvitations,
+            ) -> $crate::storage::Result<$crate::storage::MailInvitationOutcome> {
+                use rand::seq::SliceRandom;
+                let mut tx = self.begin_write().await?;
+                let existing: Vec<String> = sqlx::query_scalar("SELECT email FROM invitation_addresses WHERE round_id = $1")
+                    .bind(batch.round_id)
+                    .fetch_all(&mut *tx)
+                    .await?;
+                let existing: std::collections::HashSet<String> = existing.into_iter().collect();
+                let mut fresh: Vec<&$crate::storage::MailedInvite> = Vec::new();
+                let mut seen = std::collections::HashSet::new();
+                for invite in &batch.invites {
+                    if !existing.contains(&invite.email) && seen.insert(invite.email.as_str()) {
+                        fresh.push(invite);
+                    }
+                }
+                let already = (batch.invites.len() - fresh.len()) as u32;
+                if existing.len() as i64 + fresh.len() as i64 > batch.max_per_round {
+                    return Ok($crate::storage::MailInvitationOutcome::TooMany { existing: existing.len() as i64 });
+                }
+                // Three independent orders: addresses, invites and mails are each inserted in
+                // their own order, so no row position (rowid, ctid) pairs an address with its
+                // invite.
+                let mut addresses: Vec<&str> = fresh.iter().map(|i| i.email.as_str()).collect();
+                let mut mails: Vec<&$crate::storage::OutgoingMail> = fresh.iter().map(|i| &i.mail).collect();
+                {
+                    // The thread-local generator must not live across an await.
+                    let mut rng = rand::rng();
+                    addresses.shuffle(&mut rng);
+                    mails.shuffle(&mut rng);
+                }
+                for email in addresses {
+                    sqlx::query("INSERT INTO invitation_addresses (id, round_id, email, invited_on) VALUES ($1, $2, $3, $4)")
+                        .bind($crate::storage::random_id())
+                        .bind(batch.round_id)
+                        .bind(email)
+                        .bind(batch.invited_on)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err($crate::storage::StorageError::from_write)?;
+                }
+                let mut invites: Vec<(String, Option<i64>)> =
+                    fresh.iter().map(|i| (i.token_hash.clone(), batch.department_id)).collect();
+                invites.sort();
+                $crate::storage::shared::insert_invites!(tx, batch.round_id, &invites)?;
+                let now = $crate::storage::now();
+                for mail in mails {
+                    $crate::storage::shared::insert_round_mail!(&mut *tx, mail, now, batch.round_id, "invitation")?;
+                }
+                tx.commit().await?;
+                Ok($crate::storage::MailInvitationOutcome::Queued { queued: fresh.len() as u32, already })
+            }
+
+            async fn invitation_counts(&self, round_id: i64) -> $crate::storage::Result<$crate::storage::InvitationCounts> {
+                let rows: Vec<(String, String, i64)> = sqlx::query_as(
+                    "SELECT kind, status, CAST(COUNT(*) AS BIGINT) FROM outbox
+                     WHERE round_id = $1 AND kind IS NOT NULL GROUP BY kind, status",
+                )
+                .bind(round_id)
+                .fetch_all(&self.pool)
+                .await?;
+                let mut counts = $crate::storage::InvitationCounts::default();
+                for (kind, status, n) in rows {
+                    match (kind.as_str(), status.as_str()) {
+                        ("invitation", status) => {
+                            counts.invited += n;
+                            match status {
+                                "sent" => counts.sent += n,
+                                "failed" => counts.failed += n,
+                                _ => counts.pending += n,
+                            }
+                        }
+                        ("reminder", _) => counts.reminders += n,
+                        _ => {}
+                    }
+                }
+                counts.reminder_sent_at = sqlx::query_scalar("SELECT reminder_sent_at FROM rounds WHERE id = $1")
+                    .bind(round_id)
+                    .fetch_optional(&self.pool)
+                    .await?
+                    .flatten();
+                Ok(counts)
+            }
+
+            async fn due_reminders(
+                &self,
+                today: chrono::NaiveDate,
+                days_before: i64,
+            ) -> $crate::storage::Result<Vec<$crate::storage::DueReminder>> {
+                let last = today.checked_add_days(chrono::Days::new(days_before.max(0) as u64)).unwrap_or(today);
+                Ok(sqlx::query_as(
+                    "SELECT r.id AS round_id, s.lang, s.organisation, s.team, r.closes_on
+                     FROM rounds r JOIN scans s ON s.id = r.scan_id
+                     WHERE r.closed_at IS NULL AND r.reminder_sent_at IS NULL
+                       AND r.closes_on >= $1 AND r.closes_on <= $2
+                       AND EXISTS (SELECT 1 FROM invitation_addresses a WHERE a.round_id = r.id)",
+                )
+                .bind(today)
+                .bind(last)
+                .fetch_all(&self.pool)
+                .await?)
+            }
+
+            async fn invitation_addresses(&self, round_id: i64) -> $crate::storage::Result<Vec<$crate::storage::InvitationAddress>> {
+                Ok(sqlx::query_as("SELECT email, invited_on FROM invitation_addresses WHERE round_id = $1 ORDER BY id")
+                    .bind(round_id)
+                    .fetch_all(&self.pool)
+                    .await?)
+            }
+
+            async fn queue_reminders(
+                &self,
+                round_id: i64,
+                now: i64,
+                mails: &[$crate::storage::OutgoingMail],
+            ) -> $crate::storage::Result<bool> {
+                let mut tx = self.begin_write().await?;
+                // The conditional update is the claim: of several instances, one wins.
+                let claimed = sqlx::query("UPDATE rounds SET reminder_sent_at = $2 WHERE id = $1 AND reminder_sent_at IS NULL")
+                    .bind(round_id)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                if claimed.rows_affected() != 1 {
+                    return Ok(false);
+                }
+                for mail in mails {
+                    $crate::storage::shared::insert_round_mail!(&mut *tx, mail, now, round_id, "reminder")?;
+                }
+                tx.commit().await?;
+                Ok(true)
+            }
+
+            async fn forget_invitation_addresses(&self, round_id: i64) -> $crate::storage::Result<()> {
+                let mut tx = self.begin_write().await?;
+                sqlx::query("DELETE FROM invitation_addresses WHERE round_id = $1")
+                    .bind(round_id)
+                    .execute(&mut *tx)
+                    .await?;
+                // The outbox copies of these mails hold the addresses (and the invitations the
+                // links): blank them, and give up mails that were still waiting.
+                sqlx::query(
+                    "UPDATE outbox SET recipient = '-', text_body = '', html_body = NULL, headers = '[]',
+                        status = CASE WHEN status IN ('pending', 'sending') THEN 'failed' ELSE status END,
+                        last_error = CASE WHEN status IN ('pending', 'sending') THEN 'round closed' ELSE last_error END
+                     WHERE round_id = $1 AND recipient <> '-'",
+                )
+                .bind(round_id)
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn rounds_with_stale_addresses(&self, today: chrono::NaiveDate) -> $crate::storage::Result<Vec<i64>> {
+                Ok(sqlx::query_scalar(
+                    "SELECT r.id FROM rounds r
+                     WHERE (r.closed_at IS NOT NULL OR r.closes_on < $1)
+                       AND (EXISTS (SELECT 1 FROM invitation_addresses a WHERE a.round_id = r.id)
+                            OR EXISTS (SELECT 1 FROM outbox o WHERE o.round_id = r.id AND o.recipient <> '-'))",
+                )
+                .bind(today)
+                .fetch_all(&self.pool)
+                .await?)
+            }
+
+            async fn shared_link_hash(&self, round_id: i64) -> $crate::storage::Result<Option<String>> {
+                Ok(sqlx::query_scalar("SELECT shared_token_hash FROM rounds WHERE id = $1")
+                    .bind(round_id)
+                    .fetch_optional(&self.pool)
+                    .await?
+                    .flatten())
+            }
+
+            async fn set_shared_link_hash(&self, round_id: i64, token_hash: &str) -> $crate::storage::Result<()> {
+                sqlx::query("UPDATE rounds SET shared_token_hash = $2 WHERE id = $1")
+                    .bind(round_id)
+                    .bind(token_hash)
+                    .execute(&self.pool)
+                    .await
+                    .map_err($crate::storage::StorageError::from_write)?;
+                Ok(())
             }
 
             $($specific)*

@@ -7,6 +7,7 @@ pub mod cost_calculator;
 pub mod error;
 pub mod health;
 pub mod page;
+pub mod privacy;
 pub mod respond;
 pub mod security;
 pub mod session_store;
@@ -137,6 +138,7 @@ fn localised(state: &AppState) -> Router<AppState> {
         .merge(site::routes())
         .merge(autonomie_scan::routes())
         .merge(respond::routes())
+        .merge(privacy::routes())
         .nest("/beheer", beheer::routes(state))
         .nest("/werkgever", werkgever::routes(state))
 }

@@ -18,6 +18,7 @@ use utoipa::{
 };
 use utoipa_axum::{router::OpenApiRouter, routes};
 
+mod invitations;
 mod scans;
 
 use crate::{auth::token_hash, storage::now, web::AppState};
@@ -60,6 +61,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(scans::status))
         .routes(routes!(scans::invites))
         .routes(routes!(scans::results))
+        .routes(routes!(invitations::invite_by_mail))
 }
 
 /// The document as served, for tests and tooling.

@@ -69,6 +69,19 @@ pub fn routes() -> Router<AppState> {
             get(round_form).post(start_round),
         )
         .route("/scans/{id}/links.txt", post(download_links))
+        .route(
+            "/scans/{id}/uitnodigen-per-mail",
+            get(super::invitations::invite_mail_form).post(super::invitations::invite_mail),
+        )
+        .route(
+            "/scans/{id}/kaarten",
+            get(super::cards::cards_form).post(super::cards::make_cards),
+        )
+        .route(
+            "/scans/{id}/gedeelde-link",
+            get(super::cards::shared_link).post(super::cards::make_shared_link),
+        )
+        .route("/scans/{id}/poster", get(super::cards::poster))
 }
 
 /// Today in the Netherlands, the calendar closing dates are set in.
@@ -77,7 +90,11 @@ fn latest_allowed(today: NaiveDate) -> NaiveDate {
 }
 
 /// The scan when it belongs to this employer; anyone else's scan does not exist (404).
-async fn owned_scan(state: &AppState, employer: &Employer, id: &str) -> Result<Scan, WebError> {
+pub(crate) async fn owned_scan(
+    state: &AppState,
+    employer: &Employer,
+    id: &str,
+) -> Result<Scan, WebError> {
     let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
     match state.store.scan_by_id(id).await? {
         Some(scan) if scan.is_owned_by(employer.owner()) => Ok(scan),
@@ -577,7 +594,7 @@ pub(crate) async fn create_scan(
     valid: ValidScan,
     today: NaiveDate,
 ) -> Result<CreatedScan, WebError> {
-    let shared_token = (valid.round.invites == Invites::Shared).then(auth::random_token);
+    let shared = valid.round.invites == Invites::Shared;
     let batch = match valid.round.invites {
         Invites::Personal(count) => Some(Batch::new(count)),
         Invites::Shared => None,
@@ -594,7 +611,8 @@ pub(crate) async fn create_scan(
             departments: valid.departments,
             opened_on: today,
             closes_on: valid.round.closes_on,
-            shared_token_hash: shared_token.as_deref().map(auth::token_hash),
+            // Set below: the shared link is derived from the scan id, known only now.
+            shared_token_hash: None,
             invites: batch.as_ref().map(|b| b.invites(None)).unwrap_or_default(),
         })
         .await?;
@@ -603,7 +621,13 @@ pub(crate) async fn create_scan(
         .scan_by_id(scan_id)
         .await?
         .ok_or(WebError::NotFound)?;
-    let round = latest_round(state, scan_id).await?;
+    let mut round = latest_round(state, scan_id).await?;
+    let shared_token = if shared {
+        round.shared_link = true;
+        Some(super::cards::set_shared_link(state, scan_id, &round).await?)
+    } else {
+        None
+    };
     Ok(CreatedScan {
         scan,
         round,
@@ -835,6 +859,8 @@ pub async fn close(
     let round = latest_round(&state, scan.id).await?;
     // Closing twice is harmless: the store only closes an open round.
     state.store.close_round(round.id, now()).await?;
+    // Invited addresses are only kept for the reminder of an open round.
+    state.store.forget_invitation_addresses(round.id).await?;
     Ok(Redirect::to(
         &p.href(&format!("/werkgever/scans/{}", scan.id)),
     ))
@@ -913,14 +939,14 @@ pub async fn start_round(
 ) -> Result<Response, WebError> {
     let scan = owned_scan(&state, &employer, &id).await?;
     let today = crate::i18n::today();
+    let previous = latest_round(&state, scan.id).await?;
     let mut errors = ScanErrors::default();
     let valid = check_round(&p, &form, today, &mut errors);
     let Some(valid) = valid.filter(|_| !errors.any()) else {
         let page = RoundPage::load(&state, p, employer.email, scan, form, errors, today).await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };
-    let shared_token = (valid.invites == Invites::Shared).then(auth::random_token);
-    let shared_hash = shared_token.as_deref().map(auth::token_hash);
+    let shared = valid.invites == Invites::Shared;
     let batch = match valid.invites {
         Invites::Personal(count) => Some(Batch::new(count)),
         Invites::Shared => None,
@@ -931,12 +957,17 @@ pub async fn start_round(
             scan.id,
             today,
             valid.closes_on,
-            shared_hash.as_deref(),
+            None,
             &batch.as_ref().map(|b| b.invites(None)).unwrap_or_default(),
         )
         .await
     {
-        Ok(round) => round,
+        Ok(mut round) => {
+            if shared {
+                round.shared_link = true;
+            }
+            round
+        }
         // Two clicks raced; the other one started the round and showed its links.
         Err(StorageError::Conflict) => {
             return Ok(
@@ -944,6 +975,12 @@ pub async fn start_round(
             );
         }
         Err(e) => return Err(e.into()),
+    };
+    // Opening the new round closed the previous one: its addresses go.
+    state.store.forget_invitation_addresses(previous.id).await?;
+    let shared_token = match shared {
+        true => Some(super::cards::set_shared_link(&state, scan.id, &round).await?),
+        false => None,
     };
     Ok(links_page(
         p,

@@ -1,0 +1,23 @@
+## What your employer can and cannot see (page for employees, issue 12)
+privacy-title = What your employer can and cannot see
+privacy-link = What your employer can and cannot see
+privacy-lead = The autonomy scan is anonymous. This is what that means exactly, and where its limits are.
+privacy-sees-title = What your employer sees
+privacy-sees-1 = While the round is open, your employer only sees how many people have answered in total. No figures per department and no answers.
+privacy-sees-2 = Results appear only after the round has closed, and do not change after that. So nobody can compare the results from before and after your answer.
+privacy-sees-3 = Results of a group of fewer than { $group } people stay hidden. Comments become visible only when a group has at least { $comments }, in random order.
+privacy-not-title = What your employer does not see
+privacy-not-1 = Your employer does not see which answer is whose. We store nothing that connects your answer to your invitation link, your email address, your card, your IP address or the time of day: only the date.
+privacy-not-2 = Your employer does not see whether you have answered. A reminder goes to everyone who was invited, including those who already answered.
+privacy-not-3 = Your employer does not see the email addresses it gave us again. We use them only for the invitation and one reminder, and delete them when the round closes.
+privacy-not-4 = Your comment is stored apart from your answers, so the two cannot be connected. Do not write names or details that identify you.
+privacy-shared-title = If you use a shared link
+privacy-shared-1 = A shared link is the same for the whole team. One browser can answer with it once; a second visit gets a thank-you instead of a new form.
+privacy-shared-2 = That is per browser, not per person: someone using another device can answer again, and anyone who has the link can answer. A shared link cannot prevent that.
+privacy-padding-title = Where the limit is
+privacy-padding-1 = An employer who holds links or cards could fill in a few itself to lift a small group above the limit of { $group }, and then subtract its own answers. We make that harder: HRnexus mails personal links itself, so your employer does not hold them, and cards carry no name or number. We cannot rule it out entirely.
+privacy-padding-2 = Are you the only one in your department, or one of very few? Then the figures of your group stay hidden as long as it has fewer than { $group } people.
+privacy-hrnexus-title = What HRnexus itself can see
+privacy-hrnexus-1 = We store your answers without a name, address or link. Whoever has our database sees answers, but not whose they are.
+privacy-hrnexus-2 = To stop a link from working twice, we keep a fingerprint of used links made with a secret key. It can only be connected using your employer's links, our database and a secret key kept outside the database, together.
+privacy-hrnexus-3 = During the round, the email addresses for the reminder are stored with us, apart from the links. Our mail server, like any mail server, sees which address a mail goes to. After closing we delete the addresses.

@@ -1,0 +1,23 @@
+## Wat je werkgever wel en niet ziet (page for employees, issue 12)
+privacy-title = Wat je werkgever wel en niet ziet
+privacy-link = Wat je werkgever wel en niet ziet
+privacy-lead = De autonomie-scan is anoniem. Hier staat wat dat precies betekent, en waar de grenzen liggen.
+privacy-sees-title = Wat je werkgever ziet
+privacy-sees-1 = Zolang de ronde open is, ziet je werkgever alleen hoeveel mensen in totaal hebben geantwoord. Geen cijfers per afdeling en geen antwoorden.
+privacy-sees-2 = Pas nadat de ronde gesloten is, verschijnen de uitkomsten, en die veranderen daarna niet meer. Zo kan niemand de uitkomst van vóór en na jouw antwoord vergelijken.
+privacy-sees-3 = Uitkomsten van een groep van minder dan { $group } mensen blijven verborgen. Opmerkingen zijn pas zichtbaar als er in een groep minstens { $comments } zijn, in willekeurige volgorde.
+privacy-not-title = Wat je werkgever niet ziet
+privacy-not-1 = Je werkgever ziet niet welk antwoord van wie is. We slaan niets op waarmee je antwoord te koppelen is aan je uitnodigingslink, je e-mailadres, je kaart, je IP-adres of het tijdstip: alleen de datum.
+privacy-not-2 = Je werkgever ziet niet of jij al hebt geantwoord. Een herinnering gaat naar iedereen die een uitnodiging kreeg, ook naar wie al heeft ingevuld.
+privacy-not-3 = Je werkgever ziet de e-mailadressen niet terug die hij ons gaf. We gebruiken ze alleen voor de uitnodiging en één herinnering, en wissen ze als de ronde sluit.
+privacy-not-4 = Je opmerking wordt apart van je antwoorden bewaard, zodat ze niet aan elkaar te koppelen zijn. Schrijf er geen namen of details in waaraan je te herkennen bent.
+privacy-shared-title = Als je een gedeelde link gebruikt
+privacy-shared-1 = Een gedeelde link is voor het hele team dezelfde. Vanuit één browser kan er één keer mee geantwoord worden; een tweede bezoek krijgt een bedankje in plaats van een nieuw formulier.
+privacy-shared-2 = Dat is per browser, niet per persoon: wie een ander apparaat gebruikt, kan nog eens antwoorden, en iedereen die de link heeft kan antwoorden. Dat kunnen we met een gedeelde link niet voorkomen.
+privacy-padding-title = Waar de grens ligt
+privacy-padding-1 = Een werkgever die zelf links of kaarten heeft, zou er een paar zelf kunnen invullen om een kleine groep boven de grens van { $group } te tillen, en daarna zijn eigen antwoorden wegstrepen. Dat maken we moeilijker: HRnexus mailt de persoonlijke links zelf, zodat je werkgever ze niet in handen heeft, en kaarten dragen geen naam of nummer. Helemaal uitsluiten kunnen we het niet.
+privacy-padding-2 = Ben je de enige van je afdeling, of met heel weinig? Dan blijven de cijfers van je groep verborgen zolang die kleiner is dan { $group }.
+privacy-hrnexus-title = Wat HRnexus zelf kan zien
+privacy-hrnexus-1 = Wij bewaren je antwoorden, zonder naam, adres of link erbij. Wie onze database heeft, ziet dus antwoorden maar niet van wie ze zijn.
+privacy-hrnexus-2 = Om te voorkomen dat een link twee keer werkt, bewaren we van gebruikte links een vingerafdruk gemaakt met een geheime sleutel. Die is alleen te koppelen met de links van je werkgever, onze database én een geheime sleutel die buiten de database staat, samen.
+privacy-hrnexus-3 = Tijdens de ronde staan de e-mailadressen voor de herinnering bij ons, los van de links. Onze mailserver ziet, zoals elke mailserver, naar welk adres een mail gaat. Na het sluiten wissen we de adressen.

@@ -1,0 +1,23 @@
+-- Invitations by e-mail, reminders, and the round tag on outbox mail.
+--
+-- Addresses are kept only so that one reminder can be sent before the closing date, and are
+-- deleted when the round closes. They have random ids (WITHOUT ROWID: physical order follows
+-- the id) and no column that refers to an invite or its token: an address cannot be joined to
+-- the link it was sent. Rows are inserted in shuffled order for the same reason.
+CREATE TABLE invitation_addresses (
+    id         TEXT    PRIMARY KEY,
+    round_id   INTEGER NOT NULL REFERENCES rounds (id) ON DELETE CASCADE,
+    email      TEXT    NOT NULL,
+    -- The day the invitation mail went out: the reminder points to "the mail of <date>".
+    invited_on TEXT    NOT NULL,
+    UNIQUE (round_id, email)
+) WITHOUT ROWID;
+
+-- Set once, by whichever instance claims the reminder of a round first.
+ALTER TABLE rounds ADD COLUMN reminder_sent_at INTEGER;
+
+-- Which round a mail belongs to and what it is ('invitation' or 'reminder'), so the employer
+-- sees counts of sent and failed invitations without seeing a single address.
+ALTER TABLE outbox ADD COLUMN round_id INTEGER REFERENCES rounds (id) ON DELETE SET NULL;
+ALTER TABLE outbox ADD COLUMN kind TEXT;
+CREATE INDEX outbox_round ON outbox (round_id, kind);

@@ -1,0 +1,120 @@
+//! `POST /api/v1/scans/{id}/invitations`: HRnexus mails personal links to addresses, so the
+//! API client never holds them. The answer has counts only, never addresses or links.
+
+use std::collections::BTreeMap;
+
+use axum::{
+    Json,
+    extract::{Path, State},
+    http::StatusCode,
+};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::{ApiClient, ApiError};
+use crate::{
+    i18n::Lang,
+    storage::ScanOwner,
+    web::{
+        AppState,
+        werkgever::{
+            invitations::{self, InviteError, MAX_ADDRESSES_PER_ROUND},
+            scans,
+        },
+    },
+};
+
+#[derive(Deserialize, ToSchema)]
+pub struct InvitationRequest {
+    /// E-mail addresses to invite to the current round (duplicates and addresses invited
+    /// before are skipped). At most 2000 per round, all requests together.
+    #[schema(max_items = 2000, value_type = Vec<String>, format = Email)]
+    addresses: Vec<String>,
+    /// Fix the department of these links (optional).
+    #[serde(default)]
+    department_id: Option<i64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct InvitationCounts {
+    round: i32,
+    /// Invitations queued by this request.
+    queued: u32,
+    /// Addresses skipped: duplicates in the request or invited to this round before.
+    skipped: u32,
+    /// Invitation mails of the round so far.
+    invited: i64,
+    sent: i64,
+    pending: i64,
+    /// Not delivered (bounced or refused).
+    failed: i64,
+}
+
+/// Mails a personal invitation to each address for the scan's open round, and one reminder
+/// (without a link) before the closing date. Addresses are deleted when the round closes.
+#[utoipa::path(post, path = "/v1/scans/{id}/invitations", tag = "scans", security(("api_key" = [])),
+    params(("id" = i64, Path, description = "Scan id")), request_body = InvitationRequest,
+    responses((status = 201, body = InvitationCounts), (status = 404, body = ApiError), (status = 409, body = ApiError),
+              (status = 422, body = ApiError), (status = 401, body = ApiError)))]
+pub async fn invite_by_mail(
+    State(state): State<AppState>,
+    client: ApiClient,
+    Path(id): Path<i64>,
+    Json(request): Json<InvitationRequest>,
+) -> Result<(StatusCode, Json<InvitationCounts>), ApiError> {
+    let scan = state
+        .store
+        .scan_by_id(id)
+        .await?
+        .filter(|scan| scan.is_owned_by(ScanOwner::ApiKey(client.0.id)))
+        .ok_or_else(|| {
+            ApiError::new(
+                StatusCode::NOT_FOUND,
+                "not_found",
+                "No such scan for this key.",
+            )
+        })?;
+    let mut fields = BTreeMap::new();
+    if request.addresses.len() > MAX_ADDRESSES_PER_ROUND {
+        fields.insert(
+            "addresses".to_owned(),
+            format!("at most {MAX_ADDRESSES_PER_ROUND} addresses per round"),
+        );
+        return Err(ApiError::invalid(fields));
+    }
+    let text = request.addresses.join("\n");
+    let invited =
+        match invitations::invite_by_mail(&state, &scan, &text, request.department_id).await {
+            Ok(invited) => invited,
+            Err(Err(e)) => return Err(e.into()),
+            Err(Ok(InviteError::RoundClosed)) => {
+                return Err(ApiError::new(
+                    StatusCode::CONFLICT,
+                    "round_closed",
+                    "The current round is closed.",
+                ));
+            }
+            Err(Ok(e @ InviteError::Department)) => {
+                fields.insert("department_id".to_owned(), e.message(Lang::En));
+                return Err(ApiError::invalid(fields));
+            }
+            Err(Ok(e)) => {
+                fields.insert("addresses".to_owned(), e.message(Lang::En));
+                return Err(ApiError::invalid(fields));
+            }
+        };
+    let round = scans::latest_round(&state, scan.id).await?;
+    let counts = state.store.invitation_counts(round.id).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(InvitationCounts {
+            round: round.number,
+            queued: invited.queued,
+            skipped: invited.already,
+            invited: counts.invited,
+            sent: counts.sent,
+            pending: counts.pending,
+            failed: counts.failed,
+        }),
+    ))
+}
