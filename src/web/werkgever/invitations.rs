@@ -531,6 +531,7 @@ mod tests {
             opened_on: closes,
             closes_on: closes,
             closed_at: None,
+            sealed_at: None,
             shared_link: false,
             invited: 1,
             responses: 0,
