@@ -278,8 +278,137 @@ async fn control_characters_are_refused_not_stored(db: Db) {
     }
 }
 
+/// Results with figures (which the fuzzer cannot reach: it answers no scans) match the
+/// documented `Results` schema.
+async fn results_with_figures_match_the_document(db: Db) {
+    let Some(app) = common::spawn(db).await else {
+        return;
+    };
+    let key = with_key(&app).await;
+    let mut body = scan_body();
+    body["count"] = json!(9);
+    body["departments"] = json!(["Oven", "Winkel"]);
+    let (status, created, _) = send(
+        app.client
+            .post(app.url("/api/v1/scans"))
+            .bearer_auth(&key)
+            .json(&body),
+    )
+    .await;
+    assert_eq!(status, 201, "{created}");
+    let id = created["scan"]["id"].as_i64().unwrap();
+    let oven = created["scan"]["departments"][0]["id"].as_i64().unwrap();
+    for (i, link) in created["links"].as_array().unwrap().iter().enumerate() {
+        let path = link.as_str().unwrap().split_once("://").unwrap().1;
+        let path = &path[path.find('/').unwrap()..];
+        let form = [
+            ("werkwijze", "1".to_owned()),
+            ("sterke_punten", "2".to_owned()),
+            ("taakinvloed", "1".to_owned()),
+            ("open_mening", "5".to_owned()),
+            ("steun", "weet_niet".to_owned()),
+            ("afdeling", oven.to_string()),
+            ("opmerking", format!("Opmerking {i}")),
+        ];
+        let response = app
+            .client
+            .post(app.url(path))
+            .header("sec-fetch-site", "same-origin")
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 303);
+    }
+    let (status, results, _) = send(
+        app.client
+            .get(app.url(&format!("/api/v1/scans/{id}/results")))
+            .bearer_auth(&key),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(results["groups"][0]["visible"], true, "{results}");
+    assert!(results["groups"][0]["comments"].is_array(), "{results}");
+    assert!(
+        !results["werk_aan_de_winkel"].as_array().unwrap().is_empty(),
+        "{results}"
+    );
+    let doc = serde_json::to_value(hrnexus::web::api::openapi()).unwrap();
+    let schema = json!({ "$ref": "#/components/schemas/Results" });
+    conforms(&doc, &schema, &results, "results");
+}
+
+/// Enough of JSON Schema for this document: `$ref`, `oneOf`, `type`, `required`,
+/// `properties`, `items`, `enum`, `minimum`/`maximum`.
+fn conforms(doc: &Value, schema: &Value, value: &Value, at: &str) {
+    if let Some(reference) = schema["$ref"].as_str() {
+        let name = reference.rsplit('/').next().unwrap();
+        return conforms(doc, &doc["components"]["schemas"][name], value, at);
+    }
+    if let Some(options) = schema["oneOf"].as_array() {
+        let fits =
+            |option: &Value| std::panic::catch_unwind(|| conforms(doc, option, value, at)).is_ok();
+        assert!(
+            options.iter().filter(|o| fits(o)).count() == 1,
+            "{at}: oneOf {value}"
+        );
+        return;
+    }
+    let types: Vec<&str> = match &schema["type"] {
+        Value::String(t) => vec![t.as_str()],
+        Value::Array(ts) => ts.iter().filter_map(Value::as_str).collect(),
+        _ => vec![],
+    };
+    let kind = match value {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(n) if n.is_i64() || n.is_u64() => "integer",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    };
+    assert!(
+        types.is_empty()
+            || types.contains(&kind)
+            || (kind == "integer" && types.contains(&"number")),
+        "{at}: {kind} is not {types:?}"
+    );
+    if let Some(allowed) = schema["enum"].as_array() {
+        assert!(allowed.contains(value), "{at}: {value} not in {allowed:?}");
+    }
+    if let (Some(n), Some(min)) = (value.as_f64(), schema["minimum"].as_f64()) {
+        assert!(n >= min, "{at}: {n} < {min}");
+    }
+    if let (Some(n), Some(max)) = (value.as_f64(), schema["maximum"].as_f64()) {
+        assert!(n <= max, "{at}: {n} > {max}");
+    }
+    if let Value::Object(object) = value {
+        for name in schema["required"].as_array().into_iter().flatten() {
+            assert!(
+                object.contains_key(name.as_str().unwrap()),
+                "{at}: no {name}"
+            );
+        }
+        if let Some(properties) = schema["properties"].as_object() {
+            for (name, field) in object {
+                let property = properties
+                    .get(name)
+                    .unwrap_or_else(|| panic!("{at}.{name} is not documented"));
+                conforms(doc, property, field, &format!("{at}.{name}"));
+            }
+        }
+    }
+    if let (Value::Array(items), Some(item_schema)) = (value, schema.get("items")) {
+        for (i, item) in items.iter().enumerate() {
+            conforms(doc, item_schema, item, &format!("{at}[{i}]"));
+        }
+    }
+}
+
 both_backends!(
     rejections_before_the_handler_have_the_error_shape,
+    results_with_figures_match_the_document,
     whole_numbers_written_with_a_fraction_are_integers,
     control_characters_are_refused_not_stored
 );
