@@ -1,4 +1,4 @@
-//! The command line: serve, migrate, create-admin, backup.
+//! The command line: serve, migrate, create-admin, backup, create-api-key.
 
 use std::{io::IsTerminal, path::PathBuf};
 
@@ -71,6 +71,14 @@ enum Command {
         common: Common,
         #[arg(long)]
         to: PathBuf,
+    },
+    /// Create an API key and print it; it is shown this once (only a hash is stored).
+    CreateApiKey {
+        #[command(flatten)]
+        common: Common,
+        /// What the key is for, as shown in Beheer → API keys.
+        #[arg(long)]
+        name: String,
     },
 }
 
@@ -153,6 +161,27 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let store = app::open_storage(&settings).await?;
             store.backup_to(&to).await?;
             println!("backup written to {}", to.display());
+            Ok(())
+        }
+        Command::CreateApiKey { common, name } => {
+            let settings = load(&common, None)?;
+            let name = name.trim();
+            // The same limits as the back office's form.
+            anyhow::ensure!(
+                !name.is_empty() && name.chars().count() <= 80,
+                "--name: 1 to 80 characters"
+            );
+            anyhow::ensure!(
+                !name.chars().any(char::is_control),
+                "--name: no control characters"
+            );
+            let store = app::open_storage(&settings).await?;
+            let (key, prefix, hash) = auth::new_api_key();
+            store
+                .create_api_key(name, &prefix, &hash, "command line")
+                .await?;
+            // Only the key on stdout, so that scripts can capture it.
+            println!("{key}");
             Ok(())
         }
     }

@@ -253,7 +253,7 @@ async fn shared_link_scans_and_bad_requests(db: Db) {
         call(&app, &key, reqwest::Method::GET, "/api/v1/scans/abc", None)
             .await
             .0,
-        400
+        404
     );
     assert_eq!(
         call(

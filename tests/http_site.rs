@@ -45,9 +45,10 @@ async fn unknown_pages_get_a_404_in_the_visitors_language() {
     assert!(html.contains("Page not found") && html.contains("<html lang=\"en\">"));
     let api = app.get("/api/v1/nothing").await;
     assert_eq!(api.status(), 404);
+    // The API's one error shape (tests/api_contract.rs).
     assert_eq!(
-        api.json::<serde_json::Value>().await.unwrap()["status"],
-        404
+        api.json::<serde_json::Value>().await.unwrap()["error"],
+        "not_found"
     );
 }
 

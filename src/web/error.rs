@@ -99,8 +99,7 @@ pub async fn render_errors(
         _ => 400,
     };
     if path.starts_with("/api/") {
-        let body = serde_json::json!({ "error": status.canonical_reason().unwrap_or("error"), "status": status.as_u16() });
-        return (status, axum::Json(body)).into_response();
+        return crate::web::api::error_response(status, response.headers());
     }
     let p = Page::for_path(&path, state.settings.base_url());
     let page = ErrorPage {

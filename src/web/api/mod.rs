@@ -5,12 +5,13 @@ use std::sync::Arc;
 
 use axum::{
     Json, Router,
-    extract::{FromRequestParts, State},
-    http::{StatusCode, header, request::Parts},
+    body::Bytes,
+    extract::{FromRequest, FromRequestParts, Request, State},
+    http::{HeaderMap, StatusCode, header, request::Parts},
     response::{IntoResponse, Response},
     routing::get,
 };
-use serde::Serialize;
+use serde::{Serialize, de::DeserializeOwned};
 use serde_json::json;
 use utoipa::{
     Modify, OpenApi, ToSchema,
@@ -73,6 +74,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         .into_iter()
         .map(|(path, item)| (format!("/api{path}"), item))
         .collect();
+    scans::add_examples(&mut document);
     document
 }
 
@@ -87,12 +89,14 @@ async fn openapi_json(document: Arc<str>) -> Response {
 #[derive(Serialize, ToSchema)]
 struct Health {
     /// "ok" when the service and its database answer.
+    #[schema(value_type = String, pattern = "^ok$")]
     status: String,
 }
 
 /// Liveness of the API and its database. Needs no key.
-#[utoipa::path(get, path = "/v1/health", tag = "platform",
-    responses((status = 200, body = Health), (status = 503, body = ApiError)))]
+#[utoipa::path(get, path = "/v1/health", tag = "platform", operation_id = "health",
+    responses((status = 200, description = "The service and its database answer", body = Health),
+              (status = 503, description = "The database does not answer", body = ApiError)))]
 async fn health(State(state): State<AppState>) -> Result<Json<Health>, ApiError> {
     state
         .store
@@ -108,14 +112,17 @@ async fn health(State(state): State<AppState>) -> Result<Json<Health>, ApiError>
 struct KeyIdentity {
     id: i64,
     name: String,
+    /// The key's first characters, to recognise it in the back office.
     prefix: String,
+    /// Who created the key.
     created_by: String,
+    /// Unix time in seconds.
     created_at: i64,
 }
 
 /// The API key making the request.
-#[utoipa::path(get, path = "/v1/me", tag = "platform", security(("api_key" = [])),
-    responses((status = 200, body = KeyIdentity), (status = 401, body = ApiError)))]
+#[utoipa::path(get, path = "/v1/me", tag = "platform", operation_id = "me", security(("api_key" = [])),
+    responses((status = 200, description = "The key's identity", body = KeyIdentity), Unauthorized))]
 async fn me(client: ApiClient) -> Json<KeyIdentity> {
     let key = client.0;
     Json(KeyIdentity {
@@ -127,17 +134,74 @@ async fn me(client: ApiClient) -> Json<KeyIdentity> {
     })
 }
 
-/// An error as the API reports it.
+/// An error as the API reports it: every non-2xx answer under `/api` has this shape,
+/// including rejections that happen before a handler runs.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ApiError {
     #[serde(skip)]
     status: StatusCode,
-    /// A stable code, e.g. `unauthorized`.
+    /// A stable code: `bad_request`, `malformed_json`, `unauthorized`, `forbidden`,
+    /// `not_found`, `method_not_allowed`, `round_closed`, `not_released`, `payload_too_large`,
+    /// `unsupported_media_type`, `invalid`, `too_many_requests`, `internal`, `unavailable`.
     error: String,
+    /// For people: what went wrong, in English.
     message: String,
     /// Per input field, what is wrong with it (for `invalid`).
     #[serde(skip_serializing_if = "Option::is_none")]
     fields: Option<std::collections::BTreeMap<String, String>>,
+}
+
+// The responses that any authenticated operation, or any operation with a JSON body, can
+// give; named once so that every operation documents them the same way. These types exist
+// for the document only.
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code)]
+#[response(
+    status = 401,
+    description = "No valid API key: send `Authorization: Bearer <key>`"
+)]
+struct Unauthorized(#[to_schema] ApiError);
+
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code)]
+#[response(
+    status = 404,
+    description = "No such scan for this key (also for ids that cannot exist)"
+)]
+struct NotFound(#[to_schema] ApiError);
+
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code)]
+#[response(
+    status = 403,
+    description = "Sent cross-site by a browser (`Sec-Fetch-Site` or `Origin` of another site)"
+)]
+struct CrossSite(#[to_schema] ApiError);
+
+/// A JSON body's possible rejections: malformed, too large, not JSON, not valid.
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code)]
+enum BodyRejections {
+    #[response(
+        status = 400,
+        description = "The body is not well-formed JSON (`malformed_json`)"
+    )]
+    Malformed(#[to_schema] ApiError),
+    #[response(
+        status = 413,
+        description = "The body is over the size limit (`payload_too_large`)"
+    )]
+    TooLarge(#[to_schema] ApiError),
+    #[response(
+        status = 415,
+        description = "The body is not sent as `Content-Type: application/json`"
+    )]
+    NotJson(#[to_schema] ApiError),
+    #[response(
+        status = 422,
+        description = "A field is missing, of the wrong type or not valid; `fields` says which"
+    )]
+    Invalid(#[to_schema] ApiError),
 }
 
 impl ApiError {
@@ -166,6 +230,35 @@ impl ApiError {
             message: "Some fields are not valid; see `fields`.".into(),
             fields: Some(fields),
         }
+    }
+
+    fn field(field: &str, message: impl Into<String>) -> Self {
+        let mut fields = std::collections::BTreeMap::new();
+        fields.insert(field.to_owned(), message.into());
+        ApiError::invalid(fields)
+    }
+
+    /// The error for a bare status, e.g. a rejection from a layer outside the API's handlers.
+    pub(crate) fn for_status(status: StatusCode) -> Self {
+        let (error, message) = match status.as_u16() {
+            400 => ("bad_request", "The request is not valid."),
+            401 => return ApiError::unauthorized(),
+            403 => ("forbidden", "This request is refused."),
+            404 => ("not_found", "No such object for this key."),
+            405 => ("method_not_allowed", "This path does not take that method."),
+            408 => ("timeout", "The request took too long to arrive."),
+            413 => ("payload_too_large", "The body is over the size limit."),
+            415 => (
+                "unsupported_media_type",
+                "Send the body as `Content-Type: application/json`.",
+            ),
+            422 => ("invalid", "The request is not valid."),
+            429 => ("too_many_requests", "Too many requests; wait and retry."),
+            503 => return ApiError::unavailable(),
+            code if code >= 500 => return ApiError::internal(),
+            _ => ("bad_request", "The request is not valid."),
+        };
+        ApiError::new(status, error, message)
     }
 
     fn unavailable() -> Self {
@@ -223,6 +316,134 @@ impl IntoResponse for ApiError {
             );
         }
         response
+    }
+}
+
+/// Turns an error response from outside the API's handlers (routing, body limit, …) into
+/// the documented error shape, keeping headers such as `Allow` and `Retry-After`.
+pub(crate) fn error_response(status: StatusCode, headers: &HeaderMap) -> Response {
+    let mut response = ApiError::for_status(status).into_response();
+    for (name, value) in headers {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            response.headers_mut().insert(name.clone(), value.clone());
+        }
+    }
+    response
+}
+
+/// A JSON body whose rejections keep the API's contract: 415 without a JSON content type,
+/// 413 over the limit, 400 for malformed JSON, 422 naming the field for wrong types and
+/// missing fields.
+pub struct ApiJson<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let json = request
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .map(|v| v.trim().to_ascii_lowercase())
+            .is_some_and(|v| v == "application/json" || v.ends_with("+json"));
+        if !json {
+            return Err(ApiError::for_status(StatusCode::UNSUPPORTED_MEDIA_TYPE));
+        }
+        let bytes = Bytes::from_request(request, state)
+            .await
+            .map_err(|rejection| ApiError::for_status(rejection.status()))?;
+        let malformed = |err: serde_json::Error| {
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "malformed_json",
+                format!("The body is not valid JSON: {err}"),
+            )
+        };
+        // Syntax first (trailing text included), then the shape, with the path of what is wrong.
+        let parsed: serde_json::Value = serde_json::from_slice(&bytes).map_err(malformed)?;
+        // Every body of this API is an object (serde would also take a struct from an array).
+        if !parsed.is_object() {
+            return Err(ApiError::field("body", "must be a JSON object"));
+        }
+        let value = serde_path_to_error::deserialize(parsed).map_err(|err| {
+            let path = err.path().to_string();
+            let message = err.into_inner().to_string();
+            // A missing field is reported at the object that lacks it; name the field.
+            let missing = message
+                .strip_prefix("missing field `")
+                .and_then(|rest| rest.split_once('`'))
+                .map(|(name, _)| name.to_owned());
+            let field = match (missing, path.as_str()) {
+                (Some(name), ".") => name,
+                (Some(name), path) => format!("{path}.{name}"),
+                // `.` is serde_path_to_error's name for the body itself.
+                (None, ".") => "body".to_owned(),
+                (None, path) => path.to_owned(),
+            };
+            ApiError::field(&field, message)
+        })?;
+        Ok(ApiJson(value))
+    }
+}
+
+/// An integer in a JSON body that may be written as a whole number with a fraction part
+/// (`451.0`), as JSON Schema's `integer` allows.
+pub(crate) mod whole_number {
+    use serde::{Deserialize, Deserializer, de::Error};
+
+    fn parse<'de, D: Deserializer<'de>>(deserializer: D) -> Result<i64, D::Error> {
+        let number = serde_json::Number::deserialize(deserializer)?;
+        if let Some(n) = number.as_i64() {
+            return Ok(n);
+        }
+        match number.as_f64() {
+            // Below 2^53 every whole f64 is exact; larger ones are out of every range here.
+            Some(f) if f.fract() == 0.0 && f.abs() < 9_007_199_254_740_992.0 => Ok(f as i64),
+            _ => Err(D::Error::custom(format!(
+                "expected a whole number, got {number}"
+            ))),
+        }
+    }
+
+    pub fn u32<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u32, D::Error> {
+        let n = parse(deserializer)?;
+        u32::try_from(n).map_err(|_| D::Error::custom(format!("{n} is out of range")))
+    }
+
+    pub fn option_u32<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
+        #[derive(Deserialize)]
+        struct Wrap(#[serde(deserialize_with = "u32")] u32);
+        Ok(Option::<Wrap>::deserialize(d)?.map(|w| w.0))
+    }
+
+    pub fn option_i64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+        #[derive(Deserialize)]
+        struct Wrap(#[serde(deserialize_with = "parse")] i64);
+        Ok(Option::<Wrap>::deserialize(d)?.map(|w| w.0))
+    }
+}
+
+/// A scan id from the path: a positive 64-bit integer. Anything else cannot name a scan,
+/// so it is answered like an unknown id.
+pub struct ScanId(pub i64);
+
+impl<S: Send + Sync> FromRequestParts<S> for ScanId {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let axum::extract::Path(text) =
+            axum::extract::Path::<String>::from_request_parts(parts, state)
+                .await
+                .map_err(|_| ApiError::for_status(StatusCode::NOT_FOUND))?;
+        match text.parse::<i64>() {
+            Ok(id) if id > 0 => Ok(ScanId(id)),
+            _ => Err(ApiError::new(
+                StatusCode::NOT_FOUND,
+                "not_found",
+                "No such scan for this key.",
+            )),
+        }
     }
 }
 

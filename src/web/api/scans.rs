@@ -6,14 +6,17 @@ use std::collections::BTreeMap;
 
 use axum::{
     Json,
-    extract::{Path, Query, State},
+    extract::{Query, State},
     http::StatusCode,
 };
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::{ApiClient, ApiError};
+use super::{
+    ApiClient, ApiError, ApiJson, BodyRejections, CrossSite, NotFound, ScanId, Unauthorized,
+    whole_number,
+};
 use crate::{
     i18n::today,
     storage::{Round, Scan, ScanOwner},
@@ -32,8 +35,11 @@ const MAX_LINKS_PER_REQUEST: u32 = 2000;
 
 #[derive(Serialize, ToSchema)]
 pub struct RoundStatus {
+    /// 1 for the first round.
+    #[schema(minimum = 1)]
     number: i32,
     opened_on: NaiveDate,
+    /// The last day employees can answer.
     closes_on: NaiveDate,
     open: bool,
     /// Personal links issued (0 with a shared link).
@@ -68,7 +74,8 @@ pub struct ScanStatus {
     id: i64,
     organisation: String,
     team: String,
-    /// `nl` or `en`: the language employees answer in.
+    /// The language employees answer in.
+    #[schema(value_type = Lang)]
     lang: String,
     departments: Vec<DepartmentInfo>,
     /// Oldest first; the last one is the current round.
@@ -117,8 +124,8 @@ fn english(state: &AppState) -> Page {
 }
 
 /// The scans created with this key.
-#[utoipa::path(get, path = "/v1/scans", tag = "scans", security(("api_key" = [])),
-    responses((status = 200, body = [ScanStatus]), (status = 401, body = ApiError)))]
+#[utoipa::path(get, path = "/v1/scans", tag = "scans", operation_id = "listScans", security(("api_key" = [])),
+    responses((status = 200, description = "The key's scans, oldest first", body = [ScanStatus]), Unauthorized))]
 pub async fn list(
     State(state): State<AppState>,
     client: ApiClient,
@@ -130,21 +137,76 @@ pub async fn list(
     Ok(Json(scans))
 }
 
+/// The language employees answer in.
+#[derive(ToSchema)]
+#[schema(rename_all = "lowercase")]
+#[allow(dead_code)] // documentation only: the field stays a string for the form's checks
+pub enum Lang {
+    Nl,
+    En,
+}
+
+/// `personal`: one single-use link per employee (needs `count`); `shared`: one link for all.
+#[derive(ToSchema)]
+#[schema(rename_all = "lowercase")]
+#[allow(dead_code)] // documentation only, as `Lang`
+pub enum Invite {
+    Personal,
+    Shared,
+}
+
+// Names (the pattern in the document): at least one visible character, no control characters,
+// at most 120 characters (the form's limit applies after runs of spaces are collapsed).
+/// A department's name: as an organisation's name, at most 80 characters.
+pub struct DepartmentName;
+
+impl utoipa::PartialSchema for DepartmentName {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, Type};
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .min_length(Some(1))
+            .max_length(Some(80))
+            .pattern(Some(NAME_PATTERN))
+            .into()
+    }
+}
+
+impl ToSchema for DepartmentName {}
+
+const NAME_PATTERN: &str = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$";
+
 #[derive(Deserialize, ToSchema)]
 pub struct NewScanRequest {
+    #[schema(
+        min_length = 1,
+        max_length = 120,
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
+    )]
     organisation: String,
+    #[schema(
+        min_length = 1,
+        max_length = 120,
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
+    )]
     team: String,
-    /// Optional departments; employees pick theirs (or have it fixed by their link).
+    /// Optional departments, each unique (ignoring case); employees pick theirs (or have it
+    /// fixed by their link).
     #[serde(default)]
+    #[schema(value_type = Vec<DepartmentName>, max_items = 30)]
     departments: Vec<String>,
-    /// Last day employees can answer (at most a year ahead).
+    /// Last day employees can answer: today at the earliest, at most a year ahead.
+    #[schema(value_type = String, format = Date)]
     closes_on: String,
-    /// `nl` (default) or `en`.
+    /// The language employees answer in; `nl` when left out.
     #[serde(default)]
+    #[schema(value_type = Option<Lang>)]
     lang: Option<String>,
-    /// `personal` (one single-use link per employee, needs `count`) or `shared` (one link).
+    #[schema(value_type = Invite)]
     invite: String,
-    #[serde(default)]
+    /// How many personal links (with `personal`).
+    #[serde(default, deserialize_with = "whole_number::option_u32")]
+    #[schema(minimum = 1, maximum = 2000)]
     count: Option<u32>,
 }
 
@@ -166,14 +228,51 @@ fn field_errors(errors: &ScanErrors) -> BTreeMap<String, String> {
 }
 
 /// Creates a scan with its first round and links. The links are in the response only.
-#[utoipa::path(post, path = "/v1/scans", tag = "scans", security(("api_key" = [])), request_body = NewScanRequest,
-    responses((status = 201, body = CreatedLinks), (status = 422, body = ApiError), (status = 401, body = ApiError)))]
+#[utoipa::path(post, path = "/v1/scans", tag = "scans", operation_id = "createScan", security(("api_key" = [])),
+    request_body = NewScanRequest,
+    responses(
+        (status = 201, description = "The scan, its first round and its links (shown this once)", body = CreatedLinks,
+            links(
+                ("getScan" = (operation_id = "getScan", parameters(("id" = "$response.body#/scan/id")),
+                    description = "Follow the new scan: rounds, invited, responses")),
+                ("createInvites" = (operation_id = "createInvites", parameters(("id" = "$response.body#/scan/id")),
+                    description = "More personal links for the open round")),
+                ("getResults" = (operation_id = "getResults", parameters(("id" = "$response.body#/scan/id")),
+                    description = "The results, once there are enough responses"))
+            )),
+        Unauthorized, CrossSite, BodyRejections))]
 pub async fn create(
     State(state): State<AppState>,
     client: ApiClient,
-    Json(request): Json<NewScanRequest>,
+    ApiJson(request): ApiJson<NewScanRequest>,
 ) -> Result<(StatusCode, Json<CreatedLinks>), ApiError> {
     let p = english(&state);
+    // Control characters (a NUL byte breaks PostgreSQL) are refused before the form's checks.
+    let mut fields = BTreeMap::new();
+    let texts = [
+        ("organisation", &request.organisation),
+        ("team", &request.team),
+    ]
+    .into_iter()
+    .chain(request.departments.iter().map(|d| ("departments", d)));
+    for (field, text) in texts {
+        if text.chars().any(char::is_control) {
+            fields.insert(
+                field.to_owned(),
+                "must not contain control characters".to_owned(),
+            );
+        }
+    }
+    // The form skips blank lines; in a list a blank name is a mistake worth pointing out.
+    if request.departments.iter().any(|d| d.trim().is_empty()) {
+        fields.insert(
+            "departments".to_owned(),
+            "a department name must not be empty".to_owned(),
+        );
+    }
+    if !fields.is_empty() {
+        return Err(ApiError::invalid(fields));
+    }
     let form = ScanForm {
         organisation: request.organisation,
         team: request.team,
@@ -208,24 +307,37 @@ pub async fn create(
 }
 
 /// A scan with its departments and rounds: dates, whether it is open, invited, responses.
-#[utoipa::path(get, path = "/v1/scans/{id}", tag = "scans", security(("api_key" = [])),
-    params(("id" = i64, Path, description = "Scan id")),
-    responses((status = 200, body = ScanStatus), (status = 404, body = ApiError), (status = 401, body = ApiError)))]
+#[utoipa::path(get, path = "/v1/scans/{id}", tag = "scans", operation_id = "getScan", security(("api_key" = [])),
+    params(ScanIdParam),
+    responses((status = 200, description = "The scan and its rounds", body = ScanStatus), Unauthorized, NotFound))]
 pub async fn status(
     State(state): State<AppState>,
     client: ApiClient,
-    Path(id): Path<i64>,
+    ScanId(id): ScanId,
 ) -> Result<Json<ScanStatus>, ApiError> {
     let scan = owned_scan(&state, &client, id).await?;
     Ok(Json(status_of(&state, scan).await?))
 }
 
+/// The path parameter of every `/v1/scans/{id}` operation.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Path)]
+#[allow(dead_code)] // documentation only: `ScanId` parses the path
+pub struct ScanIdParam {
+    /// Scan id, as returned when the scan was created.
+    #[param(minimum = 1)]
+    id: i64,
+}
+
 #[derive(Deserialize, ToSchema)]
 pub struct InviteRequest {
-    /// How many personal links (1–2000).
+    /// How many personal links.
+    #[serde(deserialize_with = "whole_number::u32")]
+    #[schema(minimum = 1, maximum = 2000)]
     count: u32,
-    /// Fix the department of these links (optional).
-    #[serde(default)]
+    /// Fix the department of these links (one of the scan's `departments[].id`).
+    #[serde(default, deserialize_with = "whole_number::option_i64")]
+    #[schema(minimum = 1)]
     department_id: Option<i64>,
 }
 
@@ -237,15 +349,16 @@ pub struct NewInvites {
 }
 
 /// More personal links for the scan's open round.
-#[utoipa::path(post, path = "/v1/scans/{id}/invites", tag = "scans", security(("api_key" = [])),
-    params(("id" = i64, Path, description = "Scan id")), request_body = InviteRequest,
-    responses((status = 201, body = NewInvites), (status = 404, body = ApiError), (status = 409, body = ApiError),
-              (status = 422, body = ApiError), (status = 401, body = ApiError)))]
+#[utoipa::path(post, path = "/v1/scans/{id}/invites", tag = "scans", operation_id = "createInvites",
+    security(("api_key" = [])), params(ScanIdParam), request_body = InviteRequest,
+    responses((status = 201, description = "The new links (shown this once)", body = NewInvites), Unauthorized, NotFound,
+              (status = 409, description = "The current round is closed (`round_closed`)", body = ApiError),
+              CrossSite, BodyRejections))]
 pub async fn invites(
     State(state): State<AppState>,
     client: ApiClient,
-    Path(id): Path<i64>,
-    Json(request): Json<InviteRequest>,
+    ScanId(id): ScanId,
+    ApiJson(request): ApiJson<InviteRequest>,
 ) -> Result<(StatusCode, Json<NewInvites>), ApiError> {
     let scan = owned_scan(&state, &client, id).await?;
     let mut fields = BTreeMap::new();
@@ -293,26 +406,40 @@ pub async fn invites(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ResultsQuery {
     /// Round number; the latest round when left out.
-    round: Option<i32>,
+    #[param(value_type = i32, required = false, minimum = 1, maximum = 2147483647)]
+    round: Option<String>,
 }
 
 /// Aggregated results of a round. Groups below the anonymity threshold (and groups hidden so
 /// that they cannot be derived by subtraction) have `visible: false` and no figures.
-#[utoipa::path(get, path = "/v1/scans/{id}/results", tag = "scans", security(("api_key" = [])),
-    params(("id" = i64, Path, description = "Scan id"), ResultsQuery),
-    responses((status = 200, description = "Aggregates per visible group, as on the results page"),
-              (status = 409, body = ApiError, description = "The round is still open: results appear once it has closed"),
-              (status = 404, body = ApiError), (status = 401, body = ApiError)))]
+#[utoipa::path(get, path = "/v1/scans/{id}/results", tag = "scans", operation_id = "getResults",
+    security(("api_key" = [])), params(ScanIdParam, ResultsQuery),
+    responses((status = 200, description = "Aggregates per group, as on the results page", body = Results),
+              Unauthorized,
+              (status = 404, description = "No such scan for this key, or no such round", body = ApiError),
+              (status = 409, description = "Not yet released (`not_released`): the round's results are withheld \
+                until it closes; the body may say how far the round is", body = ApiError),
+              (status = 422, description = "`round` is not a round number", body = ApiError)))]
 pub async fn results(
     State(state): State<AppState>,
     client: ApiClient,
-    Path(id): Path<i64>,
-    Query(query): Query<ResultsQuery>,
+    ScanId(id): ScanId,
+    query: Result<Query<ResultsQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
+    let not_a_round = || ApiError::field("round", "must be a round number (1 or more)");
+    let Query(query) = query.map_err(|_| not_a_round())?;
+    let round = match query.round {
+        None => None,
+        Some(text) => match text.trim().parse::<i32>() {
+            Ok(n) if n >= 1 => Some(n),
+            _ => return Err(not_a_round()),
+        },
+    };
     let scan = owned_scan(&state, &client, id).await?;
-    let loaded = view::load(&state.store, scan, query.round)
+    let loaded = view::load(&state.store, scan, round)
         .await?
         .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "not_found", "No such round."))?;
     match loaded {
@@ -327,4 +454,96 @@ pub async fn results(
             ),
         )),
     }
+}
+
+/// A working example of a new scan: its closing date must lie ahead, so it is set when the
+/// document is built (it is built at start and the dates allowed span a year).
+pub(super) fn add_examples(document: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::{RefOr, schema::Schema};
+    let Some(components) = document.components.as_mut() else {
+        return;
+    };
+    if let Some(RefOr::T(Schema::Object(schema))) = components.schemas.get_mut("NewScanRequest") {
+        let closes_on = today() + chrono::Duration::days(14);
+        schema.examples = vec![serde_json::json!({
+            "organisation": "Bakkerij Jansen",
+            "team": "Winkel",
+            "departments": ["Bakkerij", "Winkel"],
+            "closes_on": closes_on.to_string(),
+            "lang": "nl",
+            "invite": "personal",
+            "count": 12
+        })];
+    }
+}
+
+// The shape of the results response, for the document only: the JSON itself is built by the
+// results page's code (`view::api_json`) so that the API and the page cannot disagree, and
+// the API fuzz check (.ci/api-fuzz.sh) compares the two.
+
+/// Aggregated results of one round.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct Results {
+    scan_id: i64,
+    /// The round these results are for.
+    #[schema(minimum = 1)]
+    round: i32,
+    /// Responses in the round, all departments together.
+    #[schema(minimum = 0)]
+    responses: u32,
+    /// Responses as a percentage of the personal links issued; `null` with a shared link.
+    #[schema(minimum = 0)]
+    response_rate: Option<f64>,
+    /// The fewest responses a group needs before it shows figures.
+    #[schema(minimum = 1)]
+    min_group: u32,
+    /// The fewest responses a group needs before it shows comments.
+    #[schema(minimum = 1)]
+    min_comments: u32,
+    /// The whole scan first, then each department.
+    groups: Vec<ResultGroup>,
+    /// Groups with aspects in the "werk aan de winkel" band.
+    werk_aan_de_winkel: Vec<Shortfall>,
+}
+
+#[derive(ToSchema)]
+#[schema(rename_all = "lowercase")]
+#[allow(dead_code)]
+pub enum GroupKind {
+    Scan,
+    Department,
+}
+
+/// One group's figures; only `group`, `name` and `visible` when the anonymity rules hide it.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct ResultGroup {
+    group: GroupKind,
+    /// The department's name; `null` for the whole scan.
+    name: Option<String>,
+    visible: bool,
+    #[schema(minimum = 0)]
+    responses: Option<u32>,
+    /// Autonomy index 0–100; `null` without scored answers.
+    #[schema(minimum = 0, maximum = 100)]
+    autonomy_index: Option<f64>,
+    /// Figures per aspect, keyed by aspect (`werkwijze`, `sterke_punten`, …).
+    #[schema(value_type = Option<Object>)]
+    aspects: Option<serde_json::Value>,
+    /// Figures per signal, keyed by signal.
+    #[schema(value_type = Option<Object>)]
+    signals: Option<serde_json::Value>,
+    /// Comments in random order, only when the group has enough responses to show them.
+    comments: Option<Vec<String>>,
+}
+
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct Shortfall {
+    /// The department's name; `null` for the whole scan.
+    group: Option<String>,
+    /// The aspects in the band.
+    #[schema(value_type = Vec<Value>)]
+    aspects: Vec<serde_json::Value>,
 }
