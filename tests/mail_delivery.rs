@@ -97,6 +97,7 @@ fn newsletter_like_mail(to: &str) -> OutgoingMail {
                 "List-Unsubscribe=One-Click".into(),
             ),
         ],
+        carries_secret: false,
     }
 }
 

@@ -40,6 +40,7 @@ pub fn compose(lang: Lang, recipient: &str, content: MailContent) -> OutgoingMai
         text_body: text,
         html_body: Some(html),
         headers: Vec::new(),
+        carries_secret: false,
     }
 }
 

@@ -8,3 +8,4 @@ pub mod cost;
 pub mod email;
 mod key;
 pub mod scan;
+pub mod text;

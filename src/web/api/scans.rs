@@ -174,6 +174,7 @@ pub async fn create(
     Json(request): Json<NewScanRequest>,
 ) -> Result<(StatusCode, Json<CreatedLinks>), ApiError> {
     let p = english(&state);
+    let request_departments = request.departments.clone();
     let form = ScanForm {
         organisation: request.organisation,
         team: request.team,
@@ -185,7 +186,11 @@ pub async fn create(
     };
     let today = today();
     let mut errors = ScanErrors::default();
-    let Some(valid) = scans::check_scan(&p, &form, today, &mut errors) else {
+    let valid = scans::check_scan(&p, &form, today, &mut errors);
+    if let Err(message) = scans::check_department_names(&p, &request_departments) {
+        errors.set_departments(message);
+    }
+    let Some(valid) = valid.filter(|_| errors.fields().is_empty()) else {
         return Err(ApiError::invalid(field_errors(&errors)));
     };
     let created = scans::create_scan(&state, ScanOwner::ApiKey(client.0.id), valid, today).await?;
