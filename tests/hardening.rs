@@ -54,7 +54,10 @@ async fn delivered_file(app: &TestApp, email: &str, needle: &str) -> String {
         }) {
             return text.replace("=\r\n", "").replace("=3D", "=");
         }
-        assert!(Instant::now() < deadline, "no mail to {email} with {needle}");
+        assert!(
+            Instant::now() < deadline,
+            "no mail to {email} with {needle}"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
@@ -115,9 +118,18 @@ async fn secret_bodies_are_erased_once_delivered(db: Db) {
         return;
     };
     let store = &t.store;
-    let sent = store.enqueue_mail(&secret_mail("a@x.nl", true)).await.unwrap();
-    let retried = store.enqueue_mail(&secret_mail("b@x.nl", true)).await.unwrap();
-    let plain = store.enqueue_mail(&secret_mail("c@x.nl", false)).await.unwrap();
+    let sent = store
+        .enqueue_mail(&secret_mail("a@x.nl", true))
+        .await
+        .unwrap();
+    let retried = store
+        .enqueue_mail(&secret_mail("b@x.nl", true))
+        .await
+        .unwrap();
+    let plain = store
+        .enqueue_mail(&secret_mail("c@x.nl", false))
+        .await
+        .unwrap();
     let t0 = now();
     // The worker gets the whole mail to deliver.
     let claimed = store.claim_mail(t0, 300, 10).await.unwrap();
@@ -132,7 +144,10 @@ async fn secret_bodies_are_erased_once_delivered(db: Db) {
     let erased = store.mail_by_id(sent).await.unwrap().unwrap();
     assert_eq!(erased.status, MailStatus::Sent);
     assert!(erased.mail.carries_secret);
-    assert_eq!((erased.mail.text_body.as_str(), erased.mail.html_body), ("", None));
+    assert_eq!(
+        (erased.mail.text_body.as_str(), erased.mail.html_body),
+        ("", None)
+    );
     // Still to be retried: the body must stay deliverable.
     let waiting = store.mail_by_id(retried).await.unwrap().unwrap();
     assert!(waiting.mail.text_body.contains("geheim"));
@@ -143,7 +158,10 @@ async fn secret_bodies_are_erased_once_delivered(db: Db) {
         .unwrap();
     let failed = store.mail_by_id(retried).await.unwrap().unwrap();
     assert_eq!(failed.status, MailStatus::Failed);
-    assert_eq!((failed.mail.text_body.as_str(), failed.mail.html_body), ("", None));
+    assert_eq!(
+        (failed.mail.text_body.as_str(), failed.mail.html_body),
+        ("", None)
+    );
     // Mail without a secret keeps its text for the outbox viewer.
     let kept = store.mail_by_id(plain).await.unwrap().unwrap();
     assert_eq!(kept.mail, secret_mail("c@x.nl", false));
@@ -240,7 +258,10 @@ async fn slow_clients_are_cut_off(db: Db) {
         let asked = Instant::now();
         let response = fresh.get(app.url("/healthz")).send().await.unwrap();
         assert_eq!(response.status(), 200);
-        assert!(asked.elapsed() < Duration::from_secs(1), "healthz slowed down");
+        assert!(
+            asked.elapsed() < Duration::from_secs(1),
+            "healthz slowed down"
+        );
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
 
@@ -256,7 +277,12 @@ async fn slow_clients_are_cut_off(db: Db) {
         }
     });
     let closed = futures_util_join_all(closes).await;
-    assert!(closed.iter().all(|c| *c), "{} of {} connections still open", closed.iter().filter(|c| !**c).count(), closed.len());
+    assert!(
+        closed.iter().all(|c| *c),
+        "{} of {} connections still open",
+        closed.iter().filter(|c| !**c).count(),
+        closed.len()
+    );
     let elapsed = started.elapsed();
     assert!(elapsed < Duration::from_secs(5), "closed after {elapsed:?}");
 
@@ -312,7 +338,13 @@ async fn retention_deletes_only_what_is_old(db: Db) {
         .unwrap();
     let employer = store.consume_login_link(used, t0).await.unwrap().unwrap();
     store
-        .create_login_link(&email, "nl", "fresh-link", t0 + 30 * DAY, &secret_mail(EMPLOYER, true))
+        .create_login_link(
+            &email,
+            "nl",
+            "fresh-link",
+            t0 + 30 * DAY,
+            &secret_mail(EMPLOYER, true),
+        )
         .await
         .unwrap();
     // Two mails queued with the links: one delivered, one still waiting.
@@ -359,22 +391,43 @@ async fn retention_deletes_only_what_is_old(db: Db) {
     // Today: only the expired session is old enough.
     let report = apply_retention(store, &retention, t0).await.unwrap();
     assert_eq!(
-        (report.audit_log, report.login_links, report.outbox, report.help_requests, report.sessions),
+        (
+            report.audit_log,
+            report.login_links,
+            report.outbox,
+            report.help_requests,
+            report.sessions
+        ),
         (0, 0, 0, 0, 1)
     );
     assert!(store.session_load("live", t0).await.unwrap().is_some());
 
     // Eight days on: the used link goes (the fresh one has not expired yet), and so does
     // the session that expired meanwhile.
-    let report = apply_retention(store, &retention, t0 + 8 * DAY).await.unwrap();
+    let report = apply_retention(store, &retention, t0 + 8 * DAY)
+        .await
+        .unwrap();
     assert_eq!(
-        (report.login_links, report.outbox, report.audit_log, report.sessions),
+        (
+            report.login_links,
+            report.outbox,
+            report.audit_log,
+            report.sessions
+        ),
         (1, 0, 0, 1)
     );
-    assert!(store.consume_login_link("fresh-link", t0 + 8 * DAY).await.unwrap().is_some());
+    assert!(
+        store
+            .consume_login_link("fresh-link", t0 + 8 * DAY)
+            .await
+            .unwrap()
+            .is_some()
+    );
 
     // Eleven days on: the delivered mail goes, the one still queued stays.
-    let report = apply_retention(store, &retention, t0 + 11 * DAY).await.unwrap();
+    let report = apply_retention(store, &retention, t0 + 11 * DAY)
+        .await
+        .unwrap();
     assert_eq!(report.outbox, 1);
     let left = store.list_mail(10).await.unwrap();
     assert_eq!(left.len(), 1);
@@ -398,7 +451,12 @@ async fn retention_deletes_only_what_is_old(db: Db) {
         total.sessions += r.sessions;
     }
     assert_eq!(
-        (total.audit_log, total.login_links, total.help_requests, total.sessions),
+        (
+            total.audit_log,
+            total.login_links,
+            total.help_requests,
+            total.sessions
+        ),
         (1, 1, 1, 0)
     );
     assert!(store.recent_audit(10).await.unwrap().is_empty());
@@ -417,7 +475,9 @@ async fn retention_deletes_only_what_is_old(db: Db) {
         })
         .await
         .unwrap();
-    apply_retention(store, &keep, t0 + 5000 * DAY).await.unwrap();
+    apply_retention(store, &keep, t0 + 5000 * DAY)
+        .await
+        .unwrap();
     assert_eq!(store.recent_audit(10).await.unwrap().len(), 1);
 }
 
@@ -460,7 +520,13 @@ async fn control_characters_are_refused_beside_the_field(db: Db) {
             "{field}: {html}"
         );
     }
-    assert!(app.store.scans_of(ScanOwner::Employer(1)).await.unwrap().is_empty());
+    assert!(
+        app.store
+            .scans_of(ScanOwner::Employer(1))
+            .await
+            .unwrap()
+            .is_empty()
+    );
 
     // The API: a line break inside one department name is refused, not split in two.
     let (key, prefix, hash) = auth::new_api_key();
@@ -490,13 +556,24 @@ async fn control_characters_are_refused_beside_the_field(db: Db) {
     }
 
     // A valid scan, then a help request with a NUL byte in its question.
-    let response = app.post_form("/werkgever/scans/nieuw", &{
-        let mut form: Vec<(&str, &str)> = good.iter().filter(|(k, _)| *k != "closes_on").copied().collect();
-        form.push(("closes_on", &closes_on));
-        form
-    }).await;
+    let response = app
+        .post_form("/werkgever/scans/nieuw", &{
+            let mut form: Vec<(&str, &str)> = good
+                .iter()
+                .filter(|(k, _)| *k != "closes_on")
+                .copied()
+                .collect();
+            form.push(("closes_on", &closes_on));
+            form
+        })
+        .await;
     assert_eq!(response.status(), 200, "scan created");
-    let scan = app.store.scans_of(ScanOwner::Employer(1)).await.unwrap().remove(0);
+    let scan = app
+        .store
+        .scans_of(ScanOwner::Employer(1))
+        .await
+        .unwrap()
+        .remove(0);
     assert_eq!(
         app.store.departments(scan.scan.id).await.unwrap().len(),
         2,
@@ -557,12 +634,21 @@ async fn every_request_has_an_id(db: Db) {
     assert_eq!(response.status(), 500);
     let code = id(&response);
     let html = response.text().await.unwrap();
-    assert!(html.contains(&format!("Vermeld dan code {code}.")), "{html}");
+    assert!(
+        html.contains(&format!("Vermeld dan code {code}.")),
+        "{html}"
+    );
     let response = app
         .post_form("/en/werkgever/login", &[("email", EMPLOYER)])
         .await;
     let code = id(&response);
-    assert!(response.text().await.unwrap().contains(&format!("quote code {code}.")));
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains(&format!("quote code {code}."))
+    );
 }
 
 async fn drop_table(url: &str, table: &str) {

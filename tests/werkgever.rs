@@ -56,11 +56,15 @@ async fn mailed_link(app: &TestApp, email: &str) -> String {
             .unwrap_or_default();
         found.sort_by_key(|(modified, _)| *modified);
         // Quoted-printable: soft line breaks and `=3D` are all a link can contain.
-        let newest = found.into_iter().rev().map(|(_, text)| text.replace("=\r\n", "").replace("=3D", "=")).find(|text| {
-            text.lines()
-                .any(|l| l.to_ascii_lowercase() == format!("to: {email}"))
-                && text.contains("/inloggen/")
-        });
+        let newest = found
+            .into_iter()
+            .rev()
+            .map(|(_, text)| text.replace("=\r\n", "").replace("=3D", "="))
+            .find(|text| {
+                text.lines()
+                    .any(|l| l.to_ascii_lowercase() == format!("to: {email}"))
+                    && text.contains("/inloggen/")
+            });
         if let Some(text) = newest {
             let start = text.find("http://").expect("an absolute link");
             let url = text[start..].split_whitespace().next().unwrap();

@@ -106,13 +106,22 @@ impl RequestId {
 }
 
 /// Gives every request an id: the one a trusted proxy sent, or a new one.
-pub async fn request_id(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+pub async fn request_id(
+    State(state): State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
     let from_proxy = request
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
         .is_some_and(|ConnectInfo(peer)| state.settings.trusted_proxies.contains(&peer.ip()));
     let id = from_proxy
-        .then(|| request.headers().get(RequestId::HEADER).and_then(RequestId::parse))
+        .then(|| {
+            request
+                .headers()
+                .get(RequestId::HEADER)
+                .and_then(RequestId::parse)
+        })
         .flatten()
         .unwrap_or_else(RequestId::generate);
     request.extensions_mut().insert(id.clone());

@@ -133,10 +133,14 @@ mod tests {
     #[test]
     fn single_line_tidies_and_refuses_control_characters() {
         assert_eq!(
-            SingleLine::parse("  Bakkerij   Jansen ", 80).unwrap().as_str(),
+            SingleLine::parse("  Bakkerij   Jansen ", 80)
+                .unwrap()
+                .as_str(),
             "Bakkerij Jansen"
         );
-        for bad in ["a\0b", "a\nb", "a\rb", "a\tb", "a\u{1b}b", "a\u{7f}b", "a\u{85}b"] {
+        for bad in [
+            "a\0b", "a\nb", "a\rb", "a\tb", "a\u{1b}b", "a\u{7f}b", "a\u{85}b",
+        ] {
             assert_eq!(
                 SingleLine::parse(bad, 80),
                 Err(TextError::ControlCharacter),

@@ -547,17 +547,18 @@ pub async fn ask_help(
     let v = results_view(&state, &employer, &id, form.ronde.as_deref()).await?;
     let consent = form.toestemming.as_deref() == Some("ja");
     use hrnexus_core::text::{MultiLine, TextError};
-    let (question, question_error) = match MultiLine::parse_or_empty(&form.vraag, MAX_QUESTION_CHARS) {
-        Ok(question) => (question.into_string(), None),
-        Err(TextError::TooLong) => (
-            String::new(),
-            Some(p.t_args(
-                "results-help-question-too-long",
-                &[("max", MAX_QUESTION_CHARS.to_string())],
-            )),
-        ),
-        Err(e) => (String::new(), Some(p.t(&format!("text-error-{}", e.key())))),
-    };
+    let (question, question_error) =
+        match MultiLine::parse_or_empty(&form.vraag, MAX_QUESTION_CHARS) {
+            Ok(question) => (question.into_string(), None),
+            Err(TextError::TooLong) => (
+                String::new(),
+                Some(p.t_args(
+                    "results-help-question-too-long",
+                    &[("max", MAX_QUESTION_CHARS.to_string())],
+                )),
+            ),
+            Err(e) => (String::new(), Some(p.t(&format!("text-error-{}", e.key())))),
+        };
     let help = HelpState {
         consent,
         consent_error: (!consent).then(|| p.t("results-help-consent-missing")),
