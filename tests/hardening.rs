@@ -298,6 +298,45 @@ async fn slow_clients_are_cut_off(db: Db) {
     assert_eq!(app.get("/healthz").await.status(), 200);
 }
 
+async fn connections_beyond_the_limit_wait_their_turn(db: Db) {
+    let Some(app) = common::spawn_with(
+        db,
+        "[http]\nheader_read_timeout_seconds = 2\nmax_connections = 3\n",
+    )
+    .await
+    else {
+        return;
+    };
+    let mut silent = Vec::new();
+    for _ in 0..3 {
+        silent.push(
+            tokio::net::TcpStream::connect(app.running.addr)
+                .await
+                .unwrap(),
+        );
+    }
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let asked = Instant::now();
+    let fresh = reqwest::Client::new();
+    let waiting = tokio::spawn({
+        let url = app.url("/healthz");
+        async move { fresh.get(url).send().await.map(|r| r.status().as_u16()) }
+    });
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+    assert!(
+        !waiting.is_finished(),
+        "a fourth connection was served at once"
+    );
+    // The silent ones time out, and the waiting client gets its turn.
+    let status = tokio::time::timeout(Duration::from_secs(5), waiting)
+        .await
+        .expect("served once a slot was free")
+        .unwrap()
+        .unwrap();
+    assert_eq!(status, 200);
+    assert!(asked.elapsed() >= Duration::from_millis(1500));
+}
+
 /// `join_all` without pulling in the futures crate: one task per future.
 async fn futures_util_join_all<F>(futures: impl Iterator<Item = F>) -> Vec<F::Output>
 where
@@ -684,6 +723,7 @@ both_backends!(
     secret_bodies_are_erased_once_delivered,
     sign_in_links_never_reach_the_back_office,
     slow_clients_are_cut_off,
+    connections_beyond_the_limit_wait_their_turn,
     retention_deletes_only_what_is_old,
     control_characters_are_refused_beside_the_field,
     api_key_names_refuse_control_characters,
