@@ -30,6 +30,7 @@ async fn main() -> anyhow::Result<()> {
         text_body: "bench".into(),
         html_body: None,
         headers: vec![],
+        carries_secret: true,
     };
     let seed_link = auth::random_token();
     store

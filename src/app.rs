@@ -6,13 +6,13 @@ use anyhow::Context;
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 use tokio::{
     net::TcpListener,
-    sync::{Notify, watch},
+    sync::{Notify, Semaphore, watch},
 };
 
 use crate::{
-    config::Settings,
+    config::{HttpLimits, Retention, Settings},
     mail::{Mailer, run_worker},
-    storage::{self, DynStorage},
+    storage::{self, DynStorage, RetentionCutoffs, RetentionReport, UnixTime},
     web::{self, AppState, security::FormLimiter},
 };
 
@@ -79,8 +79,10 @@ pub async fn bind(addr: SocketAddr) -> anyhow::Result<TcpListener> {
     })
 }
 
-/// Starts the site (and the admin listener and the outbox worker) in the background.
+/// Starts the site (and the admin listener, the outbox worker and the housekeeping jobs)
+/// in the background.
 pub async fn start(settings: Settings, store: DynStorage) -> anyhow::Result<Running> {
+    raise_open_file_limit();
     let mailer = Arc::new(Mailer::from_settings(&settings)?);
     let listener = bind(settings.listen).await?;
     let admin_listener = match settings.admin_listen {
@@ -90,6 +92,8 @@ pub async fn start(settings: Settings, store: DynStorage) -> anyhow::Result<Runn
     let form_limiter = Arc::new(FormLimiter::new(settings.public_form_rate_per_minute));
     let secret =
         crate::secret::ServerSecret::load(settings.server_secret.as_ref(), &settings.data_dir)?;
+    let limits = settings.http.clone();
+    let retention = settings.retention.clone();
     let state = AppState {
         store: store.clone(),
         secret: Arc::new(secret),
@@ -120,10 +124,27 @@ pub async fn start(settings: Settings, store: DynStorage) -> anyhow::Result<Runn
         state.mail_wake.clone(),
         signal.clone(),
     ));
-    let sweeper = tokio::spawn(sweep(store, form_limiter, signal.clone()));
-    let site = serve(listener, web::router(state.clone()), signal.clone());
-    let admin =
-        admin_listener.map(|l| tokio::spawn(serve(l, web::admin_router(state.clone()), signal)));
+    let sweeper = tokio::spawn(sweep(
+        store,
+        form_limiter,
+        state.metrics.clone(),
+        retention,
+        signal.clone(),
+    ));
+    let site = serve(
+        listener,
+        with_timeouts(web::router(state.clone()), &limits),
+        limits.clone(),
+        signal.clone(),
+    );
+    let admin = admin_listener.map(|l| {
+        tokio::spawn(serve(
+            l,
+            with_timeouts(web::admin_router(state.clone()), &limits),
+            limits,
+            signal,
+        ))
+    });
     let task = tokio::spawn(async move {
         site.await;
         if let Some(admin) = admin {
@@ -143,33 +164,175 @@ pub async fn start(settings: Settings, store: DynStorage) -> anyhow::Result<Runn
     })
 }
 
-async fn serve(listener: TcpListener, router: axum::Router, mut signal: watch::Receiver<bool>) {
-    let app = router.into_make_service_with_connect_info::<SocketAddr>();
-    let shutdown = async move {
-        let _ = signal.wait_for(|stop| *stop).await;
+/// A request (body included) gets `request_timeout_seconds`, its body alone
+/// `body_read_timeout_seconds`; the header timeout lives in the connection (see `serve`).
+fn with_timeouts(router: axum::Router, limits: &HttpLimits) -> axum::Router {
+    use tower_http::timeout::{RequestBodyDeadlineLayer, TimeoutLayer};
+    router
+        .layer(RequestBodyDeadlineLayer::new(Duration::from_secs(
+            limits.body_read_timeout_seconds,
+        )))
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(limits.request_timeout_seconds),
+        ))
+}
+
+/// The accept loop. `axum::serve` has no header read timeout, so a client that sends half a
+/// request line would hold its connection for ever; hyper's HTTP/1 connection has one, and
+/// it also closes kept-alive connections that stay silent. HTTP/1 only: protocol detection
+/// for HTTP/2 would wait for the first bytes without any timeout.
+async fn serve(
+    listener: TcpListener,
+    router: axum::Router,
+    limits: HttpLimits,
+    mut signal: watch::Receiver<bool>,
+) {
+    use hyper_util::{
+        rt::{TokioIo, TokioTimer},
+        server::graceful::GracefulShutdown,
     };
-    if let Err(e) = axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(Duration::from_secs(limits.header_read_timeout_seconds));
+    let graceful = GracefulShutdown::new();
+    // Past the limit, new clients wait in the kernel's backlog instead of costing us a file
+    // descriptor each.
+    let permits = Arc::new(Semaphore::new(limits.max_connections));
+    loop {
+        let permit = tokio::select! {
+            permit = permits.clone().acquire_owned() => match permit {
+                Ok(permit) => permit,
+                Err(_) => break,
+            },
+            _ = stopped(&mut signal) => break,
+        };
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(e) => {
+                    // Out of file descriptors, typically: wait instead of spinning.
+                    tracing::warn!(error = %e, "cannot accept a connection");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
+                }
+            },
+            _ = stopped(&mut signal) => break,
+        };
+        let _ = stream.set_nodelay(true);
+        let router = router.clone();
+        let service = hyper::service::service_fn(
+            move |mut request: hyper::Request<hyper::body::Incoming>| {
+                request
+                    .extensions_mut()
+                    .insert(axum::extract::ConnectInfo(peer));
+                tower::ServiceExt::oneshot(router.clone(), request)
+            },
+        );
+        let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
+        tokio::spawn(async move {
+            // Errors here are clients going away or timing out: nothing to report.
+            let _ = connection.await;
+            drop(permit);
+        });
+    }
+    drop(listener);
+    // In-flight requests may finish; idle connections close now.
+    if tokio::time::timeout(Duration::from_secs(30), graceful.shutdown())
         .await
+        .is_err()
     {
-        tracing::error!(error = %e, "server stopped");
+        tracing::warn!("connections still open 30 s after shutdown began; closing them");
     }
 }
 
-/// Deletes expired sessions now and then (any instance may do it; the delete is idempotent)
-/// and lets the form limiter forget quiet addresses.
+/// Resolves once `signal` turns true (the guard it saw is dropped here, not held).
+async fn stopped(signal: &mut watch::Receiver<bool>) {
+    let _ = signal.wait_for(|stop| *stop).await;
+}
+
+/// Raises the soft limit on open files to the hard limit (Linux often starts services with
+/// 1024, which a few hundred slow clients exhaust). Does nothing where it is not allowed.
+pub fn raise_open_file_limit() {
+    #[cfg(unix)]
+    {
+        let mut limit = libc::rlimit {
+            rlim_cur: 0,
+            rlim_max: 0,
+        };
+        // SAFETY: both calls only read or write the struct passed by pointer.
+        unsafe {
+            if libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) == 0
+                && limit.rlim_cur < limit.rlim_max
+            {
+                let raised = libc::rlimit {
+                    rlim_cur: limit.rlim_max,
+                    rlim_max: limit.rlim_max,
+                };
+                if libc::setrlimit(libc::RLIMIT_NOFILE, &raised) != 0 {
+                    tracing::debug!("could not raise the open-file limit");
+                }
+            }
+        }
+    }
+}
+
+/// The cutoffs for a retention pass at `now`.
+pub fn retention_cutoffs(retention: &Retention, now: UnixTime) -> RetentionCutoffs {
+    let before = |days: u64| (days > 0).then(|| now - (days as i64).saturating_mul(86_400));
+    RetentionCutoffs {
+        audit_log: before(retention.audit_log_days),
+        login_links: before(retention.login_links_days),
+        outbox: before(retention.outbox_days),
+        help_requests: before(retention.help_requests_days),
+        // Expired sessions are useless; the period only keeps them around for inspection.
+        sessions: Some(now - (retention.sessions_days as i64).saturating_mul(86_400)),
+    }
+}
+
+/// One retention pass at `now` (passed in, so tests can move the clock).
+pub async fn apply_retention(
+    store: &DynStorage,
+    retention: &Retention,
+    now: UnixTime,
+) -> anyhow::Result<RetentionReport> {
+    let report = store
+        .delete_expired_data(&retention_cutoffs(retention, now))
+        .await?;
+    if report != RetentionReport::default() {
+        tracing::info!(?report, "retention: deleted old data");
+    }
+    Ok(report)
+}
+
+/// Housekeeping on every instance (each step is idempotent): the retention pass, letting
+/// the form limiter forget quiet addresses, and the metrics recorder's upkeep, which
+/// drains histogram samples that would otherwise pile up until `/metrics` is read.
 async fn sweep(
     store: DynStorage,
     form_limiter: Arc<FormLimiter>,
+    metrics: PrometheusHandle,
+    retention: Retention,
     mut signal: watch::Receiver<bool>,
 ) {
+    let upkeep_every = Duration::from_secs(5);
+    let retention_every = Duration::from_secs(retention.interval_minutes * 60);
+    let forget_every = Duration::from_secs(600);
+    let (mut last_retention, mut last_forget) = (None, tokio::time::Instant::now());
     loop {
-        if let Err(e) = store.session_delete_expired(storage::now()).await {
-            tracing::warn!(error = %e, "session sweep");
+        if last_retention.is_none_or(|at: tokio::time::Instant| at.elapsed() >= retention_every) {
+            if let Err(e) = apply_retention(&store, &retention, storage::now()).await {
+                tracing::warn!(error = %e, "retention");
+            }
+            last_retention = Some(tokio::time::Instant::now());
         }
-        form_limiter.forget_idle();
+        if last_forget.elapsed() >= forget_every {
+            form_limiter.forget_idle();
+            last_forget = tokio::time::Instant::now();
+        }
+        metrics.run_upkeep();
         tokio::select! {
-            _ = tokio::time::sleep(Duration::from_secs(600)) => {}
+            _ = tokio::time::sleep(upkeep_every) => {}
             _ = signal.wait_for(|stop| *stop) => return,
         }
     }

@@ -45,10 +45,73 @@ pub struct Settings {
     /// Days before a round's closing date that invited addresses get their one reminder.
     #[serde(default = "default_reminder_days")]
     pub reminder_days_before_close: i64,
+    /// Limits on slow and idle clients (`[http]`).
+    #[serde(default)]
+    pub http: HttpLimits,
+    /// How long data is kept before the retention job deletes it (`[retention]`).
+    #[serde(default)]
+    pub retention: Retention,
 }
 
 fn default_reminder_days() -> i64 {
     2
+}
+
+/// Without these a client that sends half a request keeps a connection (and a file
+/// descriptor) forever; enough of them and nobody else gets in.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct HttpLimits {
+    /// Time to send the request line and headers, from the connection's first byte or from
+    /// the end of the previous request on a kept-alive connection.
+    pub header_read_timeout_seconds: u64,
+    /// Time to send the whole request body.
+    pub body_read_timeout_seconds: u64,
+    /// Time for a whole request, body included, before the server answers 408.
+    pub request_timeout_seconds: u64,
+    /// Open connections per listener; further clients wait in the kernel's backlog.
+    pub max_connections: usize,
+}
+
+impl Default for HttpLimits {
+    fn default() -> Self {
+        HttpLimits {
+            header_read_timeout_seconds: 10,
+            body_read_timeout_seconds: 30,
+            request_timeout_seconds: 60,
+            max_connections: 4096,
+        }
+    }
+}
+
+/// Retention periods in days; 0 keeps that kind of data for ever (sessions: deleted as soon
+/// as they expire).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Retention {
+    pub audit_log_days: u64,
+    /// Sign-in links, counted from when they were used or expired.
+    pub login_links_days: u64,
+    /// Outbox mail that was sent or failed for good.
+    pub outbox_days: u64,
+    pub help_requests_days: u64,
+    /// Expired sessions, counted from their expiry.
+    pub sessions_days: u64,
+    /// How often each instance runs the retention job.
+    pub interval_minutes: u64,
+}
+
+impl Default for Retention {
+    fn default() -> Self {
+        Retention {
+            audit_log_days: 365,
+            login_links_days: 7,
+            outbox_days: 90,
+            help_requests_days: 730,
+            sessions_days: 0,
+            interval_minutes: 60,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
@@ -200,6 +263,19 @@ impl Settings {
             && smtp.host.trim().is_empty()
         {
             return fail("smtp.host", "must not be empty");
+        }
+        let http = &self.http;
+        if http.header_read_timeout_seconds == 0
+            || http.body_read_timeout_seconds == 0
+            || http.request_timeout_seconds == 0
+        {
+            return fail("http.*_timeout_seconds", "must be at least 1");
+        }
+        if http.max_connections == 0 {
+            return fail("http.max_connections", "must be at least 1");
+        }
+        if self.retention.interval_minutes == 0 {
+            return fail("retention.interval_minutes", "must be at least 1");
         }
         Ok(())
     }

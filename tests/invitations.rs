@@ -398,6 +398,7 @@ async fn stale_addresses_are_deleted(db: Db) {
             text_body: "x".into(),
             html_body: None,
             headers: vec![],
+            carries_secret: false,
         };
         store
             .create_login_link(&email, "nl", "h", hrnexus::storage::now() + 60, &mail)
@@ -439,6 +440,7 @@ async fn stale_addresses_are_deleted(db: Db) {
                 text_body: "link".into(),
                 html_body: None,
                 headers: vec![],
+                carries_secret: true,
             },
         })
         .collect();

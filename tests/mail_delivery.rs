@@ -97,6 +97,7 @@ fn newsletter_like_mail(to: &str) -> OutgoingMail {
                 "List-Unsubscribe=One-Click".into(),
             ),
         ],
+        carries_secret: false,
     }
 }
 
@@ -154,6 +155,46 @@ async fn worker_delivers_over_smtp_once() {
     assert_eq!(deliver_due(&app.store, &mailer).await.unwrap().sent, 0);
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(delivered_messages(&server).len(), 1);
+}
+
+/// A sign-in link reaches the recipient over SMTP, and the outbox keeps no copy of it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn secret_mail_is_delivered_then_erased() {
+    let Some(server) = start_smtp_server() else {
+        return;
+    };
+    let smtp = format!(
+        "[smtp]\nhost = \"127.0.0.1\"\nport = {}\ntls = \"none\"\n",
+        server.port
+    );
+    let app = common::spawn_with(Db::Sqlite, &smtp).await.unwrap();
+    let mut mail = newsletter_like_mail("werkgever@voorbeeld.nl").carrying_secret();
+    mail.text_body = "Inloggen: https://hrnexus.nl/werkgever/inloggen/geheim-token".into();
+    let id = app.store.enqueue_mail(&mail).await.unwrap();
+    app.running.state.mail_wake.notify_one();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let message = loop {
+        if let Some(message) = delivered_messages(&server).pop() {
+            break message;
+        }
+        assert!(Instant::now() < deadline, "no mail arrived");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert!(
+        message.contains("geheim-token"),
+        "the recipient gets the link"
+    );
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let stored = app.store.mail_by_id(id).await.unwrap().unwrap();
+        if stored.status == MailStatus::Sent {
+            assert!(!stored.mail.text_body.contains("geheim-token"));
+            assert_eq!(stored.mail.html_body, None);
+            break;
+        }
+        assert!(Instant::now() < deadline, "not marked sent");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

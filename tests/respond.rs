@@ -33,6 +33,7 @@ async fn employer(app: &TestApp) -> i64 {
         text_body: "link".into(),
         html_body: None,
         headers: Vec::new(),
+        carries_secret: true,
     };
     app.store
         .create_login_link(&email, "nl", &auth::token_hash(&token), now() + 600, &mail)

@@ -35,6 +35,7 @@ async fn sign_in(app: &TestApp, email: &str) -> SignedIn {
         text_body: "login".into(),
         html_body: None,
         headers: vec![],
+        carries_secret: true,
     };
     app.store
         .create_login_link(&address, "nl", &token_hash, now() + 600, &mail)

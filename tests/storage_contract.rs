@@ -21,6 +21,7 @@ fn mail(to: &str) -> OutgoingMail {
             "List-Unsubscribe".into(),
             "<https://hrnexus.nl/afmelden>".into(),
         )],
+        carries_secret: false,
     }
 }
 

@@ -11,6 +11,9 @@ pub struct MailContent {
     pub action: Option<(String, String)>,
 }
 
+/// Lays out a mail. A mail whose text carries a secret (a sign-in link, a personal scan
+/// link) must be marked with `.carrying_secret()` on the result, so that the outbox hides
+/// it from staff and erases it once delivered.
 pub fn compose(lang: Lang, recipient: &str, content: MailContent) -> OutgoingMail {
     let footer = lang.t("mail-footer");
     let mut text = content.paragraphs.join("\n\n");
@@ -40,6 +43,7 @@ pub fn compose(lang: Lang, recipient: &str, content: MailContent) -> OutgoingMai
         text_body: text,
         html_body: Some(html),
         headers: Vec::new(),
+        carries_secret: false,
     }
 }
 

@@ -95,7 +95,7 @@ pub struct AuditEntry {
 }
 
 /// A mail as the platform composed it, before it enters the outbox.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OutgoingMail {
     pub recipient: String,
     pub subject: String,
@@ -103,6 +103,18 @@ pub struct OutgoingMail {
     pub html_body: Option<String>,
     /// Extra headers such as List-Unsubscribe, as (name, value) pairs.
     pub headers: Vec<(String, String)>,
+    /// The body carries a secret (a sign-in link, a personal scan link): the back office
+    /// never shows it, and the stored bodies are overwritten once the mail is delivered.
+    #[serde(default)]
+    pub carries_secret: bool,
+}
+
+impl OutgoingMail {
+    /// Marks the mail as carrying a secret; any composer of such mail calls this.
+    pub fn carrying_secret(mut self) -> Self {
+        self.carries_secret = true;
+        self
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -154,6 +166,7 @@ struct OutboxRow {
     text_body: String,
     html_body: Option<String>,
     headers: String,
+    carries_secret: bool,
     status: String,
     attempts: i32,
     next_attempt_at: i64,
@@ -172,6 +185,7 @@ impl From<OutboxRow> for QueuedMail {
                 text_body: row.text_body,
                 html_body: row.html_body,
                 headers: serde_json::from_str(&row.headers).unwrap_or_default(),
+                carries_secret: row.carries_secret,
             },
             status: MailStatus::parse(&row.status),
             attempts: row.attempts,
@@ -389,6 +403,10 @@ pub trait Storage: Send + Sync + 'static {
     async fn shared_link_hash(&self, round_id: i64) -> Result<Option<String>>;
     /// Sets (or replaces) the round's shared link hash.
     async fn set_shared_link_hash(&self, round_id: i64, token_hash: &str) -> Result<()>;
+    // Retention.
+    /// Deletes what is older than its cutoff. Plain DELETEs with a cutoff: idempotent, so
+    /// every instance may run it at the same time.
+    async fn delete_expired_data(&self, cutoffs: &RetentionCutoffs) -> Result<RetentionReport>;
 }
 
 pub type DynStorage = Arc<dyn Storage>;
@@ -402,4 +420,29 @@ pub async fn connect(url: &str) -> Result<DynStorage> {
     };
     store.migrate().await?;
     Ok(store)
+}
+
+/// Rows older than these times go (`None`: keep that kind of row).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RetentionCutoffs {
+    /// Audit entries recorded before this time.
+    pub audit_log: Option<UnixTime>,
+    /// Sign-in links used or expired before this time.
+    pub login_links: Option<UnixTime>,
+    /// Outbox mail sent, or failed for good, before this time.
+    pub outbox: Option<UnixTime>,
+    /// Help requests made before this time.
+    pub help_requests: Option<UnixTime>,
+    /// Sessions that expired before this time.
+    pub sessions: Option<UnixTime>,
+}
+
+/// How many rows a retention pass deleted.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RetentionReport {
+    pub audit_log: u64,
+    pub login_links: u64,
+    pub outbox: u64,
+    pub help_requests: u64,
+    pub sessions: u64,
 }

@@ -11,8 +11,8 @@ macro_rules! insert_mail {
         let mail: &$crate::storage::OutgoingMail = $mail;
         let headers = serde_json::to_string(&mail.headers).unwrap_or_else(|_| "[]".into());
         sqlx::query_scalar::<_, i64>(
-            "INSERT INTO outbox (created_at, recipient, subject, text_body, html_body, headers, next_attempt_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $1) RETURNING id",
+            "INSERT INTO outbox (created_at, recipient, subject, text_body, html_body, headers, next_attempt_at, carries_secret)
+             VALUES ($1, $2, $3, $4, $5, $6, $1, $7) RETURNING id",
         )
         .bind($now)
         .bind(&mail.recipient)
@@ -20,6 +20,7 @@ macro_rules! insert_mail {
         .bind(&mail.text_body)
         .bind(&mail.html_body)
         .bind(headers)
+        .bind(mail.carries_secret)
         .fetch_one($executor)
         .await
     }};
@@ -552,7 +553,10 @@ macro_rules! storage_impl {
 
             async fn mark_mail_sent(&self, id: i64, now: i64) -> $crate::storage::Result<()> {
                 sqlx::query(
-                    "UPDATE outbox SET status = 'sent', sent_at = $1, attempts = attempts + 1, last_error = NULL
+                    // A delivered secret leaves the database: the recipient has it now.
+                    "UPDATE outbox SET status = 'sent', sent_at = $1, attempts = attempts + 1, last_error = NULL,
+                     text_body = CASE WHEN carries_secret THEN '' ELSE text_body END,
+                     html_body = CASE WHEN carries_secret THEN NULL ELSE html_body END
                      WHERE id = $2",
                 )
                 .bind(now)
@@ -566,7 +570,9 @@ macro_rules! storage_impl {
                 sqlx::query(
                     "UPDATE outbox SET attempts = attempts + 1, last_error = $1,
                      status = CASE WHEN $2 IS NULL THEN 'failed' ELSE 'pending' END,
-                     next_attempt_at = COALESCE($2, next_attempt_at)
+                     next_attempt_at = COALESCE($2, next_attempt_at),
+                     text_body = CASE WHEN carries_secret AND $2 IS NULL THEN '' ELSE text_body END,
+                     html_body = CASE WHEN carries_secret AND $2 IS NULL THEN NULL ELSE html_body END
                      WHERE id = $3",
                 )
                 .bind(error)
@@ -1354,6 +1360,39 @@ macro_rules! storage_impl {
                     .await
                     .map_err($crate::storage::StorageError::from_write)?;
                 Ok(())
+            }
+
+            async fn delete_expired_data(
+                &self,
+                cutoffs: &$crate::storage::RetentionCutoffs,
+            ) -> $crate::storage::Result<$crate::storage::RetentionReport> {
+                // Each statement stands alone: a second instance doing the same finds less.
+                let delete = |sql: &'static str, cutoff: Option<i64>| async move {
+                    match cutoff {
+                        Some(cutoff) => sqlx::query(sql)
+                            .bind(cutoff)
+                            .execute(&self.pool)
+                            .await
+                            .map(|done| done.rows_affected()),
+                        None => Ok(0),
+                    }
+                };
+                Ok($crate::storage::RetentionReport {
+                    audit_log: delete("DELETE FROM audit_log WHERE at < $1", cutoffs.audit_log).await?,
+                    login_links: delete(
+                        "DELETE FROM login_links WHERE expires_at < $1 OR used_at < $1",
+                        cutoffs.login_links,
+                    )
+                    .await?,
+                    outbox: delete(
+                        "DELETE FROM outbox WHERE status IN ('sent', 'failed') AND COALESCE(sent_at, created_at) < $1",
+                        cutoffs.outbox,
+                    )
+                    .await?,
+                    help_requests: delete("DELETE FROM help_requests WHERE created_at < $1", cutoffs.help_requests)
+                        .await?,
+                    sessions: delete("DELETE FROM sessions WHERE expires_at < $1", cutoffs.sessions).await?,
+                })
             }
 
             $($specific)*

@@ -2,10 +2,12 @@
 //! error response (ours, or a rejection from axum's extractors) into a page in the
 //! visitor's language, and API paths get JSON instead.
 
+use std::net::SocketAddr;
+
 use askama::Template;
 use axum::{
-    extract::{Request, State},
-    http::{StatusCode, header},
+    extract::{ConnectInfo, Request, State},
+    http::{HeaderValue, StatusCode, header},
     middleware::Next,
     response::{Html, IntoResponse, Response},
 };
@@ -71,6 +73,63 @@ struct ErrorPage {
     status: u16,
     title: String,
     message: String,
+    /// "Quote code …" with the request id on 500 pages, so a report can be found in the logs.
+    code: Option<String>,
+}
+
+/// The id of one request: in its log span, its `x-request-id` response header, and the
+/// 500 page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestId(String);
+
+impl RequestId {
+    pub const HEADER: &'static str = "x-request-id";
+
+    fn generate() -> Self {
+        RequestId(format!("{:016x}", rand::random::<u64>()))
+    }
+
+    /// An id a proxy sent: up to 64 letters, digits, `-`, `_` or `.` (it lands in logs).
+    fn parse(value: &HeaderValue) -> Option<Self> {
+        let text = value.to_str().ok()?;
+        let fine = !text.is_empty()
+            && text.len() <= 64
+            && text
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
+        fine.then(|| RequestId(text.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Gives every request an id: the one a trusted proxy sent, or a new one.
+pub async fn request_id(
+    State(state): State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let from_proxy = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .is_some_and(|ConnectInfo(peer)| state.settings.trusted_proxies.contains(&peer.ip()));
+    let id = from_proxy
+        .then(|| {
+            request
+                .headers()
+                .get(RequestId::HEADER)
+                .and_then(RequestId::parse)
+        })
+        .flatten()
+        .unwrap_or_else(RequestId::generate);
+    request.extensions_mut().insert(id.clone());
+    let mut response = next.run(request).await;
+    if let Ok(value) = HeaderValue::from_str(id.as_str()) {
+        response.headers_mut().insert(RequestId::HEADER, value);
+    }
+    response
 }
 
 /// Replaces the body of every error response that is not already a page or JSON.
@@ -80,6 +139,7 @@ pub async fn render_errors(
     next: Next,
 ) -> Response {
     let path = request.uri().path().to_owned();
+    let id = request.extensions().get::<RequestId>().cloned();
     let response = next.run(request).await;
     let status = response.status();
     if !(status.is_client_error() || status.is_server_error()) {
@@ -106,6 +166,9 @@ pub async fn render_errors(
         status: status.as_u16(),
         title: p.t(&format!("error-{key}-title")),
         message: p.t(&format!("error-{key}-message")),
+        code: id
+            .filter(|_| key == 500)
+            .map(|id| p.t_args("error-quote-code", &[("code", id.0)])),
         p,
     };
     let mut rebuilt = match page.render() {

@@ -163,8 +163,10 @@ pub fn router(state: AppState) -> Router {
         .layer(TraceLayer::new_for_http().make_span_with(|request: &Request| {
             // The path is left out on purpose: invite links carry tokens. `record_route`
             // fills in the route pattern once routing has happened.
-            tracing::info_span!("request", method = %request.method(), route = tracing::field::Empty)
+            let id = request.extensions().get::<error::RequestId>().map(|id| id.as_str()).unwrap_or("");
+            tracing::info_span!("request", request_id = %id, method = %request.method(), route = tracing::field::Empty)
         }))
+        .layer(middleware::from_fn_with_state(state.clone(), error::request_id))
         .with_state(state)
 }
 

@@ -9,3 +9,4 @@ pub mod email;
 mod key;
 pub mod scan;
 pub mod token;
+pub mod text;

@@ -247,22 +247,7 @@ pub async fn create(
     ApiJson(request): ApiJson<NewScanRequest>,
 ) -> Result<(StatusCode, Json<CreatedLinks>), ApiError> {
     let p = english(&state);
-    // Control characters (a NUL byte breaks PostgreSQL) are refused before the form's checks.
     let mut fields = BTreeMap::new();
-    let texts = [
-        ("organisation", &request.organisation),
-        ("team", &request.team),
-    ]
-    .into_iter()
-    .chain(request.departments.iter().map(|d| ("departments", d)));
-    for (field, text) in texts {
-        if text.chars().any(char::is_control) {
-            fields.insert(
-                field.to_owned(),
-                "must not contain control characters".to_owned(),
-            );
-        }
-    }
     // The form skips blank lines; in a list a blank name is a mistake worth pointing out.
     if request.departments.iter().any(|d| d.trim().is_empty()) {
         fields.insert(
@@ -273,6 +258,7 @@ pub async fn create(
     if !fields.is_empty() {
         return Err(ApiError::invalid(fields));
     }
+    let request_departments = request.departments.clone();
     let form = ScanForm {
         organisation: request.organisation,
         team: request.team,
@@ -284,7 +270,11 @@ pub async fn create(
     };
     let today = today();
     let mut errors = ScanErrors::default();
-    let Some(valid) = scans::check_scan(&p, &form, today, &mut errors) else {
+    let valid = scans::check_scan(&p, &form, today, &mut errors);
+    if let Err(message) = scans::check_department_names(&p, &request_departments) {
+        errors.set_departments(message);
+    }
+    let Some(valid) = valid.filter(|_| errors.fields().is_empty()) else {
         return Err(ApiError::invalid(field_errors(&errors)));
     };
     let created = scans::create_scan(&state, ScanOwner::ApiKey(client.0.id), valid, today).await?;

@@ -64,13 +64,12 @@ pub async fn create(
     ip: ClientIp,
     Form(form): Form<NewKeyForm>,
 ) -> Result<Response, WebError> {
-    let name = form.name.trim().to_owned();
-    let name_error = if name.is_empty() {
-        Some(p.t("api-key-name-missing"))
-    } else if name.chars().count() > MAX_NAME_LEN {
-        Some(p.t("api-key-name-too-long"))
-    } else {
-        None
+    use hrnexus_core::text::{SingleLine, TextError};
+    let (name, name_error) = match SingleLine::parse(&form.name, MAX_NAME_LEN) {
+        Ok(name) => (name.into_string(), None),
+        Err(TextError::Empty) => (String::new(), Some(p.t("api-key-name-missing"))),
+        Err(TextError::TooLong) => (String::new(), Some(p.t("api-key-name-too-long"))),
+        Err(e) => (String::new(), Some(p.t(&format!("text-error-{}", e.key())))),
     };
     if name_error.is_some() {
         let keys = state.store.list_api_keys().await?;

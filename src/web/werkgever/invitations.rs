@@ -125,8 +125,8 @@ pub fn invitation_mail(
         args.extend(extra);
         args
     };
-    // SECRET MAIL: the body carries a personal scan link. Never show it in the back office;
-    // redact it once delivered.
+    // The body carries a personal scan link: never shown in the back office, erased from the
+    // outbox once delivered.
     compose(
         lang,
         recipient,
@@ -141,6 +141,7 @@ pub fn invitation_mail(
             action: Some((lang.t("inv-mail-action"), link)),
         },
     )
+    .carrying_secret()
 }
 
 /// The reminder: the same words for those who answered and those who did not, and no link.

@@ -143,7 +143,8 @@ pub async fn submit(
             paragraphs: vec![p.t("wg-mail-body"), p.t("wg-mail-ignore")],
             action: Some((p.t("wg-mail-action"), link)),
         },
-    );
+    )
+    .carrying_secret();
     state
         .store
         .create_login_link(

@@ -282,6 +282,11 @@ pub struct ScanErrors {
 }
 
 impl ScanErrors {
+    /// Records a problem with the departments found outside `check_scan`.
+    pub(crate) fn set_departments(&mut self, message: String) {
+        self.departments = Some(message);
+    }
+
     /// (field, message) for every field with a problem, for the JSON API.
     pub(crate) fn fields(&self) -> Vec<(&'static str, &str)> {
         [
@@ -335,36 +340,52 @@ pub(crate) struct ValidRound {
 }
 
 fn check_name(p: &Page, value: &str, missing_key: &str) -> Result<String, String> {
-    let value = value.split_whitespace().collect::<Vec<_>>().join(" ");
-    if value.is_empty() {
-        Err(p.t(missing_key))
-    } else if value.chars().count() > MAX_NAME_LEN {
-        Err(p.t("wg-error-name-too-long"))
-    } else {
-        Ok(value)
+    use hrnexus_core::text::{SingleLine, TextError};
+    match SingleLine::parse(value, MAX_NAME_LEN) {
+        Ok(name) => Ok(name.into_string()),
+        Err(TextError::Empty) => Err(p.t(missing_key)),
+        Err(TextError::TooLong) => Err(p.t("wg-error-name-too-long")),
+        Err(e) => Err(p.t(&format!("text-error-{}", e.key()))),
     }
 }
 
+/// One department per line: the line break separates names, any other control character
+/// is refused (the API checks each name for line breaks before joining them).
 fn check_departments(p: &Page, text: &str) -> Result<Vec<String>, String> {
-    let names: Vec<String> = text
-        .lines()
-        .map(|line| line.split_whitespace().collect::<Vec<_>>().join(" "))
-        .filter(|line| !line.is_empty())
-        .collect();
+    use hrnexus_core::text::{MultiLine, TextError};
+    let text = MultiLine::parse_or_empty(text, usize::MAX)
+        .map_err(|e| p.t(&format!("text-error-{}", e.key())))?;
+    let names: Vec<String> = match text.lines(MAX_DEPARTMENT_LEN) {
+        Ok(names) => names.into_iter().map(|n| n.into_string()).collect(),
+        Err((TextError::TooLong, line)) => {
+            let start: String = line.trim().chars().take(30).collect();
+            return Err(p.t_args("wg-error-department-too-long", &[("name", start)]));
+        }
+        Err((e, _)) => return Err(p.t(&format!("text-error-{}", e.key()))),
+    };
     if names.len() > MAX_DEPARTMENTS {
         return Err(p.t("wg-error-departments-too-many"));
     }
     let mut seen = std::collections::HashSet::new();
     for name in &names {
-        if name.chars().count() > MAX_DEPARTMENT_LEN {
-            let start: String = name.chars().take(30).collect();
-            return Err(p.t_args("wg-error-department-too-long", &[("name", start)]));
-        }
         if !seen.insert(name.to_lowercase()) {
             return Err(p.t_args("wg-error-department-duplicate", &[("name", name.clone())]));
         }
     }
     Ok(names)
+}
+
+/// Refuses a department name that is not a single line of text (the API joins the names
+/// with line breaks into the form's one-per-line field).
+pub(crate) fn check_department_names(p: &Page, names: &[String]) -> Result<(), String> {
+    use hrnexus_core::text::SingleLine;
+    match names
+        .iter()
+        .find_map(|name| SingleLine::parse_optional(name, usize::MAX).err())
+    {
+        Some(e) => Err(p.t(&format!("text-error-{}", e.key()))),
+        None => Ok(()),
+    }
 }
 
 fn parse_date(text: &str) -> Option<NaiveDate> {

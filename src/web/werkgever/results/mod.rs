@@ -619,16 +619,23 @@ pub async fn ask_help(
         return Ok((StatusCode::TOO_MANY_REQUESTS, retry.header()).into_response());
     }
     let consent = form.toestemming.as_deref() == Some("ja");
-    let question = form.vraag.trim().to_owned();
+    use hrnexus_core::text::{MultiLine, TextError};
+    let (question, question_error) =
+        match MultiLine::parse_or_empty(&form.vraag, MAX_QUESTION_CHARS) {
+            Ok(question) => (question.into_string(), None),
+            Err(TextError::TooLong) => (
+                String::new(),
+                Some(p.t_args(
+                    "results-help-question-too-long",
+                    &[("max", MAX_QUESTION_CHARS.to_string())],
+                )),
+            ),
+            Err(e) => (String::new(), Some(p.t(&format!("text-error-{}", e.key())))),
+        };
     let help = HelpState {
         consent,
         consent_error: (!consent).then(|| p.t("results-help-consent-missing")),
-        question_error: (question.chars().count() > MAX_QUESTION_CHARS).then(|| {
-            p.t_args(
-                "results-help-question-too-long",
-                &[("max", MAX_QUESTION_CHARS.to_string())],
-            )
-        }),
+        question_error,
         question: form.vraag,
     };
     if help.consent_error.is_some() || help.question_error.is_some() {
