@@ -320,6 +320,22 @@ async fn results_with_figures_match_the_document(db: Db) {
             .unwrap();
         assert_eq!(response.status(), 303);
     }
+    // While the round is open: the documented 409 with the error shape.
+    let (status, pending, _) = send(
+        app.client
+            .get(app.url(&format!("/api/v1/scans/{id}/results")))
+            .bearer_auth(&key),
+    )
+    .await;
+    assert_eq!(
+        (status, pending["error"].as_str()),
+        (409, Some("not_released"))
+    );
+    let round = app.store.rounds(id).await.unwrap()[0].id;
+    app.store
+        .close_round(round, hrnexus::storage::now())
+        .await
+        .unwrap();
     let (status, results, _) = send(
         app.client
             .get(app.url(&format!("/api/v1/scans/{id}/results")))

@@ -151,16 +151,20 @@ fn scan_paths(text: &str) -> Vec<String> {
 }
 
 async fn sign_in(app: &TestApp) {
+    sign_in_through(app, None).await;
+}
+
+/// Signs in with the link from the `.eml` files, or from the test SMTP server's maildir.
+async fn sign_in_through(app: &TestApp, server: Option<&SmtpServer>) {
     let response = app.post_form("/werkgever/login", &[("email", EMAIL)]).await;
     assert_eq!(response.status(), 200);
-    let mails = app.store.list_mail(100).await.unwrap();
-    let mail = mails.iter().find(|m| m.mail.recipient == EMAIL).unwrap();
-    let text = &mail.mail.text_body;
-    let url = text[text.find("http://").unwrap()..]
-        .split_whitespace()
-        .next()
-        .unwrap();
-    let path = url.strip_prefix(BASE).unwrap().to_owned();
+    let path = match server {
+        Some(server) => {
+            let dir = server.maildir.path().join("box").join("new");
+            common::mailed_sign_in_link_in(app, &dir, EMAIL).await
+        }
+        None => common::mailed_sign_in_link(app, EMAIL).await,
+    };
     assert_eq!(app.post_form(&path, &[]).await.status(), 303);
 }
 
@@ -232,7 +236,7 @@ async fn mail_invitations_reminders_and_forgetting(db: Db) {
     let Some(app) = common::spawn_with(db, &smtp).await else {
         return;
     };
-    sign_in(&app).await;
+    sign_in_through(&app, Some(&server)).await;
     // Closing the day after tomorrow: the reminder (2 days before) is due.
     let (scan_id, _) = create_scan(&app, "shared", 2, "").await;
     let round = round_id(&app, scan_id).await;

@@ -618,6 +618,11 @@ async fn control_characters_are_refused_beside_the_field(db: Db) {
         2,
         "one department per line"
     );
+    // Help is asked from the results, which appear once the round is closed.
+    app.store
+        .close_round(scan.latest.id, hrnexus::storage::now())
+        .await
+        .unwrap();
     let path = format!("/werkgever/scans/{}/hulp", scan.scan.id);
     let response = app
         .post_form(&path, &[("vraag", "Hoe\0 nu?"), ("toestemming", "ja")])

@@ -177,3 +177,55 @@ macro_rules! both_backends {
         }
     };
 }
+
+/// The path of the newest sign-in link mailed to `email`, read from the `.eml` files the
+/// outbox worker writes (the outbox itself erases a link once it is delivered). Waits for
+/// the worker.
+pub async fn mailed_sign_in_link(app: &TestApp, email: &str) -> String {
+    mailed_sign_in_link_in(app, &app.dir.path().join("mail"), email).await
+}
+
+/// The same, from the mail files in `dir` (e.g. the maildir of a test SMTP server).
+pub async fn mailed_sign_in_link_in(app: &TestApp, dir: &std::path::Path, email: &str) -> String {
+    let base = app.running.state.settings.base_url().to_owned();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    loop {
+        let mut found: Vec<(std::time::SystemTime, String)> = std::fs::read_dir(dir)
+            .map(|entries| {
+                entries
+                    .flatten()
+                    .filter_map(|e| {
+                        let text = std::fs::read_to_string(e.path()).ok()?;
+                        Some((e.metadata().ok()?.modified().ok()?, text))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        found.sort_by_key(|(modified, _)| std::cmp::Reverse(*modified));
+        // Quoted-printable: soft line breaks and `=3D` are all a link can contain.
+        let link = found
+            .into_iter()
+            .map(|(_, text)| {
+                text.replace("=\r\n", "")
+                    .replace("=\n", "")
+                    .replace("=3D", "=")
+            })
+            .filter(|text| {
+                text.lines()
+                    .any(|l| l.to_ascii_lowercase() == format!("to: {email}"))
+            })
+            .find_map(|text| {
+                let at = text.find(&format!("{base}/werkgever/inloggen/"))?;
+                let url = text[at..].split_whitespace().next()?;
+                url.strip_prefix(&base).map(str::to_owned)
+            });
+        if let Some(link) = link {
+            return link;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no sign-in link mailed to {email}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}

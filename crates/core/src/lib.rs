@@ -8,5 +8,5 @@ pub mod cost;
 pub mod email;
 mod key;
 pub mod scan;
-pub mod token;
 pub mod text;
+pub mod token;

@@ -3,18 +3,15 @@
 
 use std::collections::BTreeMap;
 
-use axum::{
-    Json,
-    extract::{Path, State},
-    http::StatusCode,
-};
+use axum::{Json, extract::State, http::StatusCode};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{ApiClient, ApiError};
+use super::{
+    ApiClient, ApiError, ApiJson, BodyRejections, CrossSite, NotFound, ScanId, Unauthorized,
+};
 use crate::{
     i18n::Lang,
-    storage::ScanOwner,
     web::{
         AppState,
         werkgever::{
@@ -52,28 +49,19 @@ pub struct InvitationCounts {
 
 /// Mails a personal invitation to each address for the scan's open round, and one reminder
 /// (without a link) before the closing date. Addresses are deleted when the round closes.
-#[utoipa::path(post, path = "/v1/scans/{id}/invitations", tag = "scans", security(("api_key" = [])),
-    params(("id" = i64, Path, description = "Scan id")), request_body = InvitationRequest,
-    responses((status = 201, body = InvitationCounts), (status = 404, body = ApiError), (status = 409, body = ApiError),
-              (status = 422, body = ApiError), (status = 401, body = ApiError)))]
+#[utoipa::path(post, path = "/v1/scans/{id}/invitations", tag = "scans", operation_id = "inviteByMail",
+    security(("api_key" = [])), params(super::scans::ScanIdParam), request_body = InvitationRequest,
+    responses((status = 201, description = "Invitations queued; counts only, never addresses or links", body = InvitationCounts),
+              Unauthorized, NotFound,
+              (status = 409, description = "The current round is closed (`round_closed`)", body = ApiError),
+              CrossSite, BodyRejections))]
 pub async fn invite_by_mail(
     State(state): State<AppState>,
     client: ApiClient,
-    Path(id): Path<i64>,
-    Json(request): Json<InvitationRequest>,
+    ScanId(id): ScanId,
+    ApiJson(request): ApiJson<InvitationRequest>,
 ) -> Result<(StatusCode, Json<InvitationCounts>), ApiError> {
-    let scan = state
-        .store
-        .scan_by_id(id)
-        .await?
-        .filter(|scan| scan.is_owned_by(ScanOwner::ApiKey(client.0.id)))
-        .ok_or_else(|| {
-            ApiError::new(
-                StatusCode::NOT_FOUND,
-                "not_found",
-                "No such scan for this key.",
-            )
-        })?;
+    let scan = super::scans::owned_scan(&state, &client, id).await?;
     let mut fields = BTreeMap::new();
     if request.addresses.len() > MAX_ADDRESSES_PER_ROUND {
         fields.insert(

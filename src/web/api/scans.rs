@@ -82,7 +82,11 @@ pub struct ScanStatus {
     rounds: Vec<RoundStatus>,
 }
 
-async fn owned_scan(state: &AppState, client: &ApiClient, id: i64) -> Result<Scan, ApiError> {
+pub(super) async fn owned_scan(
+    state: &AppState,
+    client: &ApiClient,
+    id: i64,
+) -> Result<Scan, ApiError> {
     state
         .store
         .scan_by_id(id)
@@ -247,16 +251,12 @@ pub async fn create(
     ApiJson(request): ApiJson<NewScanRequest>,
 ) -> Result<(StatusCode, Json<CreatedLinks>), ApiError> {
     let p = english(&state);
-    let mut fields = BTreeMap::new();
     // The form skips blank lines; in a list a blank name is a mistake worth pointing out.
     if request.departments.iter().any(|d| d.trim().is_empty()) {
-        fields.insert(
+        return Err(ApiError::invalid(BTreeMap::from([(
             "departments".to_owned(),
             "a department name must not be empty".to_owned(),
-        );
-    }
-    if !fields.is_empty() {
-        return Err(ApiError::invalid(fields));
+        )])));
     }
     let request_departments = request.departments.clone();
     let form = ScanForm {
