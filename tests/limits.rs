@@ -387,7 +387,8 @@ async fn retention_deletes_only_what_is_old(db: Db) {
         .await
         .unwrap();
     // Two mails queued with the links: one delivered, one still waiting.
-    let claimed = store.claim_mail(t0, 300, 1).await.unwrap();
+    // Claimed "now": the mails were queued a moment after t0.
+    let claimed = store.claim_mail(now(), 300, 1).await.unwrap();
     store.mark_mail_sent(claimed[0].id, t0).await.unwrap();
     let scan_id = store
         .create_scan(&NewScan {

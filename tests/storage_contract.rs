@@ -259,9 +259,11 @@ async fn outbox_claims_retries_and_fails(db: Db) {
     assert_eq!((sent.status, sent.sent_at), (MailStatus::Sent, Some(t0)));
     // A lease that ran out (a crashed worker) makes the message claimable again.
     let third = store.enqueue_mail(&mail("c@x.nl")).await.unwrap();
-    assert_eq!(store.claim_mail(t0, 300, 10).await.unwrap()[0].id, third);
+    // Queued a moment after t0 (perhaps in the next second): claimed from its own time on.
+    let t1 = now();
+    assert_eq!(store.claim_mail(t1, 300, 10).await.unwrap()[0].id, third);
     assert_eq!(
-        store.claim_mail(t0 + 301, 300, 10).await.unwrap()[0].id,
+        store.claim_mail(t1 + 301, 300, 10).await.unwrap()[0].id,
         third
     );
     assert_eq!(store.list_mail(10).await.unwrap()[0].id, third);

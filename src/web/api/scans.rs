@@ -438,7 +438,7 @@ pub async fn results(
         view::Release::Pending(pending) => Err(ApiError::new(
             StatusCode::CONFLICT,
             "not_released",
-            &format!(
+            format!(
                 "Results of round {} appear once it has closed (after {}); until then only the scan's status shows progress.",
                 pending.round.number, pending.round.closes_on
             ),

@@ -89,7 +89,7 @@ async fn own_scan(state: &AppState, employer: &Employer, id: &str) -> Result<Sca
 /// A round's results, or only its progress while it is open.
 enum Shown {
     Results(Box<ResultsView>),
-    Pending(Pending),
+    Pending(Box<Pending>),
 }
 
 async fn results_view(
@@ -106,7 +106,7 @@ async fn results_view(
             .ok_or(WebError::NotFound)?
         {
             Release::Final(loaded) => Shown::Results(Box::new(view::build(loaded))),
-            Release::Pending(pending) => Shown::Pending(pending),
+            Release::Pending(pending) => Shown::Pending(Box::new(pending)),
         },
     )
 }
@@ -124,7 +124,7 @@ pub struct PendingPage {
     rate: Option<u32>,
 }
 
-fn pending_page(p: Page, status: StatusCode, pending: Pending) -> Response {
+fn pending_page(p: Page, status: StatusCode, pending: Box<Pending>) -> Response {
     let appear_on = pending
         .round
         .closes_on
@@ -141,7 +141,7 @@ fn pending_page(p: Page, status: StatusCode, pending: Pending) -> Response {
             n: Num::new(p.lang),
             w: Words::new(p.lang),
             p,
-            pending,
+            pending: *pending,
             when,
             rate,
         },
