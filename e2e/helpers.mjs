@@ -254,9 +254,12 @@ export function collectPageProblems(page) {
     problems.push(`console error: ${msg.text()}${where ? ` (${where})` : ''}`);
   });
   page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-  page.on('requestfailed', (req) =>
-    problems.push(`request failed: ${req.url()} (${req.failure()?.errorText})`),
-  );
+  page.on('requestfailed', (req) => {
+    const error = req.failure()?.errorText;
+    // A navigation cancels what the page before it was still loading (its icon, say).
+    if (error === 'net::ERR_ABORTED') return;
+    problems.push(`request failed: ${req.url()} (${error})`);
+  });
   return () => problems.slice();
 }
 
