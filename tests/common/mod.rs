@@ -54,9 +54,48 @@ pub async fn fresh_pg_url() -> Option<String> {
     Some(format!("{base}/{name}"))
 }
 
+/// A test's own PostgreSQL database, dropped when the test ends (connections still open
+/// to it are ended: `WITH (FORCE)`).
+pub struct PgDatabase {
+    pub url: String,
+}
+
+impl Drop for PgDatabase {
+    fn drop(&mut self) {
+        let Some((_, name)) = self.url.rsplit_once('/') else {
+            return;
+        };
+        let name = name.to_owned();
+        // Drop runs inside the test's runtime: a thread of its own may block.
+        let _ = std::thread::spawn(move || {
+            use sqlx::{Connection, Executor};
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            runtime.block_on(async {
+                if let Ok(mut conn) = sqlx::PgConnection::connect(&pg_admin_url()).await {
+                    let _ = conn
+                        .execute(sqlx::AssertSqlSafe(format!(
+                            "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                        )))
+                        .await;
+                }
+            });
+        })
+        .join();
+    }
+}
+
+/// A fresh PostgreSQL database that is dropped with the returned guard.
+pub async fn fresh_pg_database() -> Option<PgDatabase> {
+    fresh_pg_url().await.map(|url| PgDatabase { url })
+}
+
 pub struct TestStore {
     pub store: DynStorage,
     _dir: Option<tempfile::TempDir>,
+    _pg: Option<PgDatabase>,
 }
 
 pub async fn store(db: Db) -> Option<TestStore> {
@@ -67,13 +106,15 @@ pub async fn store(db: Db) -> Option<TestStore> {
             Some(TestStore {
                 store: storage::connect(&url).await.unwrap(),
                 _dir: Some(dir),
+                _pg: None,
             })
         }
         Db::Postgres => {
-            let url = fresh_pg_url().await?;
+            let pg = fresh_pg_database().await?;
             Some(TestStore {
-                store: storage::connect(&url).await.unwrap(),
+                store: storage::connect(&pg.url).await.unwrap(),
                 _dir: None,
+                _pg: Some(pg),
             })
         }
     }
@@ -85,6 +126,8 @@ pub struct TestApp {
     pub running: Running,
     pub store: DynStorage,
     pub dir: tempfile::TempDir,
+    /// Last, so that it is dropped after the app.
+    pub pg: Option<PgDatabase>,
 }
 
 /// Settings for a test: port 0, a temp data folder, extra `(key, value)` TOML lines.
@@ -106,11 +149,11 @@ pub async fn spawn(db: Db) -> Option<TestApp> {
 
 pub async fn spawn_with(db: Db, extra_toml: &str) -> Option<TestApp> {
     let dir = tempfile::tempdir().unwrap();
-    let url = match db {
+    let pg = match db {
         Db::Sqlite => None,
-        Db::Postgres => Some(fresh_pg_url().await?),
+        Db::Postgres => Some(fresh_pg_database().await?),
     };
-    let settings = settings(dir.path(), url, extra_toml);
+    let settings = settings(dir.path(), pg.as_ref().map(|pg| pg.url.clone()), extra_toml);
     let store = app::open_storage(&settings).await.unwrap();
     let running = app::start(settings, store.clone()).await.unwrap();
     let base = format!("http://{}", running.addr);
@@ -120,6 +163,7 @@ pub async fn spawn_with(db: Db, extra_toml: &str) -> Option<TestApp> {
         running,
         store,
         dir,
+        pg,
     })
 }
 
