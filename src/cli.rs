@@ -198,9 +198,10 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
                 login.email, login.password
             );
             println!(
-                "demo employer: request a sign-in link for {} at {}/werkgever/login and open it from Beheer → Outbox",
+                "demo employer: request a sign-in link for {} at {}/werkgever/login and open it from the newest .eml file in {}/mail",
                 demo::DEMO_EMPLOYER,
-                settings.base_url()
+                settings.base_url(),
+                settings.data_dir.display()
             );
             if let Some(token) = &login.scan_token {
                 println!(
