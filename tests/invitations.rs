@@ -5,11 +5,7 @@
 
 mod common;
 
-use std::{
-    net::TcpListener,
-    process::{Child, Command, Stdio},
-    time::{Duration, Instant},
-};
+use std::time::{Duration, Instant};
 
 use chrono::{Days, NaiveDate, Utc};
 use common::{Db, TestApp};
@@ -29,61 +25,8 @@ const BASE: &str = "http://localhost:8080";
 // ---------------------------------------------------------------------------------------
 // Helpers
 
-struct SmtpServer {
-    child: Child,
-    port: u16,
-    maildir: tempfile::TempDir,
-}
-
-impl Drop for SmtpServer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// aiosmtpd storing messages in a Maildir, or `None` (with a message) when Python lacks it.
-fn start_smtp_server() -> Option<SmtpServer> {
-    let available = Command::new("python3")
-        .args(["-c", "import aiosmtpd"])
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if !available {
-        if std::env::var("HRNEXUS_REQUIRE_SMTP_SERVER").is_ok_and(|v| v == "1") {
-            panic!("aiosmtpd is required (pip install aiosmtpd)");
-        }
-        eprintln!("SKIPPED (invitation mail): python3 -m aiosmtpd not available");
-        return None;
-    }
-    let maildir = tempfile::tempdir().unwrap();
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let child = Command::new("python3")
-        .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}")])
-        .args(["-c", "aiosmtpd.handlers.Mailbox"])
-        .arg(maildir.path().join("box"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(15);
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "SMTP server did not start");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    Some(SmtpServer {
-        child,
-        port,
-        maildir,
-    })
-}
-
 /// Delivered messages with quoted-printable soft breaks undone (links stay whole).
-fn delivered(server: &SmtpServer) -> Vec<String> {
+fn delivered(server: &common::SmtpServer) -> Vec<String> {
     let new = server.maildir.path().join("box").join("new");
     std::fs::read_dir(new)
         .map(|dir| {
@@ -101,7 +44,11 @@ fn delivered(server: &SmtpServer) -> Vec<String> {
 }
 
 /// Waits until messages matching `filter` number `count`.
-async fn wait_for(server: &SmtpServer, count: usize, filter: impl Fn(&str) -> bool) -> Vec<String> {
+async fn wait_for(
+    server: &common::SmtpServer,
+    count: usize,
+    filter: impl Fn(&str) -> bool,
+) -> Vec<String> {
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         let found: Vec<String> = delivered(server)
@@ -155,7 +102,7 @@ async fn sign_in(app: &TestApp) {
 }
 
 /// Signs in with the link from the `.eml` files, or from the test SMTP server's maildir.
-async fn sign_in_through(app: &TestApp, server: Option<&SmtpServer>) {
+async fn sign_in_through(app: &TestApp, server: Option<&common::SmtpServer>) {
     let response = app.post_form("/werkgever/login", &[("email", EMAIL)]).await;
     assert_eq!(response.status(), 200);
     let path = match server {
@@ -226,7 +173,7 @@ async fn round_id(app: &TestApp, scan_id: i64) -> i64 {
 // ---------------------------------------------------------------------------------------
 
 async fn mail_invitations_reminders_and_forgetting(db: Db) {
-    let Some(server) = start_smtp_server() else {
+    let Some(server) = common::start_smtp_server("invitation mail") else {
         return;
     };
     let smtp = format!(

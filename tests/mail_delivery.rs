@@ -5,7 +5,6 @@ mod common;
 
 use std::{
     net::TcpListener,
-    process::{Child, Command, Stdio},
     time::{Duration, Instant},
 };
 
@@ -21,64 +20,6 @@ fn free_port() -> u16 {
         .local_addr()
         .unwrap()
         .port()
-}
-
-struct SmtpServer {
-    child: Child,
-    port: u16,
-    maildir: tempfile::TempDir,
-}
-
-impl Drop for SmtpServer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Starts aiosmtpd storing messages in a Maildir, or `None` when Python lacks it.
-fn start_smtp_server() -> Option<SmtpServer> {
-    let available = Command::new("python3")
-        .args(["-c", "import aiosmtpd"])
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if !available {
-        if std::env::var("HRNEXUS_REQUIRE_SMTP_SERVER").is_ok_and(|v| v == "1") {
-            panic!("aiosmtpd is required (pip install aiosmtpd)");
-        }
-        eprintln!(
-            "SKIPPED (SMTP delivery): python3 -m aiosmtpd not available; pip install aiosmtpd"
-        );
-        return None;
-    }
-    let maildir = tempfile::tempdir().unwrap();
-    let port = free_port();
-    let child = Command::new("python3")
-        .args([
-            "-m",
-            "aiosmtpd",
-            "-n",
-            "-l",
-            &format!("127.0.0.1:{port}"),
-            "-c",
-            "aiosmtpd.handlers.Mailbox",
-        ])
-        .arg(maildir.path().join("box"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(15);
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "SMTP server did not start");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    Some(SmtpServer {
-        child,
-        port,
-        maildir,
-    })
 }
 
 fn newsletter_like_mail(to: &str) -> OutgoingMail {
@@ -101,7 +42,7 @@ fn newsletter_like_mail(to: &str) -> OutgoingMail {
     }
 }
 
-fn delivered_messages(server: &SmtpServer) -> Vec<String> {
+fn delivered_messages(server: &common::SmtpServer) -> Vec<String> {
     let new = server.maildir.path().join("box").join("new");
     std::fs::read_dir(new)
         .map(|dir| {
@@ -114,7 +55,7 @@ fn delivered_messages(server: &SmtpServer) -> Vec<String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn worker_delivers_over_smtp_once() {
-    let Some(server) = start_smtp_server() else {
+    let Some(server) = common::start_smtp_server("SMTP delivery") else {
         return;
     };
     let smtp = format!(
@@ -160,7 +101,7 @@ async fn worker_delivers_over_smtp_once() {
 /// A sign-in link reaches the recipient over SMTP, and the outbox keeps no copy of it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn secret_mail_is_delivered_then_erased() {
-    let Some(server) = start_smtp_server() else {
+    let Some(server) = common::start_smtp_server("SMTP delivery") else {
         return;
     };
     let smtp = format!(
