@@ -92,6 +92,15 @@ pub async fn start(settings: Settings, store: DynStorage) -> anyhow::Result<Runn
     let form_limiter = Arc::new(FormLimiter::new(settings.public_form_rate_per_minute));
     let secret =
         crate::secret::ServerSecret::load(settings.server_secret.as_ref(), &settings.data_dir)?;
+    if settings.server_secret.is_none() && store.backend() == storage::Backend::Postgres {
+        // Each instance would make its own key: a personal link could then be answered once
+        // per instance, and a shared link shown by one would not open on another.
+        tracing::warn!(
+            "server_secret is not set: this instance uses {}/server.key; give every instance \
+             the same server_secret",
+            settings.data_dir.display()
+        );
+    }
     let limits = settings.http.clone();
     let retention = settings.retention.clone();
     let state = AppState {
