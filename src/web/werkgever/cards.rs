@@ -19,7 +19,7 @@ use serde::Deserialize;
 
 use super::{
     Employer,
-    scans::{invite_link, issue_invites, latest_round, owned_scan},
+    scans::{chosen_department, invite_link, issue_invites, latest_round, owned_scan},
 };
 use crate::{
     auth,
@@ -263,14 +263,7 @@ pub async fn make_cards(
         Ok(n) if (1..=MAX_CARDS).contains(&n) => Ok(n),
         _ => Err(p.t_args("cards-error-count", &[("max", MAX_CARDS.to_string())])),
     };
-    let department = match form.department.trim() {
-        "" => Ok(None),
-        chosen => departments
-            .iter()
-            .find(|d| d.id.to_string() == chosen)
-            .map(|d| Some(d.clone()))
-            .ok_or_else(|| p.t("wg-error-department")),
-    };
+    let department = chosen_department(&p, &departments, &form.department);
     if let (true, Ok(count), Ok(department)) = (open, &count, &department) {
         let batch =
             issue_invites(&state, round.id, *count, department.as_ref().map(|d| d.id)).await?;

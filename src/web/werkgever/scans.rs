@@ -777,6 +777,23 @@ pub async fn detail(
     ScanPage::load(&state, p, employer.email, scan).await
 }
 
+/// The department a form chose for new links: none (empty), or one of this scan's; the
+/// message beside the field otherwise.
+pub(crate) fn chosen_department(
+    p: &Page,
+    departments: &[Department],
+    text: &str,
+) -> Result<Option<Department>, String> {
+    match text.trim() {
+        "" => Ok(None),
+        chosen => departments
+            .iter()
+            .find(|d| d.id.to_string() == chosen)
+            .map(|d| Some(d.clone()))
+            .ok_or_else(|| p.t("wg-error-department")),
+    }
+}
+
 #[derive(Debug, Deserialize)]
 pub struct MoreForm {
     #[serde(default)]
@@ -796,14 +813,7 @@ pub async fn more_invites(
     let round = latest_round(&state, scan.id).await?;
     let departments = state.store.departments(scan.id).await?;
     let count = check_count(&p, &form.count);
-    let department = match form.department.trim() {
-        "" => Ok(None),
-        chosen => departments
-            .iter()
-            .find(|d| d.id.to_string() == chosen)
-            .map(|d| Some(d.clone()))
-            .ok_or_else(|| p.t("wg-error-department")),
-    };
+    let department = chosen_department(&p, &departments, &form.department);
     let round_open = round.is_open(crate::i18n::today());
     if let (true, Ok(count), Ok(department)) = (round_open, &count, &department) {
         let batch =
