@@ -32,7 +32,7 @@ WORK=""
 PG_DB=""
 cleanup() {
   if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi
-  if [ -n "$PG_DB" ]; then psql -w -q "$PG_ADMIN" -c "DROP DATABASE IF EXISTS $PG_DB" >/dev/null 2>&1 || true; fi
+  if [ -n "$PG_DB" ]; then psql -w -q "$PG_ADMIN" -c "DROP DATABASE IF EXISTS $PG_DB WITH (FORCE)" >/dev/null 2>&1 || true; fi
   if [ -n "$WORK" ]; then rm -rf "$WORK"; fi
   SERVER_PID="" PG_DB="" WORK=""
 }

@@ -195,9 +195,10 @@ async fn without_smtp_mail_becomes_eml_files() {
 /// delivered exactly once.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_instances_deliver_each_message_once() {
-    let Some(url) = common::fresh_pg_url().await else {
+    let Some(pg) = common::fresh_pg_database().await else {
         return;
     };
+    let url = pg.url.clone();
     let (dir_a, dir_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     let settings_a = common::settings(dir_a.path(), Some(url.clone()), "");
     let settings_b = common::settings(dir_b.path(), Some(url), "");
