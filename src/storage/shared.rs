@@ -239,9 +239,7 @@ macro_rules! store_answers {
                 let [a1, a2, a3, a4, a5] = s.answers;
                 let [s1, s2, s3] = s.signals;
                 sqlx::query(
-                    "INSERT INTO responses (id, round_id, department_id, answered_on, werkwijze, sterke_punten,
-                        taakinvloed, open_mening, steun, mentale_vermoeidheid, initiatief, vertrekintentie)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+                    $crate::storage::shared::INSERT_RESPONSE,
                 )
                 .bind($crate::storage::random_id())
                 .bind(s.round_id)
@@ -252,7 +250,7 @@ macro_rules! store_answers {
                 .execute(&mut *$tx)
                 .await?;
                 if let Some(body) = &s.comment {
-                    sqlx::query("INSERT INTO comments (id, round_id, department_id, body) VALUES ($1, $2, $3, $4)")
+                    sqlx::query($crate::storage::shared::INSERT_COMMENT)
                         .bind($crate::storage::random_id())
                         .bind(s.round_id)
                         .bind(s.department_id)
@@ -269,6 +267,17 @@ macro_rules! store_answers {
     }};
 }
 pub(crate) use store_answers;
+
+/// One answer row (bind: id, round, department, date, five aspects, three signals); used
+/// when an answer arrives and when a sealed round is rewritten.
+pub(crate) const INSERT_RESPONSE: &str =
+    "INSERT INTO responses (id, round_id, department_id, answered_on,
+    werkwijze, sterke_punten, taakinvloed, open_mening, steun, mentale_vermoeidheid, initiatief,
+    vertrekintentie) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
+
+/// One comment row (bind: id, round, department, body).
+pub(crate) const INSERT_COMMENT: &str =
+    "INSERT INTO comments (id, round_id, department_id, body) VALUES ($1, $2, $3, $4)";
 
 /// A stored answer as the seal reads and rewrites it (the `verzuim` column is no longer
 /// written and is left out).
@@ -920,9 +929,7 @@ macro_rules! storage_impl {
                 }
                 for (department_id, answered_on, a1, a2, a3, a4, a5, s1, s2, s3) in responses {
                     sqlx::query(
-                        "INSERT INTO responses (id, round_id, department_id, answered_on, werkwijze, sterke_punten,
-                            taakinvloed, open_mening, steun, mentale_vermoeidheid, initiatief, vertrekintentie)
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+                        $crate::storage::shared::INSERT_RESPONSE,
                     )
                     .bind($crate::storage::random_id())
                     .bind(round_id)
@@ -934,7 +941,7 @@ macro_rules! storage_impl {
                     .await?;
                 }
                 for (department_id, body) in comments {
-                    sqlx::query("INSERT INTO comments (id, round_id, department_id, body) VALUES ($1, $2, $3, $4)")
+                    sqlx::query($crate::storage::shared::INSERT_COMMENT)
                         .bind($crate::storage::random_id())
                         .bind(round_id)
                         .bind(department_id)
