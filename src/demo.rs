@@ -114,7 +114,7 @@ impl Dice {
 /// and a third, open one with a shared link and some answers so far (results of a round
 /// appear only once it closes). Returns the shared link's token.
 async fn demo_scan(store: &DynStorage) -> anyhow::Result<String> {
-    use chrono::{Duration, Utc};
+    use chrono::Duration;
 
     use crate::storage::{NewScan, ScanOwner, Submission};
 
@@ -145,7 +145,7 @@ async fn demo_scan(store: &DynStorage) -> anyhow::Result<String> {
         .ok_or_else(|| anyhow::anyhow!("demo employer"))?
         .id;
 
-    let today = Utc::now().date_naive();
+    let today = crate::i18n::today();
     let first_opened = today - Duration::days(98);
     let scan_id = store
         .create_scan(&NewScan {

@@ -3,7 +3,7 @@
 
 mod common;
 
-use chrono::{Days, Utc};
+use chrono::Days;
 use common::{Db, TestApp};
 use hrnexus::{auth, storage::now};
 use hrnexus_core::email::EmailAddress;
@@ -125,7 +125,7 @@ async fn sign_in_employer(app: &TestApp, client: &reqwest::Client) {
 
 /// A scan with personal links, created over HTTP by the signed-in employer; its id.
 async fn create_scan(app: &TestApp, client: &reqwest::Client) -> i64 {
-    let closes = (Utc::now().date_naive() + Days::new(14))
+    let closes = (hrnexus::i18n::today() + Days::new(14))
         .format("%Y-%m-%d")
         .to_string();
     let form = [

@@ -7,7 +7,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use chrono::{Days, NaiveDate, Utc};
+use chrono::{Days, NaiveDate};
 use common::{Db, TestApp};
 use hrnexus::{
     auth,
@@ -116,7 +116,7 @@ async fn sign_in_through(app: &TestApp, server: Option<&common::SmtpServer>) {
 }
 
 fn date(days: u64) -> String {
-    (Utc::now().date_naive() + Days::new(days))
+    (hrnexus::i18n::today() + Days::new(days))
         .format("%Y-%m-%d")
         .to_string()
 }
@@ -284,7 +284,7 @@ async fn mail_invitations_reminders_and_forgetting(db: Db) {
     assert!(!scan_page.contains("jan@") && !scan_page.contains("piet@"));
 
     // The reminder: claimed once even when two instances run the job at the same moment.
-    let today = Utc::now().date_naive();
+    let today = hrnexus::i18n::today();
     let (a, b) = tokio::join!(
         reminder_pass(&app.store, BASE, today, 2),
         reminder_pass(&app.store, BASE, today, 2)
@@ -362,7 +362,7 @@ async fn stale_addresses_are_deleted(db: Db) {
             .unwrap()
             .id
     };
-    let today = Utc::now().date_naive();
+    let today = hrnexus::i18n::today();
     let yesterday = today - Days::new(1);
     let scan_id = store
         .create_scan(&NewScan {

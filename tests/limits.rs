@@ -399,8 +399,8 @@ async fn retention_deletes_only_what_is_old(db: Db) {
             min_group: 5,
             min_comments: 8,
             departments: Vec::new(),
-            opened_on: chrono::Utc::now().date_naive(),
-            closes_on: chrono::Utc::now().date_naive() + chrono::Days::new(14),
+            opened_on: hrnexus::i18n::today(),
+            closes_on: hrnexus::i18n::today() + chrono::Days::new(14),
             shared_token_hash: None,
             invites: Vec::new(),
         })
@@ -538,7 +538,7 @@ async fn control_characters_are_refused_beside_the_field(db: Db) {
         ("invite", "shared"),
         ("count", ""),
     ];
-    let closes_on = (chrono::Utc::now().date_naive() + chrono::Days::new(14)).to_string();
+    let closes_on = (hrnexus::i18n::today() + chrono::Days::new(14)).to_string();
     for (field, value) in [
         ("organisation", "Bakkerij\0Jansen"),
         ("team", "Pro\0ductie"),

@@ -3,7 +3,7 @@
 
 mod common;
 
-use chrono::{Duration, NaiveDate, Utc};
+use chrono::{Duration, NaiveDate};
 use common::{Db, TestApp};
 use hrnexus::{
     auth,
@@ -20,7 +20,7 @@ const ASPECTS: [&str; 5] = [
 ];
 
 fn today() -> NaiveDate {
-    Utc::now().date_naive()
+    hrnexus::i18n::today()
 }
 
 /// An employer signed in once through a magic link, as the employer area does it.

@@ -5,7 +5,7 @@ mod common;
 
 use std::collections::HashMap;
 
-use chrono::{Duration, NaiveDate, Utc};
+use chrono::{Duration, NaiveDate};
 use common::{Db, TestApp};
 use hrnexus::{
     auth,
@@ -110,7 +110,7 @@ impl SignedIn {
 }
 
 fn today() -> NaiveDate {
-    Utc::now().date_naive()
+    hrnexus::i18n::today()
 }
 
 struct TestScan {

@@ -369,7 +369,7 @@ async fn backups_are_consistent_copies(db: Db) {
 }
 
 fn today() -> chrono::NaiveDate {
-    chrono::Utc::now().date_naive()
+    hrnexus::i18n::today()
 }
 
 async fn employer(store: &hrnexus::storage::DynStorage, address: &str) -> i64 {

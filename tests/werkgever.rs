@@ -3,7 +3,7 @@
 
 mod common;
 
-use chrono::{Days, NaiveDate, Utc};
+use chrono::{Days, NaiveDate};
 use common::{Db, TestApp};
 use hrnexus::{
     auth,
@@ -125,7 +125,7 @@ async fn sign_in_as(app: &TestApp, client: &reqwest::Client, email: &str) {
 }
 
 fn today() -> NaiveDate {
-    Utc::now().date_naive()
+    hrnexus::i18n::today()
 }
 
 fn date(days_from_today: i64) -> String {
