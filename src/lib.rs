@@ -9,5 +9,5 @@ pub mod demo;
 pub mod i18n;
 pub mod mail;
 pub mod secret;
-pub mod storage;
+pub use hrnexus_storage as storage;
 pub mod web;

@@ -10,6 +10,7 @@ pub mod keyed;
 pub mod release;
 pub mod response;
 pub mod score;
+pub mod setup;
 pub mod trend;
 
 pub use advice::{Action, Advice, AspectAdvice, ServiceCategory, SignalAdvice, advise};

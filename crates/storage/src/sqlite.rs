@@ -7,8 +7,10 @@ use sqlx::sqlite::{
 };
 
 use super::{
-    Backend, OutboxRow, QueuedMail, Result, StorageError, Submission, SubmitOutcome,
-    shared::{Batcher, CountsCache, DepartmentsCache, storage_impl, store_answers},
+    Backend, QueuedMail, Result, StorageError, Submission, SubmitOutcome,
+    batcher::Batcher,
+    outbox::OutboxRow,
+    scans::{CountsCache, DepartmentsCache, store_answers},
 };
 
 pub struct SqliteStore {
@@ -81,14 +83,14 @@ impl SqliteStore {
     }
 }
 
-storage_impl!(SqliteStore, Backend::Sqlite, {
-    async fn migrate(&self) -> Result<()> {
-        sqlx::migrate!("./migrations/sqlite")
-            .run(&self.pool)
-            .await?;
-        Ok(())
-    }
+crate::accounts::impl_account_store!(SqliteStore, {});
+crate::audit::impl_audit_store!(SqliteStore, {});
+crate::sessions::impl_session_store!(SqliteStore, {});
+crate::scans::impl_scan_store!(SqliteStore, {});
+crate::invitations::impl_invitation_store!(SqliteStore, {});
+crate::intake::impl_intake_store!(SqliteStore, {});
 
+crate::outbox::impl_outbox_store!(SqliteStore, {
     async fn claim_mail(&self, now: i64, lease: i64, limit: i64) -> Result<Vec<QueuedMail>> {
         // One statement is atomic in SQLite, and SQLite has a single writer, so two
         // workers can never claim the same row.
@@ -105,6 +107,15 @@ storage_impl!(SqliteStore, Backend::Sqlite, {
         .fetch_all(&self.pool)
         .await?;
         Ok(rows.into_iter().map(Into::into).collect())
+    }
+});
+
+crate::operations::impl_operations!(SqliteStore, Backend::Sqlite, {
+    async fn migrate(&self) -> Result<()> {
+        sqlx::migrate!("./migrations/sqlite")
+            .run(&self.pool)
+            .await?;
+        Ok(())
     }
 
     async fn backup_to(&self, path: &Path) -> Result<()> {

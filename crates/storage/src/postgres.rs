@@ -5,8 +5,10 @@ use std::{path::Path, time::Duration};
 use sqlx::postgres::{PgPool, PgPoolOptions};
 
 use super::{
-    Backend, OutboxRow, QueuedMail, Result, StorageError, Submission, SubmitOutcome,
-    shared::{Batcher, CountsCache, DepartmentsCache, storage_impl},
+    Backend, QueuedMail, Result, StorageError, Submission, SubmitOutcome,
+    batcher::Batcher,
+    outbox::OutboxRow,
+    scans::{CountsCache, DepartmentsCache},
 };
 
 pub struct PgStore {
@@ -168,15 +170,14 @@ impl PgStore {
     async fn after_seal(&self) {}
 }
 
-storage_impl!(PgStore, Backend::Postgres, {
-    async fn migrate(&self) -> Result<()> {
-        // The migrator takes an advisory lock, so instances starting together are safe.
-        sqlx::migrate!("./migrations/postgres")
-            .run(&self.pool)
-            .await?;
-        Ok(())
-    }
+crate::accounts::impl_account_store!(PgStore, {});
+crate::audit::impl_audit_store!(PgStore, {});
+crate::sessions::impl_session_store!(PgStore, {});
+crate::scans::impl_scan_store!(PgStore, {});
+crate::invitations::impl_invitation_store!(PgStore, {});
+crate::intake::impl_intake_store!(PgStore, {});
 
+crate::outbox::impl_outbox_store!(PgStore, {
     async fn claim_mail(&self, now: i64, lease: i64, limit: i64) -> Result<Vec<QueuedMail>> {
         // SKIP LOCKED lets several instances claim at once without ever taking the same row.
         let rows: Vec<OutboxRow> = sqlx::query_as(
@@ -193,6 +194,16 @@ storage_impl!(PgStore, Backend::Postgres, {
         .fetch_all(&self.pool)
         .await?;
         Ok(rows.into_iter().map(Into::into).collect())
+    }
+});
+
+crate::operations::impl_operations!(PgStore, Backend::Postgres, {
+    async fn migrate(&self) -> Result<()> {
+        // The migrator takes an advisory lock, so instances starting together are safe.
+        sqlx::migrate!("./migrations/postgres")
+            .run(&self.pool)
+            .await?;
+        Ok(())
     }
 
     async fn backup_to(&self, _path: &Path) -> Result<()> {
