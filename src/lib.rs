@@ -9,5 +9,6 @@ pub mod demo;
 pub mod i18n;
 pub mod mail;
 pub mod secret;
+pub mod services;
 pub use hrnexus_storage as storage;
 pub mod web;

@@ -805,11 +805,13 @@ both_backends!(
 #[test]
 fn both_backends_have_the_same_migrations() {
     let versions = |dir: &str| -> Vec<String> {
-        let mut names: Vec<String> =
-            std::fs::read_dir(format!("{}/crates/storage/migrations/{dir}", env!("CARGO_MANIFEST_DIR")))
-                .unwrap()
-                .map(|e| e.unwrap().file_name().into_string().unwrap())
-                .collect();
+        let mut names: Vec<String> = std::fs::read_dir(format!(
+            "{}/crates/storage/migrations/{dir}",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
         names.sort();
         names
     };

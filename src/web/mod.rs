@@ -6,6 +6,7 @@ pub mod beheer;
 pub mod cost_calculator;
 pub mod error;
 pub mod health;
+pub mod messages;
 pub mod page;
 pub mod privacy;
 pub mod respond;

@@ -15,7 +15,6 @@ pub struct Staff {
     pub created_at: UnixTime,
 }
 
-
 #[derive(Debug, Clone, sqlx::FromRow, Serialize)]
 pub struct ApiKey {
     pub id: i64,
@@ -28,7 +27,6 @@ pub struct ApiKey {
     pub last_used_at: Option<UnixTime>,
     pub revoked_at: Option<UnixTime>,
 }
-
 
 #[derive(Debug, Clone, sqlx::FromRow, Serialize)]
 pub struct Employer {

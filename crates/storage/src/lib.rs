@@ -77,7 +77,6 @@ pub enum Backend {
     Postgres,
 }
 
-
 /// Everything the application stores. Code that needs one area asks for that area's trait;
 /// the app holds one `DynStorage` that is all of them.
 pub trait Storage:

@@ -7,17 +7,15 @@ use axum::{Json, extract::State, http::StatusCode};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{
-    ApiClient, ApiError, ApiJson, BodyRejections, CrossSite, NotFound, ScanId, Unauthorized,
-};
+use super::{ApiClient, ApiJson, BodyRejections, CrossSite, NotFound, ScanId, Unauthorized};
 use crate::{
     i18n::Lang,
+    services::scans,
+    storage::ScanOwner,
     web::{
         AppState,
-        werkgever::{
-            invitations::{self, InviteError, MAX_ADDRESSES_PER_ROUND},
-            scans,
-        },
+        error::{ApiError, WebError},
+        werkgever::invitations::{self, InviteError, MAX_ADDRESSES_PER_ROUND},
     },
 };
 
@@ -60,38 +58,34 @@ pub async fn invite_by_mail(
     client: ApiClient,
     ScanId(id): ScanId,
     ApiJson(request): ApiJson<InvitationRequest>,
-) -> Result<(StatusCode, Json<InvitationCounts>), ApiError> {
-    let scan = super::scans::owned_scan(&state, &client, id).await?;
+) -> Result<(StatusCode, Json<InvitationCounts>), WebError> {
+    let scan = scans::owned_scan(&*state.store, ScanOwner::ApiKey(client.0.id), id).await?;
     let mut fields = BTreeMap::new();
     if request.addresses.len() > MAX_ADDRESSES_PER_ROUND {
         fields.insert(
             "addresses".to_owned(),
             format!("at most {MAX_ADDRESSES_PER_ROUND} addresses per round"),
         );
-        return Err(ApiError::invalid(fields));
+        return Err(WebError::Invalid(fields));
     }
     let text = request.addresses.join("\n");
     let invited =
         match invitations::invite_by_mail(&state, &scan, &text, request.department_id).await {
             Ok(invited) => invited,
-            Err(Err(e)) => return Err(e.into()),
+            Err(Err(e)) => return Err(e),
             Err(Ok(InviteError::RoundClosed)) => {
-                return Err(ApiError::new(
-                    StatusCode::CONFLICT,
-                    "round_closed",
-                    "The current round is closed.",
-                ));
+                return Err(crate::services::ServiceError::RoundClosed.into());
             }
             Err(Ok(e @ InviteError::Department)) => {
                 fields.insert("department_id".to_owned(), e.message(Lang::En));
-                return Err(ApiError::invalid(fields));
+                return Err(WebError::Invalid(fields));
             }
             Err(Ok(e)) => {
                 fields.insert("addresses".to_owned(), e.message(Lang::En));
-                return Err(ApiError::invalid(fields));
+                return Err(WebError::Invalid(fields));
             }
         };
-    let round = scans::latest_round(&state, scan.id).await?;
+    let round = scans::latest_round(&*state.store, scan.id).await?;
     let counts = state.store.invitation_counts(round.id).await?;
     Ok((
         StatusCode::CREATED,

@@ -7,12 +7,11 @@ use axum::{
     Json, Router,
     body::Bytes,
     extract::{FromRequest, FromRequestParts, Request, State},
-    http::{HeaderMap, StatusCode, header, request::Parts},
+    http::{StatusCode, header, request::Parts},
     response::{IntoResponse, Response},
     routing::get,
 };
 use serde::{Serialize, de::DeserializeOwned};
-use serde_json::json;
 use utoipa::{
     Modify, OpenApi, ToSchema,
     openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme},
@@ -22,7 +21,14 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 mod invitations;
 mod scans;
 
-use crate::{auth::token_hash, storage::now, web::AppState};
+use crate::{
+    auth::token_hash,
+    storage::now,
+    web::{
+        AppState,
+        error::{ApiError, WebError},
+    },
+};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -97,12 +103,12 @@ struct Health {
 #[utoipa::path(get, path = "/v1/health", tag = "platform", operation_id = "health",
     responses((status = 200, description = "The service and its database answer", body = Health),
               (status = 503, description = "The database does not answer", body = ApiError)))]
-async fn health(State(state): State<AppState>) -> Result<Json<Health>, ApiError> {
+async fn health(State(state): State<AppState>) -> Result<Json<Health>, WebError> {
     state
         .store
         .ping()
         .await
-        .map_err(|_| ApiError::unavailable())?;
+        .map_err(|_| WebError::Unavailable)?;
     Ok(Json(Health {
         status: "ok".into(),
     }))
@@ -132,23 +138,6 @@ async fn me(client: ApiClient) -> Json<KeyIdentity> {
         created_by: key.created_by,
         created_at: key.created_at,
     })
-}
-
-/// An error as the API reports it: every non-2xx answer under `/api` has this shape,
-/// including rejections that happen before a handler runs.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ApiError {
-    #[serde(skip)]
-    status: StatusCode,
-    /// A stable code: `bad_request`, `malformed_json`, `unauthorized`, `forbidden`,
-    /// `not_found`, `method_not_allowed`, `round_closed`, `not_released`, `payload_too_large`,
-    /// `unsupported_media_type`, `invalid`, `too_many_requests`, `internal`, `unavailable`.
-    error: String,
-    /// For people: what went wrong, in English.
-    message: String,
-    /// Per input field, what is wrong with it (for `invalid`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    fields: Option<std::collections::BTreeMap<String, String>>,
 }
 
 // The responses that any authenticated operation, or any operation with a JSON body, can
@@ -204,140 +193,13 @@ enum BodyRejections {
     Invalid(#[to_schema] ApiError),
 }
 
-impl ApiError {
-    fn unauthorized() -> Self {
-        ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "unauthorized",
-            "Send a valid API key as `Authorization: Bearer <key>`.",
-        )
-    }
-
-    pub(crate) fn new(status: StatusCode, error: &str, message: impl Into<String>) -> Self {
-        ApiError {
-            status,
-            error: error.into(),
-            message: message.into(),
-            fields: None,
-        }
-    }
-
-    /// Input that does not pass the same checks as the employer's form.
-    pub(crate) fn invalid(fields: std::collections::BTreeMap<String, String>) -> Self {
-        ApiError {
-            status: StatusCode::UNPROCESSABLE_ENTITY,
-            error: "invalid".into(),
-            message: "Some fields are not valid; see `fields`.".into(),
-            fields: Some(fields),
-        }
-    }
-
-    fn field(field: &str, message: impl Into<String>) -> Self {
-        let mut fields = std::collections::BTreeMap::new();
-        fields.insert(field.to_owned(), message.into());
-        ApiError::invalid(fields)
-    }
-
-    /// The error for a bare status, e.g. a rejection from a layer outside the API's handlers.
-    pub(crate) fn for_status(status: StatusCode) -> Self {
-        let (error, message) = match status.as_u16() {
-            400 => ("bad_request", "The request is not valid."),
-            401 => return ApiError::unauthorized(),
-            403 => ("forbidden", "This request is refused."),
-            404 => ("not_found", "No such object for this key."),
-            405 => ("method_not_allowed", "This path does not take that method."),
-            408 => ("timeout", "The request took too long to arrive."),
-            413 => ("payload_too_large", "The body is over the size limit."),
-            415 => (
-                "unsupported_media_type",
-                "Send the body as `Content-Type: application/json`.",
-            ),
-            422 => ("invalid", "The request is not valid."),
-            429 => ("too_many_requests", "Too many requests; wait and retry."),
-            503 => return ApiError::unavailable(),
-            code if code >= 500 => return ApiError::internal(),
-            _ => ("bad_request", "The request is not valid."),
-        };
-        ApiError::new(status, error, message)
-    }
-
-    fn unavailable() -> Self {
-        ApiError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "unavailable",
-            "Database unreachable.",
-        )
-    }
-
-    pub(crate) fn internal() -> Self {
-        ApiError::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "internal",
-            "Something went wrong.",
-        )
-    }
-}
-
-impl From<crate::web::error::WebError> for ApiError {
-    fn from(err: crate::web::error::WebError) -> Self {
-        use crate::web::error::WebError;
-        match err {
-            WebError::NotFound => ApiError::new(
-                StatusCode::NOT_FOUND,
-                "not_found",
-                "No such object for this key.",
-            ),
-            WebError::Internal(e) => {
-                tracing::error!(error = format!("{e:#}"), "api request failed");
-                ApiError::internal()
-            }
-            other => ApiError::new(other.status(), "error", other.to_string()),
-        }
-    }
-}
-
-impl From<crate::storage::StorageError> for ApiError {
-    fn from(err: crate::storage::StorageError) -> Self {
-        crate::web::error::WebError::from(err).into()
-    }
-}
-
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        let mut body = json!({ "error": self.error, "message": self.message });
-        if let Some(fields) = self.fields {
-            body["fields"] = json!(fields);
-        }
-        let mut response = (self.status, Json(body)).into_response();
-        if self.status == StatusCode::UNAUTHORIZED {
-            response.headers_mut().insert(
-                header::WWW_AUTHENTICATE,
-                header::HeaderValue::from_static("Bearer"),
-            );
-        }
-        response
-    }
-}
-
-/// Turns an error response from outside the API's handlers (routing, body limit, …) into
-/// the documented error shape, keeping headers such as `Allow` and `Retry-After`.
-pub(crate) fn error_response(status: StatusCode, headers: &HeaderMap) -> Response {
-    let mut response = ApiError::for_status(status).into_response();
-    for (name, value) in headers {
-        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
-            response.headers_mut().insert(name.clone(), value.clone());
-        }
-    }
-    response
-}
-
 /// A JSON body whose rejections keep the API's contract: 415 without a JSON content type,
 /// 413 over the limit, 400 for malformed JSON, 422 naming the field for wrong types and
 /// missing fields.
 pub struct ApiJson<T>(pub T);
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
-    type Rejection = ApiError;
+    type Rejection = WebError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
         let json = request
@@ -348,13 +210,13 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
             .map(|v| v.trim().to_ascii_lowercase())
             .is_some_and(|v| v == "application/json" || v.ends_with("+json"));
         if !json {
-            return Err(ApiError::for_status(StatusCode::UNSUPPORTED_MEDIA_TYPE));
+            return Err(WebError::from_status(StatusCode::UNSUPPORTED_MEDIA_TYPE));
         }
         let bytes = Bytes::from_request(request, state)
             .await
-            .map_err(|rejection| ApiError::for_status(rejection.status()))?;
+            .map_err(|rejection| WebError::from_status(rejection.status()))?;
         let malformed = |err: serde_json::Error| {
-            ApiError::new(
+            WebError::refused(
                 StatusCode::BAD_REQUEST,
                 "malformed_json",
                 format!("The body is not valid JSON: {err}"),
@@ -364,7 +226,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
         let parsed: serde_json::Value = serde_json::from_slice(&bytes).map_err(malformed)?;
         // Every body of this API is an object (serde would also take a struct from an array).
         if !parsed.is_object() {
-            return Err(ApiError::field("body", "must be a JSON object"));
+            return Err(WebError::field("body", "must be a JSON object"));
         }
         let value = serde_path_to_error::deserialize(parsed).map_err(|err| {
             let path = err.path().to_string();
@@ -381,7 +243,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
                 (None, ".") => "body".to_owned(),
                 (None, path) => path.to_owned(),
             };
-            ApiError::field(&field, message)
+            WebError::field(&field, message)
         })?;
         Ok(ApiJson(value))
     }
@@ -429,20 +291,16 @@ pub(crate) mod whole_number {
 pub struct ScanId(pub i64);
 
 impl<S: Send + Sync> FromRequestParts<S> for ScanId {
-    type Rejection = ApiError;
+    type Rejection = WebError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let axum::extract::Path(text) =
             axum::extract::Path::<String>::from_request_parts(parts, state)
                 .await
-                .map_err(|_| ApiError::for_status(StatusCode::NOT_FOUND))?;
+                .map_err(|_| WebError::from_status(StatusCode::NOT_FOUND))?;
         match text.parse::<i64>() {
             Ok(id) if id > 0 => Ok(ScanId(id)),
-            _ => Err(ApiError::new(
-                StatusCode::NOT_FOUND,
-                "not_found",
-                "No such scan for this key.",
-            )),
+            _ => Err(WebError::NotFound),
         }
     }
 }
@@ -451,7 +309,7 @@ impl<S: Send + Sync> FromRequestParts<S> for ScanId {
 pub struct ApiClient(pub crate::storage::ApiKey);
 
 impl FromRequestParts<AppState> for ApiClient {
-    type Rejection = ApiError;
+    type Rejection = WebError;
 
     async fn from_request_parts(
         parts: &mut Parts,
@@ -462,18 +320,13 @@ impl FromRequestParts<AppState> for ApiClient {
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "))
-            .ok_or_else(ApiError::unauthorized)?;
+            .ok_or(WebError::Unauthorized)?;
         let found = state
             .store
             .api_key_by_hash(&token_hash(key.trim()))
-            .await
-            .map_err(|_| ApiError::internal())?
-            .ok_or_else(ApiError::unauthorized)?;
-        state
-            .store
-            .touch_api_key(found.id, now())
-            .await
-            .map_err(|_| ApiError::internal())?;
+            .await?
+            .ok_or(WebError::Unauthorized)?;
+        state.store.touch_api_key(found.id, now()).await?;
         Ok(ApiClient(found))
     }
 }

@@ -2,8 +2,6 @@
 //! to that key. Checks, links and results go through exactly the same code as the employer's
 //! pages, so the anonymity rules are the same.
 
-use std::collections::BTreeMap;
-
 use axum::{
     Json,
     extract::{Query, State},
@@ -13,25 +11,27 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use hrnexus_core::scan::setup::{
+    LinkCount, RoundInput, ScanInput, ScanSetup, SetupField, parse_department_list,
+};
+
 use super::{
-    ApiClient, ApiError, ApiJson, BodyRejections, CrossSite, NotFound, ScanId, Unauthorized,
-    whole_number,
+    ApiClient, ApiJson, BodyRejections, CrossSite, NotFound, ScanId, Unauthorized, whole_number,
 };
 use crate::{
-    i18n::today,
+    i18n::{Lang as Language, today},
+    services::{
+        ServiceError,
+        results::{self as view},
+        scans,
+    },
     storage::{Round, Scan, ScanOwner},
     web::{
         AppState,
-        page::Page,
-        werkgever::{
-            results::view,
-            scans::{self, ScanErrors, ScanForm},
-        },
+        error::{ApiError, WebError},
+        messages,
     },
 };
-
-/// The most personal links one request may create.
-const MAX_LINKS_PER_REQUEST: u32 = 2000;
 
 #[derive(Serialize, ToSchema)]
 pub struct RoundStatus {
@@ -82,26 +82,12 @@ pub struct ScanStatus {
     rounds: Vec<RoundStatus>,
 }
 
-pub(super) async fn owned_scan(
-    state: &AppState,
-    client: &ApiClient,
-    id: i64,
-) -> Result<Scan, ApiError> {
-    state
-        .store
-        .scan_by_id(id)
-        .await?
-        .filter(|scan| scan.is_owned_by(ScanOwner::ApiKey(client.0.id)))
-        .ok_or_else(|| {
-            ApiError::new(
-                StatusCode::NOT_FOUND,
-                "not_found",
-                "No such scan for this key.",
-            )
-        })
+/// The scan when it was created with this key.
+async fn owned_scan(state: &AppState, client: &ApiClient, id: i64) -> Result<Scan, WebError> {
+    Ok(scans::owned_scan(&*state.store, ScanOwner::ApiKey(client.0.id), id).await?)
 }
 
-async fn status_of(state: &AppState, scan: Scan) -> Result<ScanStatus, ApiError> {
+async fn status_of(state: &AppState, scan: Scan) -> Result<ScanStatus, WebError> {
     let (rounds, departments) = tokio::try_join!(
         state.store.rounds(scan.id),
         state.store.departments(scan.id)
@@ -122,18 +108,13 @@ async fn status_of(state: &AppState, scan: Scan) -> Result<ScanStatus, ApiError>
     })
 }
 
-/// Messages in English for API clients: the same checks as the Dutch form.
-fn english(state: &AppState) -> Page {
-    Page::for_path("/en/api", state.settings.base_url())
-}
-
 /// The scans created with this key.
 #[utoipa::path(get, path = "/v1/scans", tag = "scans", operation_id = "listScans", security(("api_key" = [])),
     responses((status = 200, description = "The key's scans, oldest first", body = [ScanStatus]), Unauthorized))]
 pub async fn list(
     State(state): State<AppState>,
     client: ApiClient,
-) -> Result<Json<Vec<ScanStatus>>, ApiError> {
+) -> Result<Json<Vec<ScanStatus>>, WebError> {
     let mut scans = Vec::new();
     for summary in state.store.scans_of(ScanOwner::ApiKey(client.0.id)).await? {
         scans.push(status_of(&state, summary.scan).await?);
@@ -223,15 +204,6 @@ pub struct CreatedLinks {
     shared_link: Option<String>,
 }
 
-fn field_errors(errors: &ScanErrors) -> BTreeMap<String, String> {
-    errors
-        .fields()
-        .into_iter()
-        .map(|(field, message)| (field.to_owned(), message.to_owned()))
-        .collect()
-}
-
-/// Creates a scan with its first round and links. The links are in the response only.
 #[utoipa::path(post, path = "/v1/scans", tag = "scans", operation_id = "createScan", security(("api_key" = [])),
     request_body = NewScanRequest,
     responses(
@@ -249,36 +221,40 @@ pub async fn create(
     State(state): State<AppState>,
     client: ApiClient,
     ApiJson(request): ApiJson<NewScanRequest>,
-) -> Result<(StatusCode, Json<CreatedLinks>), ApiError> {
-    let p = english(&state);
+) -> Result<(StatusCode, Json<CreatedLinks>), WebError> {
     // The form skips blank lines; in a list a blank name is a mistake worth pointing out.
     if request.departments.iter().any(|d| d.trim().is_empty()) {
-        return Err(ApiError::invalid(BTreeMap::from([(
-            "departments".to_owned(),
-            "a department name must not be empty".to_owned(),
-        )])));
+        return Err(WebError::field(
+            "departments",
+            "a department name must not be empty",
+        ));
     }
-    let request_departments = request.departments.clone();
-    let form = ScanForm {
-        organisation: request.organisation,
-        team: request.team,
-        departments: request.departments.join("\n"),
-        closes_on: request.closes_on,
-        lang: request.lang.unwrap_or_else(|| "nl".into()),
-        invite: request.invite,
-        count: request.count.map(|n| n.to_string()).unwrap_or_default(),
+    let count = request.count.map(|n| n.to_string()).unwrap_or_default();
+    let input = ScanInput {
+        organisation: &request.organisation,
+        team: &request.team,
+        departments: "",
+        lang: request.lang.as_deref().unwrap_or("nl"),
+        round: RoundInput {
+            closes_on: &request.closes_on,
+            invite: &request.invite,
+            count: &count,
+        },
     };
     let today = today();
-    let mut errors = ScanErrors::default();
-    let valid = scans::check_scan(&p, &form, today, &mut errors);
-    if let Err(message) = scans::check_department_names(&p, &request_departments) {
-        errors.set_departments(message);
-    }
-    let Some(valid) = valid.filter(|_| errors.fields().is_empty()) else {
-        return Err(ApiError::invalid(field_errors(&errors)));
-    };
-    let created = scans::create_scan(&state, ScanOwner::ApiKey(client.0.id), valid, today).await?;
-    let link = |token: &String| scans::invite_link(&p, &created.scan, token);
+    let departments = parse_department_list(&request.departments);
+    let setup = ScanSetup::parse_with(input, Some(departments), today).map_err(|problems| {
+        WebError::Invalid(
+            messages::setup_errors(Language::En, &problems)
+                .into_iter()
+                .map(|(field, message)| (field.to_owned(), message))
+                .collect(),
+        )
+    })?;
+    let owner = ScanOwner::ApiKey(client.0.id);
+    let created = scans::create_scan(&*state.store, &state.secret, owner, setup, today).await?;
+    let base_url = state.settings.base_url();
+    let link = |token: &String| scans::invite_link(base_url, &created.scan, token);
     let links = created
         .batch
         .as_ref()
@@ -304,7 +280,7 @@ pub async fn status(
     State(state): State<AppState>,
     client: ApiClient,
     ScanId(id): ScanId,
-) -> Result<Json<ScanStatus>, ApiError> {
+) -> Result<Json<ScanStatus>, WebError> {
     let scan = owned_scan(&state, &client, id).await?;
     Ok(Json(status_of(&state, scan).await?))
 }
@@ -349,42 +325,23 @@ pub async fn invites(
     client: ApiClient,
     ScanId(id): ScanId,
     ApiJson(request): ApiJson<InviteRequest>,
-) -> Result<(StatusCode, Json<NewInvites>), ApiError> {
+) -> Result<(StatusCode, Json<NewInvites>), WebError> {
     let scan = owned_scan(&state, &client, id).await?;
-    let mut fields = BTreeMap::new();
-    if !(1..=MAX_LINKS_PER_REQUEST).contains(&request.count) {
-        fields.insert(
-            "count".to_owned(),
-            format!("must be between 1 and {MAX_LINKS_PER_REQUEST}"),
-        );
-    }
-    if let Some(department) = request.department_id {
-        let departments = state.store.departments(scan.id).await?;
-        if !departments.iter().any(|d| d.id == department) {
-            fields.insert(
-                "department_id".to_owned(),
-                "not a department of this scan".to_owned(),
-            );
-        }
-    }
-    if !fields.is_empty() {
-        return Err(ApiError::invalid(fields));
-    }
-    let round = scans::latest_round(&state, scan.id).await?;
-    if !round.is_open(today()) {
-        return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "round_closed",
-            "The current round is closed.",
-        ));
-    }
-    let batch =
-        scans::issue_invites(&state, round.id, request.count, request.department_id).await?;
-    let p = english(&state);
+    let count = LinkCount::new(request.count).map_err(|problem| {
+        WebError::field(
+            "count",
+            messages::setup_problem(Language::En, SetupField::Count, &problem),
+        )
+    })?;
+    let department = scans::department(&*state.store, &scan, request.department_id).await?;
+    let round = scans::latest_round(&*state.store, scan.id).await?;
+    let department_id = department.map(|d| d.id);
+    let batch = scans::issue_invites(&*state.store, &round, count, department_id).await?;
+    let base_url = state.settings.base_url();
     let links = batch
         .tokens
         .iter()
-        .map(|token| scans::invite_link(&p, &scan, token))
+        .map(|token| scans::invite_link(base_url, &scan, token))
         .collect();
     Ok((
         StatusCode::CREATED,
@@ -418,8 +375,8 @@ pub async fn results(
     client: ApiClient,
     ScanId(id): ScanId,
     query: Result<Query<ResultsQuery>, axum::extract::rejection::QueryRejection>,
-) -> Result<Json<serde_json::Value>, ApiError> {
-    let not_a_round = || ApiError::field("round", "must be a round number (1 or more)");
+) -> Result<Json<serde_json::Value>, WebError> {
+    let not_a_round = || WebError::field("round", "must be a round number (1 or more)");
     let Query(query) = query.map_err(|_| not_a_round())?;
     let round = match query.round {
         None => None,
@@ -429,13 +386,13 @@ pub async fn results(
         },
     };
     let scan = owned_scan(&state, &client, id).await?;
-    let loaded = view::load(&state.store, scan, round)
+    let loaded = view::load(&*state.store, scan, round)
         .await?
-        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "not_found", "No such round."))?;
+        .ok_or(ServiceError::NotFound)?;
     match loaded {
         view::Release::Final(loaded) => Ok(Json(view::api_json(&view::build(loaded)))),
         // Figures appear only once the round is closed; progress is in the scan's status.
-        view::Release::Pending(pending) => Err(ApiError::new(
+        view::Release::Pending(pending) => Err(WebError::refused(
             StatusCode::CONFLICT,
             "not_released",
             format!(

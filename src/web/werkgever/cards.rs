@@ -14,60 +14,21 @@ use axum::{
     http::StatusCode,
     response::{IntoResponse, Redirect, Response},
 };
-use base64::Engine;
+use hrnexus_core::scan::setup::LinkCount;
 use serde::Deserialize;
 
 use super::{
     Employer,
-    scans::{chosen_department, invite_link, issue_invites, latest_round, owned_scan},
+    scans::{chosen_department, invite_link, latest_round, owned_scan},
 };
 use crate::{
-    auth,
-    secret::Purpose,
-    storage::{Department, Round, Scan},
+    services::scans,
+    storage::{Department, Scan},
     web::{AppState, error::WebError, page::Page},
 };
 
 /// Cards per request: a page of QR codes stays printable (25 A4 sheets at 8 per sheet).
 pub const MAX_CARDS: u32 = 200;
-
-/// The shared link token of a round: base64url of a keyed hash, 43 characters like
-/// `auth::random_token`. The trailing field is the department (empty: the whole team).
-pub fn shared_token(state: &AppState, scan_id: i64, round_number: i32) -> String {
-    let input = format!("scan:{scan_id}:round:{round_number}:department:");
-    base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .encode(state.secret.mac(Purpose::SharedLink, input.as_bytes()))
-}
-
-/// Gives the round its derived shared link (replacing an older random one) and returns it.
-pub async fn set_shared_link(
-    state: &AppState,
-    scan_id: i64,
-    round: &Round,
-) -> Result<String, WebError> {
-    let token = shared_token(state, scan_id, round.number);
-    state
-        .store
-        .set_shared_link_hash(round.id, &auth::token_hash(&token))
-        .await?;
-    Ok(token)
-}
-
-/// The round's shared link when it is the derived one; `None` when the round has none, or
-/// one made before links could be shown again (its token is not known).
-async fn current_shared_token(
-    state: &AppState,
-    scan: &Scan,
-    round: &Round,
-) -> Result<Option<String>, WebError> {
-    let token = shared_token(state, scan.id, round.number);
-    Ok(state
-        .store
-        .shared_link_hash(round.id)
-        .await?
-        .filter(|stored| *stored == auth::token_hash(&token))
-        .map(|_| token))
-}
 
 /// An inline SVG QR code of `text` (no XML declaration, so it can sit inside HTML).
 pub fn qr_svg(text: &str, size: u32) -> String {
@@ -108,7 +69,7 @@ pub async fn shared_link(
 ) -> Result<Response, WebError> {
     let scan = owned_scan(&state, &employer, &id).await?;
     let round = latest_round(&state, scan.id).await?;
-    let token = current_shared_token(&state, &scan, &round).await?;
+    let token = scans::current_shared_token(&*state.store, &state.secret, &scan, &round).await?;
     let page = SharedLinkPage {
         link: token.map(|t| invite_link(&p, &scan, &t)),
         unknown_link: round.shared_link,
@@ -132,7 +93,7 @@ pub async fn make_shared_link(
     let round = latest_round(&state, scan.id).await?;
     // A closed round takes no answers: nothing to make.
     if round.is_open(crate::i18n::today()) {
-        set_shared_link(&state, scan.id, &round).await?;
+        scans::set_shared_link(&*state.store, &state.secret, scan.id, &round).await?;
     }
     Ok(
         Redirect::to(&p.href(&format!("/werkgever/scans/{}/gedeelde-link", scan.id)))
@@ -159,7 +120,9 @@ pub async fn poster(
 ) -> Result<Response, WebError> {
     let scan = owned_scan(&state, &employer, &id).await?;
     let round = latest_round(&state, scan.id).await?;
-    let Some(token) = current_shared_token(&state, &scan, &round).await? else {
+    let Some(token) =
+        scans::current_shared_token(&*state.store, &state.secret, &scan, &round).await?
+    else {
         return Ok(
             Redirect::to(&p.href(&format!("/werkgever/scans/{}/gedeelde-link", scan.id)))
                 .into_response(),
@@ -257,16 +220,15 @@ pub async fn make_cards(
 ) -> Result<Response, WebError> {
     let scan = owned_scan(&state, &employer, &id).await?;
     let round = latest_round(&state, scan.id).await?;
-    let departments = state.store.departments(scan.id).await?;
     let open = round.is_open(crate::i18n::today());
-    let count = match form.count.trim().parse::<u32>() {
-        Ok(n) if (1..=MAX_CARDS).contains(&n) => Ok(n),
+    let count = match LinkCount::parse(&form.count) {
+        Ok(n) if n.get() <= MAX_CARDS => Ok(n),
         _ => Err(p.t_args("cards-error-count", &[("max", MAX_CARDS.to_string())])),
     };
-    let department = chosen_department(&p, &departments, &form.department);
+    let department = chosen_department(&state, &p, &scan, &form.department).await?;
     if let (true, Ok(count), Ok(department)) = (open, &count, &department) {
-        let batch =
-            issue_invites(&state, round.id, *count, department.as_ref().map(|d| d.id)).await?;
+        let department_id = department.as_ref().map(|d| d.id);
+        let batch = scans::issue_invites(&*state.store, &round, *count, department_id).await?;
         let cards = batch
             .tokens
             .iter()
@@ -300,9 +262,9 @@ pub async fn make_cards(
     let page = CardsFormPage {
         p,
         email: employer.email,
+        departments: state.store.departments(scan.id).await?,
         scan,
         open,
-        departments,
         count: form.count,
         department: form.department,
         count_error: count.err(),

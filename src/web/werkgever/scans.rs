@@ -30,30 +30,27 @@ use axum::{
     response::{IntoResponse, Redirect, Response},
     routing::{get, post},
 };
-use base64::Engine;
-use chrono::{Months, NaiveDate};
+use chrono::NaiveDate;
 use hrnexus_core::scan::{
-    anonymity::{DEFAULT_MIN_COMMENTS, DEFAULT_MIN_GROUP},
     response_rate,
+    setup::{
+        LinkCount, RoundInput, RoundSetup, ScanInput, ScanSetup, SetupErrors, SetupField,
+        latest_closing_date, suggested_closing_date,
+    },
 };
 use serde::Deserialize;
-use sha2::{Digest, Sha256};
 
 use super::Employer;
 use crate::{
     auth,
-    i18n::Lang,
-    storage::{Department, NewScan, Round, Scan, ScanEntry, ScanOwner, StorageError, now},
-    web::{AppState, error::WebError, page::Page},
+    services::{
+        ServiceError,
+        scans::{self, Batch},
+    },
+    storage::{Department, Round, Scan, ScanEntry},
+    web::{AppState, error::WebError, messages, page::Page},
 };
 
-const MAX_NAME_LEN: usize = 120;
-const MAX_DEPARTMENTS: usize = 30;
-const MAX_DEPARTMENT_LEN: usize = 80;
-/// Personal links per request (at creation, for a new round, or "more invitations").
-const MAX_INVITES: u32 = 2000;
-/// The closing date the form suggests.
-const DEFAULT_DAYS_OPEN: u64 = 14;
 /// A seed is a `random_token()`: 43 characters.
 const SEED_LEN: usize = 43;
 
@@ -84,91 +81,24 @@ pub fn routes() -> Router<AppState> {
         .route("/scans/{id}/poster", get(super::cards::poster))
 }
 
-/// Today in the Netherlands, the calendar closing dates are set in.
-fn latest_allowed(today: NaiveDate) -> NaiveDate {
-    today.checked_add_months(Months::new(12)).unwrap_or(today)
-}
-
-/// The scan when it belongs to this employer; anyone else's scan does not exist (404).
+/// The scan when it belongs to this employer; anyone else's scan, and an id that cannot
+/// be one, does not exist (404).
 pub(crate) async fn owned_scan(
     state: &AppState,
     employer: &Employer,
     id: &str,
 ) -> Result<Scan, WebError> {
     let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
-    match state.store.scan_by_id(id).await? {
-        Some(scan) if scan.is_owned_by(employer.owner()) => Ok(scan),
-        _ => Err(WebError::NotFound),
-    }
+    Ok(scans::owned_scan(&*state.store, employer.owner(), id).await?)
 }
 
 pub(crate) async fn latest_round(state: &AppState, scan_id: i64) -> Result<Round, WebError> {
-    state
-        .store
-        .rounds(scan_id)
-        .await?
-        .pop()
-        .ok_or(WebError::NotFound)
-}
-
-// ---------------------------------------------------------------------------------------
-// Invite tokens
-
-/// The `index`-th token of a batch (see the module documentation).
-fn derive_token(seed: &str, index: u32) -> String {
-    let mut hasher = Sha256::new();
-    hasher.update(b"hrnexus-invite\0");
-    hasher.update(seed.as_bytes());
-    hasher.update(index.to_be_bytes());
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(hasher.finalize())
+    Ok(scans::latest_round(&*state.store, scan_id).await?)
 }
 
 /// The address an employee opens, in the scan's language.
 pub(crate) fn invite_link(p: &Page, scan: &Scan, token: &str) -> String {
-    let prefix = if scan.lang == "en" {
-        Lang::En.prefix()
-    } else {
-        Lang::Nl.prefix()
-    };
-    format!("{}{prefix}/scan/{token}", p.base_url)
-}
-
-/// A batch of new personal links: the seed that derives them and the tokens.
-pub(crate) struct Batch {
-    seed: String,
-    pub(crate) tokens: Vec<String>,
-}
-
-impl Batch {
-    /// `count` fresh personal links (nothing stored yet).
-    pub(crate) fn new(count: u32) -> Batch {
-        let seed = auth::random_token();
-        let tokens = (0..count).map(|i| derive_token(&seed, i)).collect();
-        Batch { seed, tokens }
-    }
-
-    /// What storage keeps of the batch: token hashes with their department.
-    pub(crate) fn invites(&self, department_id: Option<i64>) -> Vec<(String, Option<i64>)> {
-        self.tokens
-            .iter()
-            .map(|token| (auth::token_hash(token), department_id))
-            .collect()
-    }
-}
-
-/// Creates `count` personal links for an existing round and stores their hashes.
-pub(crate) async fn issue_invites(
-    state: &AppState,
-    round_id: i64,
-    count: u32,
-    department_id: Option<i64>,
-) -> Result<Batch, WebError> {
-    let batch = Batch::new(count);
-    state
-        .store
-        .add_invites(round_id, &batch.invites(department_id))
-        .await?;
-    Ok(batch)
+    scans::invite_link(&p.base_url, scan, token)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -257,11 +187,8 @@ pub struct ScanForm {
 
 impl ScanForm {
     fn blank(p: &Page, today: NaiveDate) -> ScanForm {
-        let closes = today
-            .checked_add_days(chrono::Days::new(DEFAULT_DAYS_OPEN))
-            .unwrap_or(today);
         ScanForm {
-            closes_on: closes.format("%Y-%m-%d").to_string(),
+            closes_on: suggested_closing_date(today).format("%Y-%m-%d").to_string(),
             lang: p.code().to_owned(),
             invite: "personal".into(),
             ..ScanForm::default()
@@ -281,31 +208,30 @@ pub struct ScanErrors {
     count: Option<String>,
 }
 
-impl ScanErrors {
-    /// Records a problem with the departments found outside `check_scan`.
-    pub(crate) fn set_departments(&mut self, message: String) {
-        self.departments = Some(message);
+impl ScanForm {
+    /// The form as typed, for the core's checks.
+    fn input(&self) -> ScanInput<'_> {
+        ScanInput {
+            organisation: &self.organisation,
+            team: &self.team,
+            departments: &self.departments,
+            lang: &self.lang,
+            round: self.round_input(),
+        }
     }
 
-    /// (field, message) for every field with a problem, for the JSON API.
-    pub(crate) fn fields(&self) -> Vec<(&'static str, &str)> {
-        [
-            ("organisation", &self.organisation),
-            ("team", &self.team),
-            ("departments", &self.departments),
-            ("closes_on", &self.closes_on),
-            ("lang", &self.lang),
-            ("invite", &self.invite),
-            ("count", &self.count),
-        ]
-        .into_iter()
-        .filter_map(|(field, message)| message.as_deref().map(|m| (field, m)))
-        .collect()
+    fn round_input(&self) -> RoundInput<'_> {
+        RoundInput {
+            closes_on: &self.closes_on,
+            invite: &self.invite,
+            count: &self.count,
+        }
     }
 }
 
 impl ScanErrors {
-    fn any(&self) -> bool {
+    /// Whether any field has a problem (the page then says so at the top).
+    pub fn any(&self) -> bool {
         [
             &self.organisation,
             &self.team,
@@ -318,167 +244,24 @@ impl ScanErrors {
         .iter()
         .any(|e| e.is_some())
     }
-}
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Invites {
-    Personal(u32),
-    Shared,
-}
-
-pub(crate) struct ValidScan {
-    organisation: String,
-    team: String,
-    departments: Vec<String>,
-    lang: &'static str,
-    round: ValidRound,
-}
-
-pub(crate) struct ValidRound {
-    closes_on: NaiveDate,
-    invites: Invites,
-}
-
-fn check_name(p: &Page, value: &str, missing_key: &str) -> Result<String, String> {
-    use hrnexus_core::text::{SingleLine, TextError};
-    match SingleLine::parse(value, MAX_NAME_LEN) {
-        Ok(name) => Ok(name.into_string()),
-        Err(TextError::Empty) => Err(p.t(missing_key)),
-        Err(TextError::TooLong) => Err(p.t("wg-error-name-too-long")),
-        Err(e) => Err(p.t(&format!("text-error-{}", e.key()))),
-    }
-}
-
-/// One department per line: the line break separates names, any other control character
-/// is refused (the API checks each name for line breaks before joining them).
-fn check_departments(p: &Page, text: &str) -> Result<Vec<String>, String> {
-    use hrnexus_core::text::{MultiLine, TextError};
-    let text = MultiLine::parse_or_empty(text, usize::MAX)
-        .map_err(|e| p.t(&format!("text-error-{}", e.key())))?;
-    let names: Vec<String> = match text.lines(MAX_DEPARTMENT_LEN) {
-        Ok(names) => names.into_iter().map(|n| n.into_string()).collect(),
-        Err((TextError::TooLong, line)) => {
-            let start: String = line.trim().chars().take(30).collect();
-            return Err(p.t_args("wg-error-department-too-long", &[("name", start)]));
-        }
-        Err((e, _)) => return Err(p.t(&format!("text-error-{}", e.key()))),
-    };
-    if names.len() > MAX_DEPARTMENTS {
-        return Err(p.t("wg-error-departments-too-many"));
-    }
-    let mut seen = std::collections::HashSet::new();
-    for name in &names {
-        if !seen.insert(name.to_lowercase()) {
-            return Err(p.t_args("wg-error-department-duplicate", &[("name", name.clone())]));
+    /// The message beside each field with a problem, in the page's language.
+    fn new(p: &Page, problems: &SetupErrors) -> ScanErrors {
+        let message = |field| {
+            problems
+                .get(field)
+                .map(|problem| messages::setup_problem(p.lang, field, problem))
+        };
+        ScanErrors {
+            organisation: message(SetupField::Organisation),
+            team: message(SetupField::Team),
+            departments: message(SetupField::Departments),
+            closes_on: message(SetupField::ClosesOn),
+            lang: message(SetupField::Lang),
+            invite: message(SetupField::Invite),
+            count: message(SetupField::Count),
         }
     }
-    Ok(names)
-}
-
-/// Refuses a department name that is not a single line of text (the API joins the names
-/// with line breaks into the form's one-per-line field).
-pub(crate) fn check_department_names(p: &Page, names: &[String]) -> Result<(), String> {
-    use hrnexus_core::text::SingleLine;
-    match names
-        .iter()
-        .find_map(|name| SingleLine::parse_optional(name, usize::MAX).err())
-    {
-        Some(e) => Err(p.t(&format!("text-error-{}", e.key()))),
-        None => Ok(()),
-    }
-}
-
-fn parse_date(text: &str) -> Option<NaiveDate> {
-    let text = text.trim();
-    // Date inputs send 2026-03-31; a browser without one lets people type 31-03-2026.
-    NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .or_else(|_| NaiveDate::parse_from_str(text, "%d-%m-%Y"))
-        .ok()
-}
-
-fn check_closing_date(p: &Page, text: &str, today: NaiveDate) -> Result<NaiveDate, String> {
-    if text.trim().is_empty() {
-        return Err(p.t("wg-error-date-missing"));
-    }
-    let Some(date) = parse_date(text) else {
-        return Err(p.t("wg-error-date-invalid"));
-    };
-    if date < today {
-        Err(p.t("wg-error-date-past"))
-    } else if date > latest_allowed(today) {
-        Err(p.t("wg-error-date-too-far"))
-    } else {
-        Ok(date)
-    }
-}
-
-fn check_count(p: &Page, text: &str) -> Result<u32, String> {
-    match text.trim().parse::<u32>() {
-        Ok(n) if (1..=MAX_INVITES).contains(&n) => Ok(n),
-        _ => Err(p.t("wg-error-count")),
-    }
-}
-
-/// Checks the closing date and the way of inviting; errors go into `errors`.
-fn check_round(
-    p: &Page,
-    form: &ScanForm,
-    today: NaiveDate,
-    errors: &mut ScanErrors,
-) -> Option<ValidRound> {
-    let closes_on = check_closing_date(p, &form.closes_on, today)
-        .map_err(|e| errors.closes_on = Some(e))
-        .ok();
-    let invites = match form.invite.as_str() {
-        "personal" => check_count(p, &form.count)
-            .map(Invites::Personal)
-            .map_err(|e| errors.count = Some(e))
-            .ok(),
-        "shared" => Some(Invites::Shared),
-        _ => {
-            errors.invite = Some(p.t("wg-error-invite"));
-            None
-        }
-    };
-    Some(ValidRound {
-        closes_on: closes_on?,
-        invites: invites?,
-    })
-}
-
-/// Checks a whole new-scan form; errors go into `errors`.
-pub(crate) fn check_scan(
-    p: &Page,
-    form: &ScanForm,
-    today: NaiveDate,
-    errors: &mut ScanErrors,
-) -> Option<ValidScan> {
-    let organisation = check_name(p, &form.organisation, "wg-error-organisation-missing")
-        .map_err(|e| errors.organisation = Some(e))
-        .ok();
-    let team = check_name(p, &form.team, "wg-error-team-missing")
-        .map_err(|e| errors.team = Some(e))
-        .ok();
-    let departments = check_departments(p, &form.departments)
-        .map_err(|e| errors.departments = Some(e))
-        .ok();
-    let lang = match form.lang.as_str() {
-        "nl" => Some("nl"),
-        "en" => Some("en"),
-        _ => {
-            errors.lang = Some(p.t("wg-error-lang"));
-            None
-        }
-    };
-    let round = check_round(p, form, today, errors);
-    Some(ValidScan {
-        organisation: organisation?,
-        team: team?,
-        departments: departments?,
-        lang: lang?,
-        round: round?,
-    })
-    .filter(|_| !errors.any())
 }
 
 // ---------------------------------------------------------------------------------------
@@ -503,7 +286,7 @@ impl NewScanPage {
             form,
             errors,
             min_date: today.format("%Y-%m-%d").to_string(),
-            max_date: latest_allowed(today).format("%Y-%m-%d").to_string(),
+            max_date: latest_closing_date(today).format("%Y-%m-%d").to_string(),
         }
     }
 }
@@ -599,64 +382,6 @@ fn links_page(p: Page, email: String, scan: &Scan, round: &Round, new: NewLinks)
     page.into_response()
 }
 
-/// A scan just created, with the links it was created with (shown once).
-pub(crate) struct CreatedScan {
-    pub(crate) scan: Scan,
-    pub(crate) round: Round,
-    pub(crate) batch: Option<Batch>,
-    pub(crate) shared_token: Option<String>,
-}
-
-/// Stores a checked scan with its first round and its links, in one transaction.
-/// Used by the employer pages and by the API.
-pub(crate) async fn create_scan(
-    state: &AppState,
-    owner: ScanOwner,
-    valid: ValidScan,
-    today: NaiveDate,
-) -> Result<CreatedScan, WebError> {
-    let shared = valid.round.invites == Invites::Shared;
-    let batch = match valid.round.invites {
-        Invites::Personal(count) => Some(Batch::new(count)),
-        Invites::Shared => None,
-    };
-    let scan_id = state
-        .store
-        .create_scan(&NewScan {
-            owner,
-            organisation: valid.organisation,
-            team: valid.team,
-            lang: valid.lang.to_owned(),
-            min_group: DEFAULT_MIN_GROUP as i32,
-            min_comments: DEFAULT_MIN_COMMENTS as i32,
-            departments: valid.departments,
-            opened_on: today,
-            closes_on: valid.round.closes_on,
-            // Set below: the shared link is derived from the scan id, known only now.
-            shared_token_hash: None,
-            invites: batch.as_ref().map(|b| b.invites(None)).unwrap_or_default(),
-        })
-        .await?;
-    let scan = state
-        .store
-        .scan_by_id(scan_id)
-        .await?
-        .ok_or(WebError::NotFound)?;
-    let mut round = latest_round(state, scan_id).await?;
-    let shared_token = if shared {
-        round.shared_link = true;
-        Some(super::cards::set_shared_link(state, scan_id, &round).await?)
-    } else {
-        None
-    };
-    Ok(CreatedScan {
-        scan,
-        round,
-        batch,
-        shared_token,
-    })
-}
-
 pub async fn create(
     State(state): State<AppState>,
     p: Page,
@@ -664,12 +389,16 @@ pub async fn create(
     Form(form): Form<ScanForm>,
 ) -> Result<Response, WebError> {
     let today = crate::i18n::today();
-    let mut errors = ScanErrors::default();
-    let Some(valid) = check_scan(&p, &form, today, &mut errors) else {
-        let page = NewScanPage::new(p, employer.email, form, errors, today);
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    let setup = match ScanSetup::parse(form.input(), today) {
+        Ok(setup) => setup,
+        Err(problems) => {
+            let errors = ScanErrors::new(&p, &problems);
+            let page = NewScanPage::new(p, employer.email, form, errors, today);
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+        }
     };
-    let created = create_scan(&state, employer.owner(), valid, today).await?;
+    let created =
+        scans::create_scan(&*state.store, &state.secret, employer.owner(), setup, today).await?;
     Ok(links_page(
         p,
         employer.email,
@@ -777,20 +506,25 @@ pub async fn detail(
     ScanPage::load(&state, p, employer.email, scan).await
 }
 
-/// The department a form chose for new links: none (empty), or one of this scan's; the
-/// message beside the field otherwise.
-pub(crate) fn chosen_department(
+/// The department a form chose for new links: none (empty) for the whole team, or one of
+/// this scan's; the message beside the field otherwise.
+pub(crate) async fn chosen_department(
+    state: &AppState,
     p: &Page,
-    departments: &[Department],
+    scan: &Scan,
     text: &str,
-) -> Result<Option<Department>, String> {
-    match text.trim() {
-        "" => Ok(None),
-        chosen => departments
-            .iter()
-            .find(|d| d.id.to_string() == chosen)
-            .map(|d| Some(d.clone()))
-            .ok_or_else(|| p.t("wg-error-department")),
+) -> Result<Result<Option<Department>, String>, WebError> {
+    let id = match text.trim() {
+        "" => None,
+        chosen => match chosen.parse::<i64>() {
+            Ok(id) => Some(id),
+            Err(_) => return Ok(Err(p.t("wg-error-department"))),
+        },
+    };
+    match scans::department(&*state.store, scan, id).await {
+        Ok(department) => Ok(Ok(department)),
+        Err(ServiceError::UnknownDepartment) => Ok(Err(p.t("wg-error-department"))),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -811,13 +545,13 @@ pub async fn more_invites(
 ) -> Result<Response, WebError> {
     let scan = owned_scan(&state, &employer, &id).await?;
     let round = latest_round(&state, scan.id).await?;
-    let departments = state.store.departments(scan.id).await?;
-    let count = check_count(&p, &form.count);
-    let department = chosen_department(&p, &departments, &form.department);
+    let count = LinkCount::parse(&form.count)
+        .map_err(|problem| messages::setup_problem(p.lang, SetupField::Count, &problem));
+    let department = chosen_department(&state, &p, &scan, &form.department).await?;
     let round_open = round.is_open(crate::i18n::today());
     if let (true, Ok(count), Ok(department)) = (round_open, &count, &department) {
-        let batch =
-            issue_invites(&state, round.id, *count, department.as_ref().map(|d| d.id)).await?;
+        let department_id = department.as_ref().map(|d| d.id);
+        let batch = scans::issue_invites(&*state.store, &round, *count, department_id).await?;
         return Ok(links_page(
             p,
             employer.email,
@@ -887,11 +621,7 @@ pub async fn close(
     Path(id): Path<String>,
 ) -> Result<Redirect, WebError> {
     let scan = owned_scan(&state, &employer, &id).await?;
-    let round = latest_round(&state, scan.id).await?;
-    // Closing twice is harmless: the store only closes an open round.
-    state.store.close_round(round.id, now()).await?;
-    // Invited addresses are only kept for the reminder of an open round.
-    state.store.forget_invitation_addresses(round.id).await?;
+    scans::close_round(&*state.store, &scan).await?;
     Ok(Redirect::to(
         &p.href(&format!("/werkgever/scans/{}", scan.id)),
     ))
@@ -935,7 +665,7 @@ impl RoundPage {
             form,
             errors,
             min_date: today.format("%Y-%m-%d").to_string(),
-            max_date: latest_allowed(today).format("%Y-%m-%d").to_string(),
+            max_date: latest_closing_date(today).format("%Y-%m-%d").to_string(),
         })
     }
 }
@@ -970,58 +700,35 @@ pub async fn start_round(
 ) -> Result<Response, WebError> {
     let scan = owned_scan(&state, &employer, &id).await?;
     let today = crate::i18n::today();
-    let previous = latest_round(&state, scan.id).await?;
-    let mut errors = ScanErrors::default();
-    let valid = check_round(&p, &form, today, &mut errors);
-    let Some(valid) = valid.filter(|_| !errors.any()) else {
-        let page = RoundPage::load(&state, p, employer.email, scan, form, errors, today).await?;
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
-    };
-    let shared = valid.invites == Invites::Shared;
-    let batch = match valid.invites {
-        Invites::Personal(count) => Some(Batch::new(count)),
-        Invites::Shared => None,
-    };
-    let round = match state
-        .store
-        .open_round(
-            scan.id,
-            today,
-            valid.closes_on,
-            None,
-            &batch.as_ref().map(|b| b.invites(None)).unwrap_or_default(),
-        )
-        .await
-    {
-        Ok(mut round) => {
-            if shared {
-                round.shared_link = true;
-            }
-            round
+    let setup = match RoundSetup::parse(form.round_input(), today) {
+        Ok(setup) => setup,
+        Err(problems) => {
+            let errors = ScanErrors::new(&p, &problems);
+            let page =
+                RoundPage::load(&state, p, employer.email, scan, form, errors, today).await?;
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
         }
+    };
+    let scan_id = scan.id;
+    let opened = match scans::start_round(&*state.store, &state.secret, scan, setup, today).await {
+        Ok(opened) => opened,
         // Two clicks raced; the other one started the round and showed its links.
-        Err(StorageError::Conflict) => {
+        Err(ServiceError::Conflict) => {
             return Ok(
-                Redirect::to(&p.href(&format!("/werkgever/scans/{}", scan.id))).into_response(),
+                Redirect::to(&p.href(&format!("/werkgever/scans/{scan_id}"))).into_response(),
             );
         }
         Err(e) => return Err(e.into()),
     };
-    // Opening the new round closed the previous one: its addresses go.
-    state.store.forget_invitation_addresses(previous.id).await?;
-    let shared_token = match shared {
-        true => Some(super::cards::set_shared_link(&state, scan.id, &round).await?),
-        false => None,
-    };
     Ok(links_page(
         p,
         employer.email,
-        &scan,
-        &round,
+        &opened.scan,
+        &opened.round,
         NewLinks {
             occasion: LinksOccasion::NewRound,
-            batch,
-            shared_token,
+            batch: opened.batch,
+            shared_token: opened.shared_token,
             department: None,
         },
     ))
@@ -1046,13 +753,17 @@ pub async fn download_links(
     Form(form): Form<DownloadForm>,
 ) -> Result<Response, WebError> {
     let scan = owned_scan(&state, &employer, &id).await?;
-    let count = check_count(&p, &form.count).map_err(|_| WebError::BadRequest)?;
+    let count = LinkCount::parse(&form.count).map_err(|_| WebError::BadRequest)?;
     if form.seed.len() != SEED_LEN {
         return Err(WebError::BadRequest);
     }
+    let batch = Batch::from_seed(form.seed, count.get());
     let mut round_number = 0;
-    for index in [0, count - 1] {
-        let hash = auth::token_hash(&derive_token(&form.seed, index));
+    for token in [batch.tokens.first(), batch.tokens.last()]
+        .into_iter()
+        .flatten()
+    {
+        let hash = auth::token_hash(token);
         match state.store.scan_entry(&hash).await? {
             Some(ScanEntry::Invite {
                 scan: of, round, ..
@@ -1060,9 +771,9 @@ pub async fn download_links(
             _ => return Err(WebError::NotFound),
         }
     }
-    let mut body = String::with_capacity(count as usize * 80);
-    for index in 0..count {
-        body.push_str(&invite_link(&p, &scan, &derive_token(&form.seed, index)));
+    let mut body = String::with_capacity(batch.tokens.len() * 80);
+    for token in &batch.tokens {
+        body.push_str(&invite_link(&p, &scan, token));
         body.push_str("\r\n");
     }
     let disposition = format!(
@@ -1078,57 +789,4 @@ pub async fn download_links(
         body,
     )
         .into_response())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn derived_tokens_are_distinct_long_and_url_safe() {
-        let seed = auth::random_token();
-        let tokens: std::collections::HashSet<String> =
-            (0..100).map(|i| derive_token(&seed, i)).collect();
-        assert_eq!(tokens.len(), 100);
-        for token in &tokens {
-            assert_eq!(token.len(), 43, "256 bits");
-            assert!(
-                token
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-            );
-        }
-        assert_ne!(
-            derive_token(&seed, 0),
-            derive_token(&auth::random_token(), 0)
-        );
-        assert_eq!(derive_token(&seed, 7), derive_token(&seed, 7));
-    }
-
-    #[test]
-    fn departments_are_checked() {
-        let p = Page::for_path("/werkgever", "http://x");
-        assert_eq!(
-            check_departments(&p, "  Zorg \n\n Techniek  en  beheer\n").unwrap(),
-            vec!["Zorg".to_owned(), "Techniek en beheer".to_owned()]
-        );
-        assert!(check_departments(&p, "Zorg\nzorg").is_err());
-        assert!(check_departments(&p, &"a".repeat(81)).is_err());
-        assert!(check_departments(&p, &"a".repeat(80)).is_ok());
-        let many: String = (0..31).map(|i| format!("Afdeling {i}\n")).collect();
-        assert!(check_departments(&p, &many).is_err());
-    }
-
-    #[test]
-    fn closing_dates_lie_within_a_year() {
-        let p = Page::for_path("/werkgever", "http://x");
-        let today = NaiveDate::from_ymd_opt(2026, 2, 10).unwrap();
-        assert!(check_closing_date(&p, "2026-02-10", today).is_ok());
-        assert!(check_closing_date(&p, "10-03-2026", today).is_ok());
-        assert!(check_closing_date(&p, "2027-02-10", today).is_ok());
-        assert!(check_closing_date(&p, "2027-02-11", today).is_err());
-        assert!(check_closing_date(&p, "2026-02-09", today).is_err());
-        assert!(check_closing_date(&p, "morgen", today).is_err());
-        assert!(check_closing_date(&p, "", today).is_err());
-    }
 }

@@ -6,7 +6,6 @@
 //! without any figures, so they cannot show one.
 
 pub mod format;
-pub mod view;
 
 use crate::web::cost_calculator::CostCalculator;
 use askama::Template;
@@ -31,8 +30,8 @@ use hrnexus_core::scan::{
 use serde::Deserialize;
 
 use self::format::{Num, csv_separator, csv_text};
-use self::view::{Pending, Release, ResultsView, trend_chart};
 use super::Employer;
+use crate::services::results::{self as view, Pending, Release, ResultsView, trend_chart};
 use crate::{
     i18n::Lang,
     storage::{NewHelpRequest, Scan},
@@ -101,7 +100,7 @@ async fn results_view(
     let scan = own_scan(state, employer, id).await?;
     let round = round_number(round)?;
     Ok(
-        match view::load(&state.store, scan, round)
+        match view::load(&*state.store, scan, round)
             .await?
             .ok_or(WebError::NotFound)?
         {

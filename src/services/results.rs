@@ -1,4 +1,5 @@
-//! What the results pages show, decided in one place.
+//! The results of a round, decided in one place for the pages, the report, the CSV and
+//! the API.
 //!
 //! [`load`] fetches everything with a fixed number of queries (the answer counts arrive
 //! already aggregated per department from SQL); [`build`] is pure and turns that into a
@@ -19,8 +20,8 @@ use hrnexus_core::scan::{
 };
 use serde_json::json;
 
-use crate::storage::{Department, DynStorage, GroupCounts, Round, Scan, StoredComment};
-use crate::web::error::WebError;
+use super::ServiceError;
+use crate::storage::{Department, GroupCounts, Round, Scan, ScanStore, StoredComment};
 
 /// The trend chart shows at most this many rounds (the selected one and those before it).
 pub const MAX_TREND_ROUNDS: usize = 8;
@@ -84,10 +85,10 @@ impl Pending {
 /// Figures of a round are read only once it is closed, and only after it is sealed, so
 /// every view of a round shows the same figures.
 pub async fn load(
-    store: &DynStorage,
+    store: &dyn ScanStore,
     scan: Scan,
     round: Option<i32>,
-) -> Result<Option<Release>, WebError> {
+) -> Result<Option<Release>, ServiceError> {
     let today = crate::i18n::today();
     let (mut rounds, departments) =
         tokio::try_join!(store.rounds(scan.id), store.departments(scan.id))?;

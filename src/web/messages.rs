@@ -1,0 +1,41 @@
+//! Words for the domain's problem codes, in the visitor's language (the pages) or in
+//! English (the API). The rules live in the core; only the wording lives here.
+
+use hrnexus_core::scan::setup::{SetupErrors, SetupField, SetupProblem};
+
+use crate::i18n::Lang;
+
+/// What to show beside `field` for `problem`.
+pub fn setup_problem(lang: Lang, field: SetupField, problem: &SetupProblem) -> String {
+    match (field, problem) {
+        (SetupField::Organisation, SetupProblem::Missing) => {
+            lang.t("wg-error-organisation-missing")
+        }
+        (SetupField::Team, SetupProblem::Missing) => lang.t("wg-error-team-missing"),
+        (SetupField::ClosesOn, SetupProblem::Missing) => lang.t("wg-error-date-missing"),
+        (_, SetupProblem::Missing) => lang.t("text-error-empty"),
+        (_, SetupProblem::NameTooLong) => lang.t("wg-error-name-too-long"),
+        (_, SetupProblem::Text(e)) => lang.t(&format!("text-error-{}", e.key())),
+        (_, SetupProblem::DepartmentTooLong(start)) => {
+            lang.t_args("wg-error-department-too-long", &[("name", start.clone())])
+        }
+        (_, SetupProblem::TooManyDepartments) => lang.t("wg-error-departments-too-many"),
+        (_, SetupProblem::DuplicateDepartment(name)) => {
+            lang.t_args("wg-error-department-duplicate", &[("name", name.clone())])
+        }
+        (_, SetupProblem::DateInvalid) => lang.t("wg-error-date-invalid"),
+        (_, SetupProblem::DatePast) => lang.t("wg-error-date-past"),
+        (_, SetupProblem::DateTooFar) => lang.t("wg-error-date-too-far"),
+        (_, SetupProblem::UnknownLanguage) => lang.t("wg-error-lang"),
+        (_, SetupProblem::UnknownInvite) => lang.t("wg-error-invite"),
+        (_, SetupProblem::CountOutOfRange) => lang.t("wg-error-count"),
+    }
+}
+
+/// Every problem of a request as (field name, message), in form order.
+pub fn setup_errors(lang: Lang, errors: &SetupErrors) -> Vec<(&'static str, String)> {
+    errors
+        .iter()
+        .map(|(field, problem)| (field.key(), setup_problem(lang, *field, problem)))
+        .collect()
+}
