@@ -783,6 +783,44 @@ async fn help_requests_are_kept_for_the_intake(db: Db) {
         ),
         (id, "nieuw", "{\"index\":42}")
     );
+    assert_eq!(store.count_help_requests("nieuw").await.unwrap(), 1);
+    assert_eq!(store.count_help_requests("afgerond").await.unwrap(), 0);
+}
+
+async fn many_invites_and_the_latest_round_per_scan(db: Db) {
+    let Some(t) = common::store(db).await else {
+        return;
+    };
+    let store = &t.store;
+    let owner = ScanOwner::Employer(employer(store, "a@x.nl").await);
+    let first = store
+        .create_scan(&new_scan(owner, &[], None))
+        .await
+        .unwrap();
+    let second = store
+        .create_scan(&new_scan(owner, &[], None))
+        .await
+        .unwrap();
+    // 2,000 links (more than one multi-row INSERT) in one round, all findable.
+    let invites: Vec<(String, Option<i64>)> =
+        (0..2000).map(|i| (format!("many-{i}"), None)).collect();
+    let today = hrnexus::i18n::today();
+    let round = store
+        .open_round(first, today, today + chrono::Days::new(7), None, &invites)
+        .await
+        .unwrap();
+    assert_eq!(round.number, 2);
+    assert_eq!(store.rounds(first).await.unwrap()[1].invited, 2000);
+    for token in ["many-0", "many-249", "many-250", "many-1999"] {
+        assert!(store.scan_entry(token).await.unwrap().is_some(), "{token}");
+    }
+    // The list of scans carries each scan's latest round.
+    let summaries = store.scans_of(owner).await.unwrap();
+    let latest: Vec<(i64, i32)> = summaries
+        .iter()
+        .map(|s| (s.scan.id, s.latest.number))
+        .collect();
+    assert_eq!(latest, vec![(second, 1), (first, 2)]);
 }
 
 both_backends!(
@@ -791,6 +829,7 @@ both_backends!(
     responses_are_stored_once_and_only_while_open,
     one_invite_used_at_once_stores_one_response,
     help_requests_are_kept_for_the_intake,
+    many_invites_and_the_latest_round_per_scan,
     staff_accounts_are_unique,
     enabling_totp_queues_its_notice_atomically,
     totp_steps_are_accepted_once,

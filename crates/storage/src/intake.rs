@@ -31,6 +31,8 @@ pub struct HelpRequest {
 pub trait IntakeStore: Send + Sync {
     async fn create_help_request(&self, request: &NewHelpRequest) -> Result<i64>;
     async fn help_requests(&self, limit: i64) -> Result<Vec<HelpRequest>>;
+    /// How many help requests have this status (counted in the database).
+    async fn count_help_requests(&self, status: &str) -> Result<i64>;
 }
 
 /// Expands to `impl IntakeStore for $store` with the methods whose SQL is the same on both
@@ -59,6 +61,13 @@ macro_rules! impl_intake_store {
                 Ok(sqlx::query_as("SELECT * FROM help_requests ORDER BY id DESC LIMIT $1")
                     .bind(limit)
                     .fetch_all(&self.pool)
+                    .await?)
+            }
+
+            async fn count_help_requests(&self, status: &str) -> $crate::Result<i64> {
+                Ok(sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM help_requests WHERE status = $1")
+                    .bind(status)
+                    .fetch_one(&self.pool)
                     .await?)
             }
 

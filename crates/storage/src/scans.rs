@@ -176,15 +176,14 @@ macro_rules! insert_invites {
     ($executor:expr, $round_id:expr, $invites:expr) => {{
         let invites: &[(String, Option<i64>)] = $invites;
         let result: Result<(), sqlx::Error> = async {
-            for (token_hash, department_id) in invites {
-                sqlx::query(
-                    "INSERT INTO invites (token_hash, round_id, department_id) VALUES ($1, $2, $3)",
-                )
-                .bind(token_hash)
-                .bind($round_id)
-                .bind(department_id)
-                .execute(&mut *$executor)
-                .await?;
+            // Many rows per statement: 2,000 links are 8 statements, not 2,000.
+            for chunk in invites.chunks($crate::scans::INVITES_PER_INSERT) {
+                let sql = $crate::scans::insert_invites_sql(chunk.len());
+                let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+                for (token_hash, department_id) in chunk {
+                    query = query.bind(token_hash).bind($round_id).bind(department_id);
+                }
+                query.execute(&mut *$executor).await?;
             }
             sqlx::query("UPDATE rounds SET invited = invited + $2 WHERE id = $1")
                 .bind($round_id)
@@ -198,6 +197,21 @@ macro_rules! insert_invites {
     }};
 }
 pub(crate) use insert_invites;
+
+/// Invite rows per INSERT: 3 parameters each stays far below both backends' limits.
+pub(crate) const INVITES_PER_INSERT: usize = 250;
+
+/// `INSERT INTO invites … VALUES ($1, $2, $3), ($4, $5, $6), …` for `rows` rows. Built from
+/// numbers only, never from input.
+pub(crate) fn insert_invites_sql(rows: usize) -> String {
+    let values: Vec<String> = (0..rows)
+        .map(|i| format!("(${}, ${}, ${})", 3 * i + 1, 3 * i + 2, 3 * i + 3))
+        .collect();
+    format!(
+        "INSERT INTO invites (token_hash, round_id, department_id) VALUES {}",
+        values.join(", ")
+    )
+}
 
 /// The answer columns in the order of `Aspect::ALL` then `Signal::ALL`.
 const ANSWER_COLUMNS: [&str; 8] = [
@@ -534,13 +548,28 @@ macro_rules! impl_scan_store {
                 .bind(id)
                 .fetch_all(&self.pool)
                 .await?;
-                let mut summaries = Vec::with_capacity(scans.len());
-                for scan in scans {
-                    if let Some(latest) = self.rounds(scan.id).await?.pop() {
-                        summaries.push($crate::ScanSummary { scan, latest });
-                    }
-                }
-                Ok(summaries)
+                // The latest round of every one of these scans, in one query (not one per scan).
+                let latest: Vec<$crate::Round> = sqlx::query_as(
+                    "SELECT r.id, r.scan_id, r.number, r.opened_on, r.closes_on, r.closed_at, r.sealed_at,
+                            (r.shared_token_hash IS NOT NULL) AS shared_link, r.invited,
+                            (SELECT COUNT(*) FROM responses WHERE round_id = r.id) AS responses
+                     FROM rounds r JOIN scans s ON s.id = r.scan_id
+                     WHERE (($1 = 'employer' AND s.employer_id = $2) OR ($1 = 'api_key' AND s.api_key_id = $2))
+                       AND r.number = (SELECT MAX(number) FROM rounds WHERE scan_id = r.scan_id)",
+                )
+                .bind(column)
+                .bind(id)
+                .fetch_all(&self.pool)
+                .await?;
+                let mut latest: std::collections::HashMap<i64, $crate::Round> =
+                    latest.into_iter().map(|r| (r.scan_id, r)).collect();
+                Ok(scans
+                    .into_iter()
+                    .filter_map(|scan| {
+                        let latest = latest.remove(&scan.id)?;
+                        Some($crate::ScanSummary { scan, latest })
+                    })
+                    .collect())
             }
 
             async fn departments(&self, scan_id: i64) -> $crate::Result<Vec<$crate::Department>> {

@@ -107,7 +107,7 @@ struct DashboardPage {
     staff_count: i64,
     outbox: OutboxCounts,
     api_keys: usize,
-    help_requests: usize,
+    help_requests: i64,
 }
 
 async fn dashboard(
@@ -127,13 +127,7 @@ async fn dashboard(
             .iter()
             .filter(|k| k.revoked_at.is_none())
             .count(),
-        help_requests: state
-            .store
-            .help_requests(1000)
-            .await?
-            .iter()
-            .filter(|r| r.status == "nieuw")
-            .count(),
+        help_requests: state.store.count_help_requests("nieuw").await?,
     })
 }
 
