@@ -341,11 +341,11 @@ fn unchanged_teams_rarely_see_a_label_and_real_shifts_are_seen() {
     const SHIFT_PAGES: u32 = 1000;
     let mut rng = Rng(0x4852_6e65_7875_7321);
     println!(
-        "{:<17} {:>4} {:>4} | {:^33} {:>5} | {:^22} {:>6} | {:>5}",
-        "", "", "", "no change: a label on the page", "old", "half a point, team 20", "old", ""
+        "{:<27} | {:^40} | {:^29} {:>6}",
+        "", "no change: a label on the page", "half a point, team 20", "old"
     );
     println!(
-        "{:<17} {:>4} {:>4} | {:>7} {:>7} {:>7} {:>7}  {:>6} | {:>10} {:>11} {:>6} |",
+        "{:<17} {:>4} {:>4} | {:>7} {:>7} {:>7} {:>7}  {:>6} | {:>10} {:>11} {:>6}",
         "distribution",
         "mean",
         "sd",
@@ -364,7 +364,7 @@ fn unchanged_teams_rarely_see_a_label_and_real_shifts_are_seen() {
         let null = null_rates(d, &mut rng, NULL_PAGES);
         let power = power(d, &mut rng, SHIFT_PAGES);
         println!(
-            "{:<17} {:>4.2} {:>4.2} | {:>7} {:>7} {:>7} {:>7}  {:>6} | {:>10} {:>11} {:>6} |",
+            "{:<17} {:>4.2} {:>4.2} | {:>7} {:>7} {:>7} {:>7}  {:>6} | {:>10} {:>11} {:>6}",
             d.name,
             d.scored_mean(),
             d.scored_sd(),
