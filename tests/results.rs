@@ -530,17 +530,19 @@ async fn trend_labels_across_two_rounds(db: Db) {
             .unwrap_or_else(|| panic!("{aspect}"));
         trend[start..].split(')').next().unwrap().to_owned()
     };
-    // 2.5 → 4.5 with s² = 5/18 in both rounds: difference +2.0, interval ±0.46.
+    // 2.5 → 4.5 with s² = 5/18 in both rounds: difference +2.0. Five labels on the page
+    // (whole scan only), df = 18: interval ±t(1 − 0.05/10, 18) · √(2 · 5/18 / 10) = ±0.68.
     assert_eq!(
         row("Eigen werkwijze bepalen 2,5 4,5"),
-        "Eigen werkwijze bepalen 2,5 4,5 +2,0 stijgend (tussen +1,5 en +2,5"
+        "Eigen werkwijze bepalen 2,5 4,5 +2,0 stijgend (tussen +1,3 en +2,7"
     );
     assert!(row("Steun van de leidinggevende 3,5 3,5").contains("stabiel"));
     assert!(
         row("Eerlijk je mening geven 4,5 2,5")
-            .contains("dalend (tussen \u{2212}2,5 en \u{2212}1,5")
+            .contains("dalend (tussen \u{2212}2,7 en \u{2212}1,3")
     );
-    assert!(html.contains("95%-betrouwbaarheidsinterval"));
+    assert!(trend.contains("minstens 0,2 punt veranderde"), "{trend}");
+    assert!(trend.contains("met 95% zekerheid"), "{trend}");
     assert!(html.contains("role=\"img\""));
     // Round 1 can still be opened; it has no earlier round to compare with.
     let old = employer
@@ -554,8 +556,51 @@ async fn trend_labels_across_two_rounds(db: Db) {
         .await;
     let english = text(section(&english, "verloop"));
     assert!(
-        english.contains("rising (between +1.5 and +2.5"),
+        english.contains("rising (between +1.3 and +2.7"),
         "{english}"
+    );
+}
+
+/// "Verschil" is the difference of the rounded means beside it: 3.25 → 3.5 shows
+/// 3,3 and 3,5 with +0,2, not the rounded raw difference +0,3.
+async fn the_difference_agrees_with_the_shown_means(db: Db) {
+    let Some(app) = common::spawn(db).await else {
+        return;
+    };
+    let employer = sign_in(&app, "eigenaar@bakkerij.nl").await;
+    let scan = create_scan(&app, employer.id, &[]).await;
+    for i in 0..8 {
+        respond(
+            &app,
+            scan.round_id,
+            None,
+            [if i < 6 { 3 } else { 4 }, 3, 3, 3, 3],
+            None,
+        )
+        .await;
+    }
+    close(&app, scan.round_id).await;
+    let round = app
+        .store
+        .open_round(scan.id, today(), today() + Duration::days(14), None, &[])
+        .await
+        .unwrap();
+    for i in 0..8 {
+        respond(
+            &app,
+            round.id,
+            None,
+            [if i < 4 { 3 } else { 4 }, 3, 3, 3, 3],
+            None,
+        )
+        .await;
+    }
+    close(&app, round.id).await;
+    let html = employer.page(&app, &results_path(&scan)).await;
+    let trend = text(section(&html, "verloop"));
+    assert!(
+        trend.contains("Eigen werkwijze bepalen 3,3 3,5 +0,2 stabiel"),
+        "{trend}"
     );
 }
 
@@ -1027,6 +1072,7 @@ both_backends!(
     only_the_owner_sees_results,
     csv_has_visible_groups_only_and_defuses_formulas,
     trend_labels_across_two_rounds,
+    the_difference_agrees_with_the_shown_means,
     asking_for_help_needs_consent,
     english_page_is_english,
     random_scans_never_show_hidden_figures,

@@ -70,7 +70,7 @@ results-comments-order = In random order, as employees wrote them.
 results-comments-hidden = Comments only appear here once enough people in this group have responded. That keeps who wrote what anonymous.
 
 results-trend-title = Change across rounds
-results-trend-method = We compare the means of two rounds with a 95% confidence interval; for small groups that interval is wider, so a difference must be larger before we call it rising or falling.
+results-trend-method = A topic is only called rising or falling when its mean changed by at least { $min } points and we can say with { $confidence }% confidence that this is not chance, even taking all comparisons on this page together; the smaller the group, the larger a difference must be.
 results-trend-means-title = Mean per round (whole scan)
 results-trend-axis-round = round
 results-trend-chart-title = Mean per round for { $aspect }

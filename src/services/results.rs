@@ -16,7 +16,8 @@ use std::collections::{HashMap, HashSet};
 
 use hrnexus_core::scan::{
     Advice, AnonymityPolicy, Answer, Aspect, AspectStats, Band, DepartmentNode, GroupId, Progress,
-    ScanCounts, ScanStats, Signal, SignalStats, Trend, Visibility, advise, compare, response_rate,
+    ScanCounts, ScanStats, Signal, SignalStats, Trend, Visibility, advise, compare_page,
+    response_rate,
 };
 use serde_json::json;
 
@@ -683,21 +684,37 @@ fn trend_view(
 
     let (prev_index, previous) = &evaluated[n - 2];
     let (_, current) = &evaluated[n - 1];
-    let changes = groups
+    // Every group visible in both rounds, then all their comparisons in one page, so
+    // that the correction for the number of labels counts exactly what the page shows.
+    let compared: Vec<_> = groups
         .into_iter()
         .filter_map(|(group, anchor, name)| {
-            let (before, now) = (previous.counts(group)?, current.counts(group)?);
-            Some(GroupChanges {
+            Some((
                 anchor,
                 name,
-                changes: Aspect::ALL
-                    .into_iter()
-                    .map(|aspect| AspectChange {
-                        aspect,
-                        trend: compare(&before.aspects[aspect], &now.aspects[aspect]),
-                    })
-                    .collect(),
-            })
+                previous.counts(group)?,
+                current.counts(group)?,
+            ))
+        })
+        .collect();
+    let mut trends = compare_page(compared.iter().flat_map(|(_, _, before, now)| {
+        Aspect::ALL
+            .into_iter()
+            .map(|aspect| (&before.aspects[aspect], &now.aspects[aspect]))
+    }))
+    .into_iter();
+    let changes = compared
+        .into_iter()
+        .map(|(anchor, name, _, _)| GroupChanges {
+            anchor,
+            name,
+            changes: Aspect::ALL
+                .into_iter()
+                .map(|aspect| AspectChange {
+                    aspect,
+                    trend: trends.next().flatten(),
+                })
+                .collect(),
         })
         .collect();
     TrendView {
@@ -985,6 +1002,44 @@ mod tests {
         assert_eq!(trend.changes.len(), 1);
         assert!(trend.changes[0].name.is_none());
         assert_eq!(trend.series[0].lines.len(), 1);
+    }
+
+    #[test]
+    fn the_correction_counts_every_label_the_page_shows() {
+        // Whole scan and both departments are visible in both rounds: 3 × 5 labels.
+        let mixed = |department, low: u32, high: u32| {
+            let mut g = group(Some(department), low, 3);
+            for a in Aspect::ALL {
+                g.counts.aspects[a].add_n(Answer::from_score(4).unwrap(), high);
+            }
+            g.counts.responses += high;
+            g
+        };
+        let l = Loaded {
+            scan: scan(),
+            departments: vec![dept(1, None, "A"), dept(2, None, "B")],
+            rounds: vec![round(10, 1, 0), round(11, 2, 0)],
+            selected: 1,
+            history: vec![
+                (0, vec![mixed(1, 5, 5), mixed(2, 5, 5)]),
+                (1, vec![mixed(1, 5, 5), mixed(2, 2, 8)]),
+            ],
+            comments: vec![],
+        };
+        let trend = build(l).trend.unwrap();
+        assert_eq!(trend.changes.len(), 3);
+        let shown: Vec<Trend> = trend
+            .changes
+            .iter()
+            .flat_map(|g| g.changes.iter().filter_map(|c| c.trend))
+            .collect();
+        assert_eq!(shown.len(), 15);
+        assert!(shown.iter().all(|t| t.comparisons == 15));
+        // B: 3.5 → 3.8 for 10 people is no change among 15 labels.
+        assert_eq!(trend.changes[2].name.as_deref(), Some("B"));
+        let b = trend.changes[2].changes[0].trend.unwrap();
+        assert_eq!((b.previous_shown, b.current_shown), (3.5, 3.8));
+        assert_eq!(b.label, hrnexus_core::scan::TrendLabel::Stable);
     }
 
     #[test]

@@ -8,5 +8,6 @@ pub mod cost;
 pub mod email;
 mod key;
 pub mod scan;
+pub mod stats;
 pub mod text;
 pub mod token;

@@ -29,4 +29,4 @@ pub use score::{
     AspectCounts, AspectStats, Band, ScanCounts, ScanStats, SignalCounts, SignalStats, aggregate,
     response_rate,
 };
-pub use trend::{Trend, TrendLabel, compare, compare_rounds};
+pub use trend::{Trend, TrendLabel, compare, compare_page, compare_rounds};

@@ -26,6 +26,7 @@ use hrnexus_core::scan::{
         BAND_WERK_BELOW_FAVOURABLE_PCT, BAND_WERK_MIN_UNFAVOURABLE_PCT,
         SIGNAL_CONCERN_MIN_ADVERSE_PCT,
     },
+    trend::{MIN_RELEVANT_DIFFERENCE, PAGE_CONFIDENCE_PCT},
 };
 use serde::Deserialize;
 
@@ -280,6 +281,17 @@ impl Words {
         self.args(
             "results-explain-signals",
             &[("pct", SIGNAL_CONCERN_MIN_ADVERSE_PCT.to_string())],
+        )
+    }
+
+    /// The one-sentence rule behind "stijgend" and "dalend", with the core's numbers.
+    pub fn trend_method(&self) -> String {
+        self.args(
+            "results-trend-method",
+            &[
+                ("min", self.n.one(&MIN_RELEVANT_DIFFERENCE)),
+                ("confidence", PAGE_CONFIDENCE_PCT.to_string()),
+            ],
         )
     }
 
