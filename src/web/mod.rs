@@ -1,5 +1,6 @@
 //! The web layer: one module per area of the site, wired into one router here.
 
+pub mod account;
 pub mod api;
 pub mod autonomie_scan;
 pub mod beheer;

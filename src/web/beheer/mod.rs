@@ -10,15 +10,21 @@ use axum::{
     Router,
     extract::{FromRequestParts, State},
     http::request::Parts,
-    response::{IntoResponse, Redirect, Response},
+    response::Response,
     routing::{get, post},
 };
 use serde::{Deserialize, Serialize};
 use tower_sessions::Session;
 
 use crate::{
-    storage::{AuditEntry, HelpRequest, OutboxCounts, now},
-    web::{AppState, error::WebError, page::Page, session_store},
+    storage::{AuditEntry, HelpRequest, OutboxCounts},
+    web::{
+        AppState,
+        account::{AccountSession, signed_in},
+        error::WebError,
+        page::Page,
+        session_store,
+    },
 };
 
 const STAFF_KEY: &str = "staff";
@@ -67,6 +73,19 @@ pub struct Staff {
     pub session: Session,
 }
 
+impl AccountSession for StaffSession {
+    const KEY: &'static str = STAFF_KEY;
+    const LOGIN_PATH: &'static str = "/beheer/login";
+
+    fn signed_in_at(&self) -> i64 {
+        self.signed_in_at
+    }
+
+    fn is_complete(&self) -> bool {
+        self.verified
+    }
+}
+
 impl FromRequestParts<AppState> for Staff {
     type Rejection = Response;
 
@@ -74,23 +93,7 @@ impl FromRequestParts<AppState> for Staff {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let page = Page::from_request_parts(parts, state)
-            .await
-            .unwrap_or_else(|e| match e {});
-        let to_login = || Redirect::to(&page.href("/beheer/login")).into_response();
-        let session = Session::from_request_parts(parts, state)
-            .await
-            .map_err(|_| to_login())?;
-        let Ok(Some(staff)) = session.get::<StaffSession>(STAFF_KEY).await else {
-            return Err(to_login());
-        };
-        let max_age = state.settings.session_absolute_hours as i64 * 3600;
-        if !staff.verified || now() - staff.signed_in_at > max_age {
-            if staff.verified {
-                let _ = session.flush().await;
-            }
-            return Err(to_login());
-        }
+        let (staff, session) = signed_in::<StaffSession>(parts, state).await?;
         Ok(Staff {
             id: staff.staff_id,
             email: staff.email,

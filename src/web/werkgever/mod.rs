@@ -6,18 +6,17 @@ pub mod login;
 pub mod results;
 pub mod scans;
 
-use axum::{
-    Router,
-    extract::FromRequestParts,
-    http::request::Parts,
-    response::{IntoResponse, Redirect, Response},
-};
+use axum::{Router, extract::FromRequestParts, http::request::Parts, response::Response};
 use serde::{Deserialize, Serialize};
 use tower_sessions::Session;
 
 use crate::{
     storage::ScanOwner,
-    web::{AppState, page::Page, session_store},
+    web::{
+        AppState,
+        account::{AccountSession, signed_in},
+        session_store,
+    },
 };
 
 /// Session key under which a signed-in employer is remembered.
@@ -52,6 +51,15 @@ impl Employer {
     }
 }
 
+impl AccountSession for EmployerSession {
+    const KEY: &'static str = EMPLOYER_KEY;
+    const LOGIN_PATH: &'static str = "/werkgever/login";
+
+    fn signed_in_at(&self) -> i64 {
+        self.signed_in_at
+    }
+}
+
 impl FromRequestParts<AppState> for Employer {
     type Rejection = Response;
 
@@ -59,21 +67,7 @@ impl FromRequestParts<AppState> for Employer {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let page = Page::from_request_parts(parts, state)
-            .await
-            .unwrap_or_else(|e| match e {});
-        let to_login = || Redirect::to(&page.href("/werkgever/login")).into_response();
-        let session = Session::from_request_parts(parts, state)
-            .await
-            .map_err(|_| to_login())?;
-        let Ok(Some(employer)) = session.get::<EmployerSession>(EMPLOYER_KEY).await else {
-            return Err(to_login());
-        };
-        let max_age = state.settings.session_absolute_hours as i64 * 3600;
-        if crate::storage::now() - employer.signed_in_at > max_age {
-            let _ = session.remove_value(EMPLOYER_KEY).await;
-            return Err(to_login());
-        }
+        let (employer, session) = signed_in::<EmployerSession>(parts, state).await?;
         Ok(Employer {
             id: employer.employer_id,
             email: employer.email,
