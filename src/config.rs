@@ -1,8 +1,13 @@
 //! Settings: built-in defaults, then `hrnexus.toml`, then `HRNEXUS_*` environment
 //! variables, then command-line flags (each overrides the one before).
+//!
+//! Values that open something (the database URL, which may hold a password; the SMTP
+//! password; the metrics token; the server secret) are `SecretString`s: their `Debug` output
+//! is `[REDACTED]`, so printing the settings or an error that holds them leaks nothing.
 
 use std::{net::SocketAddr, path::PathBuf};
 
+use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
 #[derive(Debug, Clone, Deserialize)]
@@ -12,7 +17,7 @@ pub struct Settings {
     pub data_dir: PathBuf,
     /// `sqlite:…` or `postgres://…`; empty means `<data_dir>/hrnexus.db`.
     #[serde(default)]
-    pub database_url: Option<String>,
+    pub database_url: Option<SecretString>,
     /// The address visitors use, e.g. `https://hrnexus.nl`; used in mail links, and an
     /// `https` address turns on HSTS and Secure cookies.
     pub base_url: String,
@@ -21,7 +26,7 @@ pub struct Settings {
     pub admin_listen: Option<SocketAddr>,
     /// With a token, `/metrics` is also served on the public listener to `Bearer <token>`.
     #[serde(default)]
-    pub metrics_token: Option<String>,
+    pub metrics_token: Option<SecretString>,
     pub log_format: LogFormat,
     /// Log filter in `tracing` syntax, e.g. `info` or `debug,sqlx=warn`.
     pub log: String,
@@ -41,7 +46,7 @@ pub struct Settings {
     /// Key for keyed hashes that must not be computable from the database alone (64 hex
     /// characters, the same on every instance); empty means `<data_dir>/server.key`.
     #[serde(default)]
-    pub server_secret: Option<secrecy::SecretString>,
+    pub server_secret: Option<SecretString>,
     /// Days before a round's closing date that invited addresses get their one reminder.
     #[serde(default = "default_reminder_days")]
     pub reminder_days_before_close: i64,
@@ -132,7 +137,7 @@ pub struct SmtpSettings {
     #[serde(default)]
     pub username: Option<String>,
     #[serde(default)]
-    pub password: Option<String>,
+    pub password: Option<SecretString>,
 }
 
 fn default_smtp_port() -> u16 {
@@ -152,12 +157,27 @@ pub enum SmtpTls {
 }
 
 /// Values given on the command line; `None` leaves the lower layers in charge.
-#[derive(Debug, Default, Clone)]
+#[derive(Default, Clone)]
 pub struct Overrides {
     pub config_file: Option<PathBuf>,
     pub listen: Option<String>,
     pub data_dir: Option<String>,
     pub database_url: Option<String>,
+}
+
+/// By hand, so that a database URL with a password never reaches a log.
+impl std::fmt::Debug for Overrides {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Overrides")
+            .field("config_file", &self.config_file)
+            .field("listen", &self.listen)
+            .field("data_dir", &self.data_dir)
+            .field(
+                "database_url",
+                &self.database_url.as_ref().map(|_| "[REDACTED]"),
+            )
+            .finish()
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -238,6 +258,7 @@ impl Settings {
             return fail("base_url", "must start with http:// or https://");
         }
         if let Some(url) = &self.database_url
+            && let url = url.expose_secret()
             && !url.is_empty()
             && !["sqlite:", "postgres://", "postgresql://"]
                 .iter()
@@ -255,7 +276,7 @@ impl Settings {
             return fail("max_body_kb", "must be at least 4");
         }
         if let Some(token) = &self.metrics_token
-            && token.len() < 16
+            && token.expose_secret().len() < 16
         {
             return fail("metrics_token", "must be at least 16 characters");
         }
@@ -280,9 +301,10 @@ impl Settings {
         Ok(())
     }
 
+    /// The URL to open the database with (exposed: the pool needs it in full).
     pub fn database_url(&self) -> String {
-        match &self.database_url {
-            Some(url) if !url.is_empty() => url.clone(),
+        match self.database_url.as_ref().map(|url| url.expose_secret()) {
+            Some(url) if !url.is_empty() => url.to_owned(),
             _ => format!("sqlite://{}", self.data_dir.join("hrnexus.db").display()),
         }
     }
@@ -293,5 +315,84 @@ impl Settings {
 
     pub fn base_url(&self) -> &str {
         self.base_url.trim_end_matches('/')
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_output_shows_no_configured_secret() {
+        let db_password = "db-wachtwoord-7391";
+        let smtp_password = "smtp-wachtwoord-4412";
+        let metrics_token = "metrics-token-5508-abcdef";
+        let server_secret = "ab".repeat(32);
+        let database_url = format!("postgres://hrnexus:{db_password}@db.example/hrnexus");
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("hrnexus.toml");
+        std::fs::write(
+            &file,
+            format!(
+                "database_url = \"{database_url}\"\n\
+                 metrics_token = \"{metrics_token}\"\n\
+                 server_secret = \"{server_secret}\"\n\
+                 [smtp]\n\
+                 host = \"smtp.example\"\n\
+                 username = \"mailer\"\n\
+                 password = \"{smtp_password}\"\n"
+            ),
+        )
+        .unwrap();
+        let overrides = Overrides {
+            config_file: Some(file),
+            ..Overrides::default()
+        };
+        let settings = Settings::load(&overrides).unwrap();
+        for debug in [format!("{settings:?}"), format!("{settings:#?}")] {
+            for secret in [
+                db_password,
+                smtp_password,
+                metrics_token,
+                server_secret.as_str(),
+            ] {
+                assert!(!debug.contains(secret), "{secret} in {debug}");
+            }
+            // The rest is still there to read.
+            assert!(debug.contains("smtp.example") && debug.contains("mailer"));
+        }
+        // And the values themselves still work.
+        assert_eq!(settings.database_url(), database_url);
+        let smtp = settings.smtp.as_ref().unwrap();
+        assert_eq!(
+            smtp.password.as_ref().map(|p| p.expose_secret()),
+            Some(smtp_password)
+        );
+        assert_eq!(
+            settings.metrics_token.as_ref().map(|t| t.expose_secret()),
+            Some(metrics_token)
+        );
+
+        let overrides = Overrides {
+            database_url: Some(database_url.clone()),
+            ..Overrides::default()
+        };
+        assert!(!format!("{overrides:?}").contains(db_password));
+    }
+
+    #[test]
+    fn a_short_metrics_token_or_a_strange_database_url_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let load = |text: &str| {
+            let file = dir.path().join("hrnexus.toml");
+            std::fs::write(&file, text).unwrap();
+            Settings::load(&Overrides {
+                config_file: Some(file),
+                ..Overrides::default()
+            })
+        };
+        assert!(load("metrics_token = \"kort\"\n").is_err());
+        assert!(load("database_url = \"mysql://x\"\n").is_err());
+        assert!(load("database_url = \"\"\n").is_ok());
     }
 }

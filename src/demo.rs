@@ -5,7 +5,7 @@ use hrnexus_core::email::EmailAddress;
 use crate::{
     auth,
     i18n::Lang,
-    mail::{MailContent, compose},
+    mail::{TestMail, compose},
     storage::{DynStorage, NewAuditEntry},
 };
 
@@ -65,18 +65,18 @@ pub async fn fill(store: &DynStorage) -> anyhow::Result<Option<DemoLogin>> {
             })
             .await?;
     }
-    let welcome = compose(
-        Lang::Nl,
-        "sanne.devries@hrnexus.nl",
-        MailContent {
-            subject: Lang::Nl.t("mail-test-subject"),
-            paragraphs: vec![Lang::Nl.t("mail-test-body")],
-            action: None,
-        },
-    );
+    let welcome = compose("sanne.devries@hrnexus.nl", &sample_mail())?;
     store.enqueue_mail(&welcome).await?;
     login.scan_token = Some(demo_scan(store).await?);
     Ok(Some(login))
+}
+
+/// The demo's sample mail: the test mail, without a link.
+fn sample_mail() -> TestMail {
+    TestMail {
+        lang: Lang::Nl,
+        outbox_url: None,
+    }
 }
 
 /// Departments of the demo bakery with how their people tend to answer: a mean per aspect
@@ -121,15 +121,7 @@ async fn demo_scan(store: &DynStorage) -> anyhow::Result<String> {
     let employer =
         EmailAddress::parse(DEMO_EMPLOYER).map_err(|_| anyhow::anyhow!("demo address"))?;
     let link_hash = auth::token_hash(&auth::random_token());
-    let link_mail = compose(
-        Lang::Nl,
-        DEMO_EMPLOYER,
-        MailContent {
-            subject: Lang::Nl.t("mail-test-subject"),
-            paragraphs: vec![Lang::Nl.t("mail-test-body")],
-            action: None,
-        },
-    );
+    let link_mail = compose(DEMO_EMPLOYER, &sample_mail())?;
     store
         .create_login_link(
             &employer,

@@ -87,6 +87,86 @@ impl Lang {
         format!("{weekday} {} {month} {}", date.day(), date.year())
     }
 
+    /// `value` rounded half away from zero to `decimals` decimals, thousands grouped:
+    /// `40.000`, `3,4`, `-1.234,50` in Dutch; `40,000`, `3.4`, `-1,234.50` in English.
+    pub fn number(self, value: f64, decimals: u32) -> String {
+        self.format_number(value, decimals, Grouping::Thousands, Zeros::Keep)
+    }
+
+    /// As `number`, with zeros at the end of the decimals dropped: `5`, `7,5`, `12,25`.
+    /// For amounts people type and read back, like the cost calculator's fields.
+    pub fn number_trimmed(self, value: f64, max_decimals: u32) -> String {
+        self.format_number(value, max_decimals, Grouping::Thousands, Zeros::Drop)
+    }
+
+    /// As `number`, without thousands separators: for CSV cells a spreadsheet reads.
+    pub fn number_ungrouped(self, value: f64, decimals: u32) -> String {
+        self.format_number(value, decimals, Grouping::None, Zeros::Keep)
+    }
+
+    /// Whole euros: `€ 12.345` in Dutch (a no-break space, so the sign never ends a line on
+    /// its own), `€12,345` in English.
+    pub fn euros(self, value: f64) -> String {
+        let amount = self.number(value, 0);
+        match self {
+            Lang::Nl => format!("€\u{a0}{amount}"),
+            Lang::En => format!("€{amount}"),
+        }
+    }
+
+    /// `,` in Dutch, `.` in English.
+    pub fn decimal_mark(self) -> char {
+        match self {
+            Lang::Nl => ',',
+            Lang::En => '.',
+        }
+    }
+
+    /// `.` in Dutch, `,` in English.
+    pub fn group_mark(self) -> char {
+        match self {
+            Lang::Nl => '.',
+            Lang::En => ',',
+        }
+    }
+
+    /// The one number formatter. Rounds in integers (half away from zero) so that grouping
+    /// and the decimal mark never depend on float formatting; a value that rounds to zero
+    /// has no minus sign; a value that is not a number shows a dash.
+    fn format_number(self, value: f64, decimals: u32, grouping: Grouping, zeros: Zeros) -> String {
+        if !value.is_finite() {
+            return "–".to_owned();
+        }
+        let decimals = decimals.min(12);
+        let scale = 10u128.pow(decimals);
+        // Saturates for absurdly large values instead of wrapping.
+        let units = (value.abs() * scale as f64).round() as u128;
+        let whole = (units / scale).to_string();
+        let mut fraction = if decimals == 0 {
+            String::new()
+        } else {
+            format!("{:0width$}", units % scale, width = decimals as usize)
+        };
+        if zeros == Zeros::Drop {
+            fraction.truncate(fraction.trim_end_matches('0').len());
+        }
+        let mut out = String::with_capacity(whole.len() * 4 / 3 + fraction.len() + 2);
+        if value < 0.0 && units != 0 {
+            out.push('-');
+        }
+        for (i, digit) in whole.chars().enumerate() {
+            if grouping == Grouping::Thousands && i > 0 && (whole.len() - i).is_multiple_of(3) {
+                out.push(self.group_mark());
+            }
+            out.push(digit);
+        }
+        if !fraction.is_empty() {
+            out.push(self.decimal_mark());
+            out.push_str(&fraction);
+        }
+        out
+    }
+
     pub fn datetime(self, at: i64) -> String {
         // Shown in Dutch local time: the platform serves the Netherlands.
         let local = amsterdam(at);
@@ -99,6 +179,18 @@ impl Lang {
             local.minute()
         )
     }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Grouping {
+    Thousands,
+    None,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Zeros {
+    Keep,
+    Drop,
 }
 
 /// Today's date in the Netherlands: scans close "on" a Dutch calendar day, at Dutch midnight.
@@ -178,6 +270,64 @@ mod tests {
             Lang::Nl.datetime(at("2026-10-25T01:30:00Z")),
             "25-10-2026 02:30"
         );
+    }
+
+    #[test]
+    fn numbers_in_dutch_and_english() {
+        let (nl, en) = (Lang::Nl, Lang::En);
+        // Thousands.
+        assert_eq!(nl.number(40_000.0, 0), "40.000");
+        assert_eq!(en.number(40_000.0, 0), "40,000");
+        assert_eq!(nl.number(1_234_567.0, 0), "1.234.567");
+        assert_eq!(en.number(1_234_567.0, 0), "1,234,567");
+        assert_eq!(nl.number(999.0, 0), "999");
+        assert_eq!(nl.number(100_000.0, 0), "100.000");
+        assert_eq!(nl.number(0.0, 0), "0");
+        // Decimals.
+        assert_eq!(nl.number(3.4, 1), "3,4");
+        assert_eq!(en.number(3.4, 1), "3.4");
+        assert_eq!(nl.number(1_234.5, 2), "1.234,50");
+        assert_eq!(en.number(1_234.5, 2), "1,234.50");
+        assert_eq!(nl.number(0.05, 2), "0,05");
+        // Negative numbers.
+        assert_eq!(nl.number(-3.0, 0), "-3");
+        assert_eq!(nl.number(-40_000.25, 1), "-40.000,3");
+        assert_eq!(en.number(-40_000.25, 1), "-40,000.3");
+        assert_eq!(en.number(-0.75, 1), "-0.8");
+        // Rounding: half away from zero, and nothing that rounds to zero keeps its sign.
+        assert_eq!(nl.number(3.75, 1), "3,8");
+        assert_eq!(nl.number(-3.75, 1), "-3,8");
+        assert_eq!(nl.number(72.5, 0), "73");
+        assert_eq!(nl.number(0.5, 0), "1");
+        assert_eq!(nl.number(72.4, 0), "72");
+        assert_eq!(nl.number(999.96, 1), "1.000,0");
+        assert_eq!(en.number(999_999.5, 0), "1,000,000");
+        assert_eq!(nl.number(-0.01, 1), "0,0");
+        assert_eq!(nl.number(-0.0, 0), "0");
+        // Not a number: a dash rather than "NaN".
+        assert_eq!(nl.number(f64::NAN, 1), "–");
+        assert_eq!(en.number(f64::INFINITY, 0), "–");
+    }
+
+    #[test]
+    fn trimmed_ungrouped_and_euros() {
+        let (nl, en) = (Lang::Nl, Lang::En);
+        assert_eq!(nl.number_trimmed(7.5, 1), "7,5");
+        assert_eq!(en.number_trimmed(7.5, 1), "7.5");
+        assert_eq!(nl.number_trimmed(220.0, 1), "220");
+        assert_eq!(nl.number_trimmed(5.0, 2), "5");
+        assert_eq!(nl.number_trimmed(12.25, 2), "12,25");
+        assert_eq!(nl.number_trimmed(12.10, 2), "12,1");
+        assert_eq!(en.number_trimmed(100_000.0, 2), "100,000");
+        assert_eq!(nl.number_trimmed(-0.01, 1), "0");
+        assert_eq!(nl.number_trimmed(-3.0, 0), "-3");
+        assert_eq!(nl.number_ungrouped(40_000.25, 1), "40000,3");
+        assert_eq!(en.number_ungrouped(-1_234.5, 2), "-1234.50");
+        assert_eq!(nl.euros(12_345.4), "€\u{a0}12.345");
+        assert_eq!(en.euros(12_345.5), "€12,346");
+        assert_eq!(nl.euros(1_234_567.0), "€\u{a0}1.234.567");
+        assert_eq!(nl.euros(0.2), "€\u{a0}0");
+        assert_eq!(en.euros(999.0), "€999");
     }
 
     #[test]

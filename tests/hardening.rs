@@ -816,14 +816,12 @@ async fn set_up_links_are_single_use_and_replace_each_other(db: Db) {
     );
     // Using it sets the password and clears the second factor, once.
     let notice = hrnexus::mail::compose(
-        hrnexus::i18n::Lang::Nl,
         STAFF,
-        hrnexus::mail::MailContent {
-            subject: "x".into(),
-            paragraphs: vec![],
-            action: None,
+        &hrnexus::mail::TotpEnabled {
+            lang: hrnexus::i18n::Lang::Nl,
         },
-    );
+    )
+    .unwrap();
     store.enable_totp(id, "SECRET", &notice).await.unwrap();
     let staff = store
         .use_staff_setup_link("hash-2", "new hash", t)

@@ -7,7 +7,7 @@ use chrono::{Days, NaiveDate};
 use common::{Db, TestApp};
 use hrnexus::{
     auth,
-    mail::{MailContent, compose},
+    mail::{SignInLink, compose},
     storage::{ScanEntry, ScanOwner, now},
 };
 use hrnexus_core::email::EmailAddress;
@@ -345,14 +345,13 @@ async fn expired_and_unknown_links(db: Db) {
     let email = EmailAddress::parse(EMAIL).unwrap();
     let token = auth::random_token();
     let mail = compose(
-        hrnexus::i18n::Lang::Nl,
         EMAIL,
-        MailContent {
-            subject: "x".into(),
-            paragraphs: vec![],
-            action: None,
+        &SignInLink {
+            lang: hrnexus::i18n::Lang::Nl,
+            link: format!("http://x/werkgever/inloggen/{token}"),
         },
-    );
+    )
+    .unwrap();
     app.store
         .create_login_link(&email, "nl", &auth::token_hash(&token), now() - 60, &mail)
         .await

@@ -1,79 +1,419 @@
-//! Turns text in the user's language into an outbox message with text and HTML parts.
+//! Every mail the platform sends is a type here with two compiled askama templates under
+//! `templates/mail/`: `NAME.html` (escaped by askama as HTML) and `NAME.txt` (not escaped).
+//! Both extend the shared layout (`layout.html` / `layout.txt`), whose `footer` block holds
+//! an `unsubscribe` slot for mail that people subscribe to (a newsletter fills it, and adds
+//! its `List-Unsubscribe` header to `OutgoingMail::headers`). The words come from the
+//! translation files: a template asks the mail for `m.t("key")`, which fills in the mail's
+//! own values (organisation, dates, links) as Fluent arguments.
+
+use askama::Template;
+use chrono::NaiveDate;
 
 use crate::{i18n::Lang, storage::OutgoingMail};
 
-/// What a mail says, before it gets its layout.
-pub struct MailContent {
-    pub subject: String,
-    /// Paragraphs of plain text; the HTML part escapes them.
-    pub paragraphs: Vec<String>,
-    /// An optional button: (label, absolute URL).
-    pub action: Option<(String, String)>,
+/// What every mail knows about itself; the templates come from `mail_templates!`.
+pub trait Mail: Rendered {
+    /// Translation key of the subject line.
+    const SUBJECT: &'static str;
+    /// The body carries a secret (a sign-in link, a personal scan link): the outbox hides it
+    /// from staff and erases it once delivered.
+    const CARRIES_SECRET: bool = false;
+
+    fn lang(&self) -> Lang;
+
+    /// Values the mail's messages may refer to, e.g. `{ $organisation }`.
+    fn args(&self) -> Vec<(&'static str, String)> {
+        Vec::new()
+    }
+
+    /// A message in the mail's language with the mail's values filled in.
+    fn t(&self, key: &str) -> String {
+        self.lang().t_args(key, &self.args())
+    }
+
+    fn subject(&self) -> String {
+        self.t(Self::SUBJECT)
+    }
 }
 
-/// Lays out a mail. A mail whose text carries a secret (a sign-in link, a personal scan
-/// link) must be marked with `.carrying_secret()` on the result, so that the outbox hides
-/// it from staff and erases it once delivered.
-pub fn compose(lang: Lang, recipient: &str, content: MailContent) -> OutgoingMail {
-    let footer = lang.t("mail-footer");
-    let mut text = content.paragraphs.join("\n\n");
-    let mut html = format!(
-        "<!doctype html><html lang=\"{}\"><body style=\"font-family:sans-serif;line-height:1.5;color:#1d2a33\">",
-        lang.code()
-    );
-    for paragraph in &content.paragraphs {
-        html.push_str(&format!("<p>{}</p>", escape(paragraph)));
-    }
-    if let Some((label, url)) = &content.action {
-        text.push_str(&format!("\n\n{label}: {url}"));
-        html.push_str(&format!(
-            "<p><a href=\"{}\" style=\"background:#0b5a6e;color:#fff;padding:.6em 1em;border-radius:4px;text-decoration:none\">{}</a></p>",
-            escape(url),
-            escape(label)
-        ));
-    }
-    text.push_str(&format!("\n\n-- \n{footer}\n"));
-    html.push_str(&format!(
-        "<p style=\"color:#5b6b75;font-size:.9em\">{}</p></body></html>",
-        escape(&footer)
-    ));
-    OutgoingMail {
+/// The two rendered parts of a mail. Implemented by `mail_templates!` only.
+pub trait Rendered {
+    fn html(&self) -> askama::Result<String>;
+    fn text(&self) -> askama::Result<String>;
+}
+
+/// Renders a mail for one recipient into an outbox message with a text and an HTML part.
+pub fn compose<M: Mail>(recipient: &str, mail: &M) -> Result<OutgoingMail, askama::Error> {
+    Ok(OutgoingMail {
         recipient: recipient.to_owned(),
-        subject: content.subject,
-        text_body: text,
-        html_body: Some(html),
+        subject: mail.subject(),
+        text_body: mail.text()?,
+        html_body: Some(mail.html()?),
         headers: Vec::new(),
-        carries_secret: false,
+        carries_secret: M::CARRIES_SECRET,
+    })
+}
+
+/// Ties a mail type to its `.html` and `.txt` templates; inside them the mail is `m`.
+macro_rules! mail_templates {
+    ($mail:ident, $html:tt, $text:tt) => {
+        const _: () = {
+            #[derive(Template)]
+            #[template(path = $html)]
+            struct Html<'a> {
+                m: &'a $mail,
+            }
+
+            #[derive(Template)]
+            #[template(path = $text)]
+            struct Text<'a> {
+                m: &'a $mail,
+            }
+
+            impl Rendered for $mail {
+                fn html(&self) -> askama::Result<String> {
+                    Html { m: self }.render()
+                }
+
+                fn text(&self) -> askama::Result<String> {
+                    Text { m: self }.render()
+                }
+            }
+        };
+    };
+}
+
+/// The sign-in link an employer asked for on `/werkgever/login`.
+pub struct SignInLink {
+    pub lang: Lang,
+    /// The absolute sign-in URL with its token.
+    pub link: String,
+}
+
+impl Mail for SignInLink {
+    const SUBJECT: &'static str = "wg-mail-subject";
+    const CARRIES_SECRET: bool = true;
+
+    fn lang(&self) -> Lang {
+        self.lang
     }
 }
 
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
+mail_templates!(SignInLink, "mail/sign_in.html", "mail/sign_in.txt");
+
+/// Tells a beheerder that two-step verification was just turned on for their account.
+pub struct TotpEnabled {
+    pub lang: Lang,
 }
+
+impl Mail for TotpEnabled {
+    const SUBJECT: &'static str = "mail-totp-enabled-subject";
+
+    fn lang(&self) -> Lang {
+        self.lang
+    }
+}
+
+mail_templates!(
+    TotpEnabled,
+    "mail/totp_enabled.html",
+    "mail/totp_enabled.txt"
+);
+
+/// A test mail from the back office (with a link to the outbox), also used as the demo's
+/// sample mail (without one).
+pub struct TestMail {
+    pub lang: Lang,
+    pub outbox_url: Option<String>,
+}
+
+impl Mail for TestMail {
+    const SUBJECT: &'static str = "mail-test-subject";
+
+    fn lang(&self) -> Lang {
+        self.lang
+    }
+}
+
+mail_templates!(TestMail, "mail/test.html", "mail/test.txt");
+
+/// An employee's invitation to a scan round, with their personal scan link.
+pub struct Invitation {
+    pub lang: Lang,
+    pub organisation: String,
+    pub team: String,
+    pub closes_on: NaiveDate,
+    /// The public page on what the employer can and cannot see.
+    pub privacy_url: String,
+    /// The personal scan link (a secret).
+    pub link: String,
+}
+
+impl Mail for Invitation {
+    const SUBJECT: &'static str = "inv-mail-subject";
+    const CARRIES_SECRET: bool = true;
+
+    fn lang(&self) -> Lang {
+        self.lang
+    }
+
+    fn args(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("organisation", self.organisation.clone()),
+            ("team", self.team.clone()),
+            ("date", self.lang.date_long(self.closes_on)),
+            ("url", self.privacy_url.clone()),
+        ]
+    }
+}
+
+mail_templates!(Invitation, "mail/invitation.html", "mail/invitation.txt");
+
+/// The one reminder before a round closes: the same words for everyone invited, no link.
+pub struct Reminder {
+    pub lang: Lang,
+    pub organisation: String,
+    pub team: String,
+    pub closes_on: NaiveDate,
+    pub invited_on: NaiveDate,
+    pub privacy_url: String,
+}
+
+impl Mail for Reminder {
+    const SUBJECT: &'static str = "inv-reminder-subject";
+
+    fn lang(&self) -> Lang {
+        self.lang
+    }
+
+    fn args(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("organisation", self.organisation.clone()),
+            ("team", self.team.clone()),
+            ("date", self.lang.date_long(self.closes_on)),
+            ("invited", self.lang.date_long(self.invited_on)),
+            ("url", self.privacy_url.clone()),
+        ]
+    }
+}
+
+mail_templates!(Reminder, "mail/reminder.html", "mail/reminder.txt");
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    fn invitation(organisation: &str) -> Invitation {
+        Invitation {
+            lang: Lang::Nl,
+            organisation: organisation.into(),
+            team: "Support".into(),
+            closes_on: date(2026, 12, 1),
+            privacy_url: "https://hrnexus.nl/scan/wat-je-werkgever-ziet".into(),
+            link: "https://hrnexus.nl/scan/TOKEN?a=1&b=2".into(),
+        }
+    }
+
     #[test]
-    fn html_part_escapes_what_the_text_says() {
+    fn values_are_escaped_in_html_and_intact_in_text() {
+        let nasty = r#"<script>alert("x")</script> & Zn's"#;
+        let mail = compose("a@b.nl", &invitation(nasty)).unwrap();
+        let html = mail.html_body.unwrap();
+        assert!(
+            html.contains("&#60;script&#62;alert(&#34;x&#34;)&#60;/script&#62; &#38; Zn&#39;s"),
+            "{html}"
+        );
+        assert!(
+            !html.contains("<script>") && !html.contains(nasty),
+            "{html}"
+        );
+        assert!(html.contains(r#"href="https://hrnexus.nl/scan/TOKEN?a=1&#38;b=2""#));
+        assert!(mail.text_body.contains(nasty), "{}", mail.text_body);
+        assert!(
+            mail.text_body
+                .contains("Vul de scan in: https://hrnexus.nl/scan/TOKEN?a=1&b=2")
+        );
+        // The subject is a header, not HTML: as typed.
+        assert!(mail.subject.starts_with(nasty), "{}", mail.subject);
+        assert!(mail.carries_secret);
+    }
+
+    #[test]
+    fn the_text_part_is_paragraphs_then_the_action_then_the_signature() {
         let mail = compose(
-            Lang::Nl,
             "a@b.nl",
-            MailContent {
-                subject: "Test".into(),
-                paragraphs: vec!["<script>alert(1)</script> & meer".into()],
-                action: Some(("Open".into(), "https://hrnexus.nl/?a=1&b=2".into())),
+            &SignInLink {
+                lang: Lang::Nl,
+                link: "https://hrnexus.nl/werkgever/inloggen/T".into(),
             },
+        )
+        .unwrap();
+        let expected = format!(
+            "{}\n\n{}\n\n{}: https://hrnexus.nl/werkgever/inloggen/T\n\n-- \n{}\n",
+            Lang::Nl.t("wg-mail-body"),
+            Lang::Nl.t("wg-mail-ignore"),
+            Lang::Nl.t("wg-mail-action"),
+            Lang::Nl.t("mail-footer"),
+        );
+        assert_eq!(mail.text_body, expected);
+        assert_eq!(mail.subject, Lang::Nl.t("wg-mail-subject"));
+        assert!(mail.carries_secret);
+        let html = mail.html_body.unwrap();
+        assert!(
+            html.starts_with("<!doctype html>\n<html lang=\"nl\">"),
+            "{html}"
+        );
+        assert!(html.contains(">Inloggen bij HRnexus</a>"), "{html}");
+        assert!(html.contains(&Lang::Nl.t("mail-footer")));
+    }
+
+    #[test]
+    fn every_mail_renders_in_both_languages_without_missing_keys() {
+        for lang in Lang::ALL {
+            let mails = [
+                compose(
+                    "a@b.nl",
+                    &SignInLink {
+                        lang,
+                        link: "L".into(),
+                    },
+                ),
+                compose("a@b.nl", &TotpEnabled { lang }),
+                compose(
+                    "a@b.nl",
+                    &TestMail {
+                        lang,
+                        outbox_url: Some("https://hrnexus.nl/beheer/outbox".into()),
+                    },
+                ),
+                compose(
+                    "a@b.nl",
+                    &TestMail {
+                        lang,
+                        outbox_url: None,
+                    },
+                ),
+                compose(
+                    "a@b.nl",
+                    &Invitation {
+                        lang,
+                        ..invitation("Acme")
+                    },
+                ),
+                compose(
+                    "a@b.nl",
+                    &Reminder {
+                        lang,
+                        organisation: "Acme".into(),
+                        team: "Support".into(),
+                        closes_on: date(2026, 12, 1),
+                        invited_on: date(2026, 11, 1),
+                        privacy_url: "P".into(),
+                    },
+                ),
+            ];
+            for mail in mails {
+                let mail = mail.unwrap();
+                let html = mail.html_body.unwrap();
+                for part in [mail.subject.as_str(), &mail.text_body, &html] {
+                    // A missing key would show as the key itself, e.g. `inv-mail-until`.
+                    assert!(
+                        !part.contains("mail-") && !part.contains("inv-") && !part.contains("{"),
+                        "{lang:?}: {part}"
+                    );
+                }
+                assert!(html.contains(&format!("<html lang=\"{}\">", lang.code())));
+                assert!(
+                    mail.text_body
+                        .ends_with(&format!("\n-- \n{}\n", lang.t("mail-footer")))
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_reminder_names_both_dates_and_has_no_button() {
+        let mail = compose(
+            "a@b.nl",
+            &Reminder {
+                lang: Lang::Nl,
+                organisation: "Acme".into(),
+                team: "Support".into(),
+                closes_on: date(2026, 12, 1),
+                invited_on: date(2026, 11, 2),
+                privacy_url: "https://hrnexus.nl/scan/wat-je-werkgever-ziet".into(),
+            },
+        )
+        .unwrap();
+        assert!(mail.text_body.contains("dinsdag 1 december 2026"));
+        assert!(mail.text_body.contains("maandag 2 november 2026"));
+        assert!(
+            mail.text_body
+                .contains("https://hrnexus.nl/scan/wat-je-werkgever-ziet")
+        );
+        assert!(!mail.html_body.unwrap().contains("<a "));
+        assert!(!mail.carries_secret);
+    }
+
+    /// A mail people subscribe to (the coming newsletter) fills the layout's `unsubscribe`
+    /// slot in both parts; other mail leaves it empty.
+    #[test]
+    fn the_layout_has_an_unsubscribe_slot() {
+        struct Letter {
+            lang: Lang,
+            unsubscribe_url: String,
+        }
+        impl Mail for Letter {
+            const SUBJECT: &'static str = "mail-test-subject";
+            fn lang(&self) -> Lang {
+                self.lang
+            }
+        }
+        #[derive(Template)]
+        #[template(
+            ext = "html",
+            source = r#"{% extends "mail/layout.html" %}{% block content %}<p>Nieuws</p>{% endblock %}{% block unsubscribe %}<p><a href="{{ m.unsubscribe_url }}">Afmelden</a></p>{% endblock %}"#
+        )]
+        struct Html<'a> {
+            m: &'a Letter,
+        }
+        #[derive(Template)]
+        #[template(
+            ext = "txt",
+            source = r#"{% extends "mail/layout.txt" %}{% block content %}Nieuws{% endblock %}{% block unsubscribe %}Afmelden: {{ m.unsubscribe_url }}
+{% endblock %}"#
+        )]
+        struct Text<'a> {
+            m: &'a Letter,
+        }
+        impl Rendered for Letter {
+            fn html(&self) -> askama::Result<String> {
+                Html { m: self }.render()
+            }
+            fn text(&self) -> askama::Result<String> {
+                Text { m: self }.render()
+            }
+        }
+        let letter = Letter {
+            lang: Lang::Nl,
+            unsubscribe_url: "https://hrnexus.nl/afmelden/T?a=1&b=2".into(),
+        };
+        let mail = compose("a@b.nl", &letter).unwrap();
+        let footer = Lang::Nl.t("mail-footer");
+        assert_eq!(
+            mail.text_body,
+            format!("Nieuws\n\n-- \n{footer}\nAfmelden: https://hrnexus.nl/afmelden/T?a=1&b=2\n")
         );
         let html = mail.html_body.unwrap();
-        assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; meer"));
-        assert!(html.contains("href=\"https://hrnexus.nl/?a=1&amp;b=2\""));
-        assert!(mail.text_body.contains("<script>alert(1)</script> & meer"));
-        assert!(mail.text_body.contains("Open: https://hrnexus.nl/?a=1&b=2"));
+        let slot = html.find(r#"<a href="https://hrnexus.nl/afmelden/T?a=1&#38;b=2">Afmelden</a>"#);
+        assert!(
+            slot.is_some_and(|at| at > html.find(&footer).unwrap()),
+            "{html}"
+        );
+        assert!(!mail.carries_secret);
     }
 }

@@ -13,6 +13,7 @@ use lettre::{
         client::{Tls, TlsParameters},
     },
 };
+use secrecy::ExposeSecret;
 use tokio::sync::{Notify, watch};
 
 use crate::{
@@ -71,7 +72,10 @@ impl Mailer {
                     SmtpTls::None => builder.tls(Tls::None),
                 };
                 if let (Some(user), Some(password)) = (&smtp.username, &smtp.password) {
-                    builder = builder.credentials(Credentials::new(user.clone(), password.clone()));
+                    builder = builder.credentials(Credentials::new(
+                        user.clone(),
+                        password.expose_secret().to_owned(),
+                    ));
                 }
                 Transport::Smtp(builder.build())
             }

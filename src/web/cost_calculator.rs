@@ -2,7 +2,7 @@
 //!
 //! The maths, defaults, ranges and number parsing are in [`hrnexus_core::cost`]; this module
 //! only turns query parameters into a view model for `templates/partials/cost_calculator.html`
-//! and formats euros the way the page's language writes them.
+//! and formats its figures with the one number formatter (`Lang::number_trimmed`, `Lang::euros`).
 //!
 //! The calculator is a GET form: it works without JavaScript, and a result can be bookmarked
 //! or shared. A page that includes it builds a [`CostCalculator`] (field `cost`) from its own
@@ -105,7 +105,7 @@ impl CostCalculator {
                 let value = if field.required() {
                     String::new()
                 } else {
-                    format_number(lang, field.default_value(), 2)
+                    lang.number_trimmed(field.default_value(), 2)
                 };
                 field_view(field, value, None)
             })
@@ -149,7 +149,7 @@ impl CostCalculator {
                     .filter(|v| !v.is_empty())
                     // An empty optional box was calculated with its default: show that.
                     .or_else(|| {
-                        (!field.required()).then(|| format_number(lang, field.default_value(), 2))
+                        (!field.required()).then(|| lang.number_trimmed(field.default_value(), 2))
                     })
                     .unwrap_or_default();
                 let error = errors
@@ -177,7 +177,7 @@ impl CostCalculator {
         if let Some(view) = self.fields.iter_mut().find(|f| f.name == field.key())
             && view.value.is_empty()
         {
-            view.value = format_number(lang, value, 2);
+            view.value = lang.number_trimmed(value, 2);
         }
         self
     }
@@ -232,8 +232,8 @@ fn error_message(lang: Lang, field: CostField, error: CostError) -> String {
             lang.t_args(
                 &key,
                 &[
-                    ("min", format_number(lang, low, 2)),
-                    ("max", format_number(lang, high, 2)),
+                    ("min", lang.number_trimmed(low, 2)),
+                    ("max", lang.number_trimmed(high, 2)),
                 ],
             )
         }
@@ -242,17 +242,17 @@ fn error_message(lang: Lang, field: CostField, error: CostError) -> String {
 }
 
 fn result_view(lang: Lang, inputs: &CostInputs, r: CostOfInaction) -> CostResultView {
-    let eur = |v: f64| format_eur(lang, v);
-    let improvement_pct = format_number(lang, inputs.improvement_pct, 2);
+    let eur = |v: f64| lang.euros(v);
+    let improvement_pct = lang.number_trimmed(inputs.improvement_pct, 2);
     CostResultView {
         savings_title: lang.t_args(
             "cost-calc-savings-title",
             &[("pct", improvement_pct.clone())],
         ),
         raw: r,
-        absence_days: format_number(lang, r.absence_days, 1),
+        absence_days: lang.number_trimmed(r.absence_days, 1),
         absence_cost: eur(r.absence_cost_eur),
-        leavers: format_number(lang, r.leavers, 1),
+        leavers: lang.number_trimmed(r.leavers, 1),
         turnover_cost: eur(r.turnover_cost_eur),
         total_cost: eur(r.total_cost_eur),
         cost_per_employee: eur(r.cost_per_employee_eur),
@@ -279,11 +279,11 @@ fn references(lang: Lang) -> Vec<ReferenceView> {
 fn reference_value(lang: Lang, figure: &ReferenceFigure) -> String {
     let one = |v: f64| {
         if figure.key == cost::COST_PER_ABSENCE_DAY.key {
-            format_eur(lang, v)
+            lang.euros(v)
         } else if figure.key == cost::WORKING_DAYS_PER_YEAR.key {
-            format_number(lang, v, 2)
+            lang.number_trimmed(v, 2)
         } else {
-            format!("{}%", format_number(lang, v, 2))
+            format!("{}%", lang.number_trimmed(v, 2))
         }
     };
     let mut args = vec![("value", one(figure.value))];
@@ -292,44 +292,6 @@ fn reference_value(lang: Lang, figure: &ReferenceFigure) -> String {
         args.push(("high", one(high)));
     }
     lang.t_args(&format!("cost-calc-refvalue-{}", figure.key), &args)
-}
-
-/// Whole euros, written the page's way: `€ 12.345` in Dutch, `€12,345` in English. The space
-/// in Dutch is a no-break space (U+00A0), so the sign never ends a line on its own.
-pub fn format_eur(lang: Lang, value: f64) -> String {
-    let amount = format_number(lang, value, 0);
-    match lang {
-        Lang::Nl => format!("€\u{a0}{amount}"),
-        Lang::En => format!("€{amount}"),
-    }
-}
-
-/// A number with thousands grouped and at most `decimals` decimals (trailing zeros dropped):
-/// `1.234,5` in Dutch, `1,234.5` in English.
-pub fn format_number(lang: Lang, value: f64, decimals: usize) -> String {
-    let (group, point) = match lang {
-        Lang::Nl => ('.', ','),
-        Lang::En => (',', '.'),
-    };
-    let text = format!("{:.*}", decimals, value.abs());
-    let (int, frac) = text.split_once('.').unwrap_or((&text, ""));
-    let frac = frac.trim_end_matches('0');
-    let mut out = String::new();
-    let rounded_to_zero = int.chars().all(|c| c == '0') && frac.is_empty();
-    if value.is_sign_negative() && !rounded_to_zero {
-        out.push('-');
-    }
-    for (i, c) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            out.push(group);
-        }
-        out.push(c);
-    }
-    if !frac.is_empty() {
-        out.push(point);
-        out.push_str(frac);
-    }
-    out
 }
 
 #[cfg(test)]
@@ -341,23 +303,6 @@ mod tests {
             .iter()
             .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
             .collect()
-    }
-
-    #[test]
-    fn euros_and_numbers_per_language() {
-        assert_eq!(format_eur(Lang::Nl, 12_345.4), "€\u{a0}12.345");
-        assert_eq!(format_eur(Lang::En, 12_345.5), "€12,346");
-        assert_eq!(format_eur(Lang::Nl, 1_234_567.0), "€\u{a0}1.234.567");
-        assert_eq!(format_eur(Lang::Nl, 0.2), "€\u{a0}0");
-        assert_eq!(format_eur(Lang::En, 999.0), "€999");
-        assert_eq!(format_number(Lang::Nl, 7.5, 1), "7,5");
-        assert_eq!(format_number(Lang::En, 7.5, 1), "7.5");
-        assert_eq!(format_number(Lang::Nl, 220.0, 1), "220");
-        assert_eq!(format_number(Lang::Nl, 5.0, 2), "5");
-        assert_eq!(format_number(Lang::Nl, 12.25, 2), "12,25");
-        assert_eq!(format_number(Lang::En, 100_000.0, 2), "100,000");
-        assert_eq!(format_number(Lang::Nl, -0.01, 1), "0");
-        assert_eq!(format_number(Lang::Nl, -3.0, 0), "-3");
     }
 
     #[test]

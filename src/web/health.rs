@@ -58,7 +58,7 @@ async fn public_metrics(State(state): State<AppState>, headers: HeaderMap) -> Re
         // Compared in constant time: the answer time must not reveal how much of it matched.
         (Some(token), Some(given))
             if bool::from(subtle::ConstantTimeEq::ct_eq(
-                token.as_bytes(),
+                secrecy::ExposeSecret::expose_secret(token).as_bytes(),
                 given.as_bytes(),
             )) =>
         {

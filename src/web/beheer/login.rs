@@ -20,7 +20,7 @@ use tower_sessions::Session;
 use super::{STAFF_KEY, StaffSession};
 use crate::{
     auth,
-    mail::{MailContent, compose},
+    mail::{TotpEnabled, compose},
     storage::now,
     web::{AppState, Throttle, error::WebError, page::Page, security::ClientIp},
 };
@@ -333,18 +333,8 @@ pub async fn enrol_submit(
         )
             .into_response());
     };
-    let notice = compose(
-        p.lang,
-        &staff.email,
-        MailContent {
-            subject: p.t("mail-totp-enabled-subject"),
-            paragraphs: vec![
-                p.t("mail-totp-enabled-body"),
-                p.t("mail-totp-enabled-warning"),
-            ],
-            action: None,
-        },
-    );
+    let notice =
+        compose(&staff.email, &TotpEnabled { lang: p.lang }).map_err(anyhow::Error::from)?;
     state.store.enable_totp(staff.id, &secret, &notice).await?;
     state.mail_wake.notify_one();
     state.store.accept_totp_step(staff.id, step).await?;

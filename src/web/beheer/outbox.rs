@@ -6,7 +6,7 @@ use axum::{extract::State, response::Redirect};
 
 use super::Staff;
 use crate::{
-    mail::{MailContent, Mailer, compose},
+    mail::{Mailer, TestMail, compose},
     storage::{OutboxCounts, QueuedMail},
     web::{AppState, error::WebError, page::Page, security::IdPath},
 };
@@ -69,17 +69,13 @@ pub async fn send_test(
     staff: Staff,
 ) -> Result<Redirect, WebError> {
     let mail = compose(
-        p.lang,
         &staff.email,
-        MailContent {
-            subject: p.t("mail-test-subject"),
-            paragraphs: vec![p.t("mail-test-body")],
-            action: Some((
-                p.t("mail-test-action"),
-                format!("{}{}", p.base_url, p.href("/beheer/outbox")),
-            )),
+        &TestMail {
+            lang: p.lang,
+            outbox_url: Some(format!("{}{}", p.base_url, p.href("/beheer/outbox"))),
         },
-    );
+    )
+    .map_err(anyhow::Error::from)?;
     state.store.enqueue_mail(&mail).await?;
     state.mail_wake.notify_one();
     Ok(Redirect::to(&p.href("/beheer/outbox")))

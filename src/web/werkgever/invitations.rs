@@ -29,7 +29,7 @@ use super::{
 use crate::{
     auth,
     i18n::Lang,
-    mail::{MailContent, compose},
+    mail::{self, compose},
     storage::{
         Department, DueReminder, DynStorage, InvitationCounts, MailInvitationOutcome,
         MailInvitations, MailedInvite, OutgoingMail, Round, Scan, now,
@@ -107,41 +107,27 @@ pub fn privacy_url(base_url: &str, lang: Lang) -> String {
     }
 }
 
-/// The invitation mail for one address, carrying its personal link.
+/// The invitation mail for one address, carrying its personal link (so the outbox never
+/// shows its body and erases it once delivered).
 pub fn invitation_mail(
     base_url: &str,
     scan: &Scan,
     round: &Round,
     recipient: &str,
     link: String,
-) -> OutgoingMail {
+) -> Result<OutgoingMail, askama::Error> {
     let lang = scan_lang(scan);
-    let args = |extra: Vec<(&'static str, String)>| {
-        let mut args = vec![
-            ("organisation", scan.organisation.clone()),
-            ("team", scan.team.clone()),
-            ("date", lang.date_long(round.closes_on)),
-        ];
-        args.extend(extra);
-        args
-    };
-    // The body carries a personal scan link: never shown in the back office, erased from the
-    // outbox once delivered.
     compose(
-        lang,
         recipient,
-        MailContent {
-            subject: lang.t_args("inv-mail-subject", &args(vec![])),
-            paragraphs: vec![
-                lang.t_args("inv-mail-intro", &args(vec![])),
-                lang.t("inv-mail-personal"),
-                lang.t_args("inv-mail-until", &args(vec![])),
-                lang.t_args("inv-mail-privacy", &[("url", privacy_url(base_url, lang))]),
-            ],
-            action: Some((lang.t("inv-mail-action"), link)),
+        &mail::Invitation {
+            lang,
+            organisation: scan.organisation.clone(),
+            team: scan.team.clone(),
+            closes_on: round.closes_on,
+            privacy_url: privacy_url(base_url, lang),
+            link,
         },
     )
-    .carrying_secret()
 }
 
 /// The reminder: the same words for those who answered and those who did not, and no link.
@@ -150,27 +136,17 @@ pub fn reminder_mail(
     due: &DueReminder,
     recipient: &str,
     invited_on: NaiveDate,
-) -> OutgoingMail {
+) -> Result<OutgoingMail, askama::Error> {
     let lang = if due.lang == "en" { Lang::En } else { Lang::Nl };
-    let args = [
-        ("organisation", due.organisation.clone()),
-        ("team", due.team.clone()),
-        ("date", lang.date_long(due.closes_on)),
-        ("invited", lang.date_long(invited_on)),
-    ];
     compose(
-        lang,
         recipient,
-        MailContent {
-            subject: lang.t_args("inv-reminder-subject", &args),
-            paragraphs: vec![
-                lang.t_args("inv-reminder-intro", &args),
-                lang.t("inv-reminder-done"),
-                lang.t_args("inv-reminder-todo", &args),
-                lang.t("inv-reminder-no-link"),
-                lang.t_args("inv-mail-privacy", &[("url", privacy_url(base_url, lang))]),
-            ],
-            action: None,
+        &mail::Reminder {
+            lang,
+            organisation: due.organisation.clone(),
+            team: due.team.clone(),
+            closes_on: due.closes_on,
+            invited_on,
+            privacy_url: privacy_url(base_url, lang),
         },
     )
 }
@@ -194,7 +170,7 @@ pub async fn reminder_pass(
             .await?
             .iter()
             .map(|a| reminder_mail(base_url, &due, &a.email, a.invited_on))
-            .collect();
+            .collect::<Result<_, _>>()?;
         if store.queue_reminders(due.round_id, now(), &mails).await? {
             queued += mails.len();
         }
@@ -322,13 +298,14 @@ pub async fn invite_by_mail(
         .map(|address| {
             let token = auth::random_token();
             let link = invite_link(&p, scan, &token);
-            MailedInvite {
+            Ok(MailedInvite {
                 email: address.as_str().to_owned(),
                 token_hash: auth::token_hash(&token),
-                mail: invitation_mail(base_url, scan, &round, address.as_str(), link),
-            }
+                mail: invitation_mail(base_url, scan, &round, address.as_str(), link)?,
+            })
         })
-        .collect();
+        .collect::<Result<_, askama::Error>>()
+        .map_err(|e| Err(WebError::Internal(e.into())))?;
     let outcome = state
         .store
         .invite_by_mail(&MailInvitations {
@@ -539,7 +516,8 @@ mod tests {
         };
         let link = "http://x/scan/TOKEN".to_owned();
         for (lang, words) in [("nl", "Vul de scan in"), ("en", "Fill in the scan")] {
-            let mail = invitation_mail("http://x", &scan(lang), &round, "a@b.nl", link.clone());
+            let mail =
+                invitation_mail("http://x", &scan(lang), &round, "a@b.nl", link.clone()).unwrap();
             assert!(mail.text_body.contains(words) && mail.text_body.contains(&link));
             assert!(mail.html_body.unwrap().contains(&link));
             let due = DueReminder {
@@ -549,9 +527,68 @@ mod tests {
                 team: "Support".into(),
                 closes_on: closes,
             };
-            let reminder = reminder_mail("http://x", &due, "a@b.nl", closes);
+            let reminder = reminder_mail("http://x", &due, "a@b.nl", closes).unwrap();
             assert!(!reminder.text_body.contains("TOKEN"));
             assert!(!reminder.html_body.unwrap().contains("/scan/TOKEN"));
         }
+    }
+
+    #[test]
+    fn an_organisation_name_is_escaped_in_html_and_intact_in_text() {
+        let closes = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+        let round = Round {
+            id: 1,
+            scan_id: 1,
+            number: 1,
+            opened_on: closes,
+            closes_on: closes,
+            closed_at: None,
+            sealed_at: None,
+            shared_link: false,
+            invited: 1,
+            responses: 0,
+        };
+        let nasty = r#"<script>alert("x")</script> Jansen & Zn"#;
+        let escaped = "&#60;script&#62;alert(&#34;x&#34;)&#60;/script&#62; Jansen &#38; Zn";
+        let scan = Scan {
+            organisation: nasty.into(),
+            team: "<b>Bakkerij</b>".into(),
+            ..scan("nl")
+        };
+        let mail = invitation_mail(
+            "http://x",
+            &scan,
+            &round,
+            "a@b.nl",
+            "http://x/scan/T".into(),
+        )
+        .unwrap();
+        assert!(
+            mail.carries_secret,
+            "the invitation carries a personal link"
+        );
+        let html = mail.html_body.unwrap();
+        assert!(html.contains(escaped) && html.contains("&#60;b&#62;Bakkerij&#60;/b&#62;"));
+        assert!(
+            !html.contains("<script>") && !html.contains("<b>"),
+            "{html}"
+        );
+        assert!(mail.text_body.contains(nasty) && mail.text_body.contains("<b>Bakkerij</b>"));
+
+        let due = DueReminder {
+            round_id: 1,
+            lang: "nl".into(),
+            organisation: nasty.into(),
+            team: "Support".into(),
+            closes_on: closes,
+        };
+        let reminder = reminder_mail("http://x", &due, "a@b.nl", closes).unwrap();
+        assert!(!reminder.carries_secret);
+        let html = reminder.html_body.unwrap();
+        assert!(
+            html.contains(escaped) && !html.contains("<script>"),
+            "{html}"
+        );
+        assert!(reminder.text_body.contains(nasty));
     }
 }

@@ -28,7 +28,7 @@ use tower_sessions::Session;
 use super::{EMPLOYER_KEY, EmployerSession};
 use crate::{
     auth,
-    mail::{MailContent, compose},
+    mail::{SignInLink, compose},
     storage::now,
     web::{AppState, Throttle, error::WebError, page::Page, security::ClientIp},
 };
@@ -135,16 +135,8 @@ pub async fn submit(
     }
     let token = auth::random_token();
     let link = format!("{}{}{}", p.base_url, p.href("/werkgever/inloggen/"), token);
-    let mail = compose(
-        p.lang,
-        email.as_str(),
-        MailContent {
-            subject: p.t("wg-mail-subject"),
-            paragraphs: vec![p.t("wg-mail-body"), p.t("wg-mail-ignore")],
-            action: Some((p.t("wg-mail-action"), link)),
-        },
-    )
-    .carrying_secret();
+    let mail =
+        compose(email.as_str(), &SignInLink { lang: p.lang, link }).map_err(anyhow::Error::from)?;
     state
         .store
         .create_login_link(

@@ -1,5 +1,5 @@
-//! Numbers the way the page's language writes them, and CSV fields that are safe to open
-//! in a spreadsheet.
+//! Numbers the way the page's language writes them (through the one formatter,
+//! `Lang::number`), and CSV fields that are safe to open in a spreadsheet.
 
 use crate::i18n::Lang;
 
@@ -18,42 +18,15 @@ impl Num {
         Self { lang }
     }
 
-    fn decimal_mark(self) -> char {
-        match self.lang {
-            Lang::Nl => ',',
-            Lang::En => '.',
-        }
-    }
-
-    fn group_mark(self) -> char {
-        match self.lang {
-            Lang::Nl => '.',
-            Lang::En => ',',
-        }
-    }
-
-    /// `value` with `decimals` decimals, rounded half away from zero, never "-0".
+    /// `value` with `decimals` decimals, rounded half away from zero, never "-0", without
+    /// thousands separators (the figures here stay below 1,000, and CSV cells use this).
     pub fn fixed(self, value: f64, decimals: u32) -> String {
-        let scale = 10f64.powi(decimals as i32);
-        let mut rounded = (value * scale).round() / scale;
-        if rounded == 0.0 {
-            rounded = 0.0; // turns -0.0 into 0.0
-        }
-        let text = format!("{rounded:.prec$}", prec = decimals as usize);
-        text.replace('.', &self.decimal_mark().to_string())
+        self.lang.number_ungrouped(value, decimals)
     }
 
     /// A whole number with a thousands separator: `10.000` / `10,000`.
     pub fn int(self, value: &u32) -> String {
-        let digits = value.to_string();
-        let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-        for (i, c) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i).is_multiple_of(3) {
-                out.push(self.group_mark());
-            }
-            out.push(c);
-        }
-        out
+        self.lang.number(f64::from(*value), 0)
     }
 
     /// A mean on the 1–5 scale: one decimal.
