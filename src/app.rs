@@ -126,7 +126,7 @@ pub async fn start(settings: Settings, store: DynStorage) -> anyhow::Result<Runn
         signal.clone(),
     ));
     let sealer = tokio::spawn(seal_closed_rounds(store.clone(), signal.clone()));
-    let reminders = tokio::spawn(web::werkgever::invitations::run_reminders(
+    let reminders = tokio::spawn(crate::services::invitations::run_reminders(
         store.clone(),
         state.settings.base_url().to_owned(),
         state.settings.reminder_days_before_close,

@@ -11,11 +11,11 @@ use chrono::{Days, NaiveDate};
 use common::{Db, TestApp};
 use hrnexus::{
     auth,
+    services::invitations::reminder_pass,
     storage::{
         MailInvitationOutcome, MailInvitations, MailedInvite, NewScan, OutgoingMail, ScanEntry,
         ScanOwner,
     },
-    web::werkgever::invitations::reminder_pass,
 };
 use serde_json::{Value, json};
 

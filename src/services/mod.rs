@@ -6,6 +6,7 @@
 //! form or the web layer's state. Errors are [`ServiceError`]; the web layer turns them into
 //! a page or JSON.
 
+pub mod invitations;
 pub mod results;
 pub mod scans;
 
@@ -27,6 +28,9 @@ pub enum ServiceError {
     Conflict,
     #[error(transparent)]
     Storage(StorageError),
+    /// A template that could not be rendered (a mail).
+    #[error(transparent)]
+    Template(#[from] askama::Error),
 }
 
 impl From<StorageError> for ServiceError {

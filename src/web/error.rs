@@ -80,6 +80,7 @@ impl From<ServiceError> for WebError {
                 "Someone else changed this at the same moment; reload and try again.",
             ),
             ServiceError::Storage(e) => WebError::Internal(e.into()),
+            ServiceError::Template(e) => WebError::Internal(e.into()),
         }
     }
 }

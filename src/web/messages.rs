@@ -3,7 +3,10 @@
 
 use hrnexus_core::scan::setup::{SetupErrors, SetupField, SetupProblem};
 
-use crate::i18n::Lang;
+use crate::{
+    i18n::Lang,
+    services::invitations::{InviteError, MAX_ADDRESSES_PER_ROUND, MAX_LISTED_INVALID},
+};
 
 /// What to show beside `field` for `problem`.
 pub fn setup_problem(lang: Lang, field: SetupField, problem: &SetupProblem) -> String {
@@ -38,4 +41,40 @@ pub fn setup_errors(lang: Lang, errors: &SetupErrors) -> Vec<(&'static str, Stri
         .iter()
         .map(|(field, problem)| (field.key(), setup_problem(lang, *field, problem)))
         .collect()
+}
+
+/// What to show beside the addresses (or the department) when invitations were refused.
+pub fn invite_problem(lang: Lang, error: &InviteError) -> String {
+    match error {
+        InviteError::Empty => lang.t("inv-error-empty"),
+        InviteError::Invalid(lines) => {
+            let mut listed: Vec<String> = lines
+                .iter()
+                .take(MAX_LISTED_INVALID)
+                .map(|l| format!("“{l}”"))
+                .collect();
+            if lines.len() > MAX_LISTED_INVALID {
+                listed.push(lang.t_args(
+                    "inv-error-invalid-more",
+                    &[("count", (lines.len() - MAX_LISTED_INVALID).to_string())],
+                ));
+            }
+            lang.t_args(
+                "inv-error-invalid",
+                &[
+                    ("count", lines.len().to_string()),
+                    ("lines", listed.join(", ")),
+                ],
+            )
+        }
+        InviteError::TooMany { existing } => lang.t_args(
+            "inv-error-too-many",
+            &[
+                ("max", MAX_ADDRESSES_PER_ROUND.to_string()),
+                ("existing", existing.to_string()),
+            ],
+        ),
+        InviteError::Department => lang.t("wg-error-department"),
+        InviteError::RoundClosed => lang.t("wg-error-round-closed"),
+    }
 }

@@ -10,12 +10,15 @@ use utoipa::ToSchema;
 use super::{ApiClient, ApiJson, BodyRejections, CrossSite, NotFound, ScanId, Unauthorized};
 use crate::{
     i18n::Lang,
-    services::scans,
+    services::{
+        invitations::{self, InviteError, MAX_ADDRESSES_PER_ROUND},
+        scans,
+    },
     storage::ScanOwner,
     web::{
         AppState,
         error::{ApiError, WebError},
-        werkgever::invitations::{self, InviteError, MAX_ADDRESSES_PER_ROUND},
+        messages,
     },
 };
 
@@ -69,22 +72,31 @@ pub async fn invite_by_mail(
         return Err(WebError::Invalid(fields));
     }
     let text = request.addresses.join("\n");
-    let invited =
-        match invitations::invite_by_mail(&state, &scan, &text, request.department_id).await {
-            Ok(invited) => invited,
-            Err(Err(e)) => return Err(e),
-            Err(Ok(InviteError::RoundClosed)) => {
-                return Err(crate::services::ServiceError::RoundClosed.into());
-            }
-            Err(Ok(e @ InviteError::Department)) => {
-                fields.insert("department_id".to_owned(), e.message(Lang::En));
-                return Err(WebError::Invalid(fields));
-            }
-            Err(Ok(e)) => {
-                fields.insert("addresses".to_owned(), e.message(Lang::En));
-                return Err(WebError::Invalid(fields));
-            }
-        };
+    let invited = match invitations::invite_by_mail(
+        &*state.store,
+        state.settings.base_url(),
+        &state.mail_wake,
+        &scan,
+        &text,
+        request.department_id,
+    )
+    .await?
+    {
+        Ok(invited) => invited,
+        Err(InviteError::RoundClosed) => {
+            return Err(crate::services::ServiceError::RoundClosed.into());
+        }
+        Err(e @ InviteError::Department) => {
+            let message = messages::invite_problem(Lang::En, &e);
+            fields.insert("department_id".to_owned(), message);
+            return Err(WebError::Invalid(fields));
+        }
+        Err(e) => {
+            let message = messages::invite_problem(Lang::En, &e);
+            fields.insert("addresses".to_owned(), message);
+            return Err(WebError::Invalid(fields));
+        }
+    };
     let round = scans::latest_round(&*state.store, scan.id).await?;
     let counts = state.store.invitation_counts(round.id).await?;
     Ok((
