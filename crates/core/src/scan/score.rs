@@ -529,17 +529,20 @@ mod tests {
     }
 
     #[test]
-    fn ten_thousand_responses_are_fast() {
+    fn ten_thousand_responses_are_aggregated() {
+        // No clock here: a time limit in an unoptimised build on a shared machine says
+        // little. What must hold at this size is the arithmetic.
         let responses: Vec<Response> = (0..10_000)
             .map(|i| response((i % 5 + 1) as u8, Answer::from_score((i % 3 + 1) as u8)))
             .collect();
-        let start = std::time::Instant::now();
         let s = aggregate(&responses);
-        let elapsed = start.elapsed();
         assert_eq!(s.responses, 10_000);
-        approx(s.aspects[Aspect::Steun].mean, 3.0);
-        // Generous bound for unoptimised test builds on a busy machine; the
-        // release build takes well under a millisecond.
-        assert!(elapsed.as_millis() < 50, "{elapsed:?}");
+        // Every aspect takes the scores 1, 2, 3, 4, 5 in turn: 2,000 of each.
+        let steun = &s.aspects[Aspect::Steun];
+        assert_eq!((steun.answered, steun.dont_know), (10_000, 0));
+        approx(steun.mean, 3.0);
+        approx(steun.favourable_pct, 40.0);
+        approx(steun.neutral_pct, 20.0);
+        approx(steun.unfavourable_pct, 40.0);
     }
 }

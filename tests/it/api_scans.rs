@@ -1,6 +1,6 @@
 //! The scan API: the same checks, links and anonymity rules as the employer's pages.
 
-mod common;
+use crate::{both_backends, common};
 
 use common::{Db, TestApp};
 use hrnexus::{auth, storage::now};
@@ -238,7 +238,7 @@ async fn shared_link_scans_and_bad_requests(db: Db) {
         "English scans get English links: {shared}"
     );
     assert!(body["links"].as_array().unwrap().is_empty());
-    // Malformed JSON and unknown ids are client errors, never 500.
+    // Malformed JSON is a 400 with the error shape, unknown ids a 404: never 500.
     let response = app
         .client
         .post(app.url("/api/v1/scans"))
@@ -248,7 +248,9 @@ async fn shared_link_scans_and_bad_requests(db: Db) {
         .send()
         .await
         .unwrap();
-    assert!(response.status().is_client_error());
+    assert_eq!(response.status(), 400);
+    let error: Value = response.json().await.unwrap();
+    assert_eq!(error["error"], "malformed_json", "{error}");
     assert_eq!(
         call(&app, &key, reqwest::Method::GET, "/api/v1/scans/abc", None)
             .await

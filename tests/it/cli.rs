@@ -3,7 +3,8 @@
 
 use std::{
     io::Write,
-    process::{Command, Output, Stdio},
+    process::{Child, Command, Output, Stdio},
+    thread::JoinHandle,
     time::{Duration, Instant},
 };
 
@@ -18,6 +19,40 @@ fn hrnexus() -> Command {
 
 fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// Starts `command` (a `serve` on port 0) and waits for the address the server reports in its
+/// log. The rest of its standard error is collected by a thread: the text comes back when
+/// the thread is joined, after the server has stopped.
+fn listening(command: &mut Command) -> (Child, String, JoinHandle<String>) {
+    let mut child = command.stderr(Stdio::piped()).spawn().unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (found, address) = std::sync::mpsc::channel();
+    let log = std::thread::spawn(move || {
+        use std::io::BufRead;
+        let mut text = String::new();
+        for line in std::io::BufReader::new(stderr).lines() {
+            let Ok(line) = line else { break };
+            if let Some(at) = line.find("listening on http://") {
+                let rest = &line[at + "listening on http://".len()..];
+                let _ = found.send(rest.split_whitespace().next().unwrap_or("").to_owned());
+            }
+            text.push_str(&line);
+            text.push('\n');
+        }
+        text
+    });
+    match address.recv_timeout(Duration::from_secs(30)) {
+        Ok(address) => (child, address, log),
+        Err(_) => {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!(
+                "the server did not report its address: {}",
+                log.join().unwrap()
+            );
+        }
+    }
 }
 
 fn assert_one_clear_line(output: &Output, expected: &str) {
@@ -74,11 +109,7 @@ fn a_port_in_use_is_one_clear_line() {
 
 #[test]
 fn an_unreachable_database_is_one_clear_line() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let (_reserved, port) = crate::common::closed_port();
     let output = hrnexus()
         .args([
             "migrate",
@@ -225,39 +256,23 @@ fn rusqlite_count(path: &std::path::Path) -> i64 {
 #[test]
 fn serve_uses_environment_settings_and_shuts_down_gracefully() {
     let dir = tempfile::tempdir().unwrap();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let mut child = hrnexus()
-        .current_dir(dir.path())
-        .env("HRNEXUS_LISTEN", format!("127.0.0.1:{port}"))
-        .env("HRNEXUS_DATA_DIR", dir.path().join("elders"))
-        // The browser tests' harness variable is not a setting and must not stop the app.
-        .env("HRNEXUS_BIN", "/ergens/hrnexus")
-        .args(["serve", "--demo"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        if let Ok(mut stream) = std::net::TcpStream::connect(("127.0.0.1", port)) {
-            use std::io::Read;
-            stream.write_all(b"GET /healthz HTTP/1.0\r\n\r\n").unwrap();
-            let mut answer = String::new();
-            let _ = stream.read_to_string(&mut answer);
-            if answer.starts_with("HTTP/1.0 200") {
-                break;
-            }
-        }
-        if child.try_wait().unwrap().is_some() {
-            let output = child.wait_with_output().unwrap();
-            panic!("the server stopped at start: {}", stderr(&output));
-        }
-        assert!(Instant::now() < deadline, "server did not come up");
-        std::thread::sleep(Duration::from_millis(50));
+    let (mut child, addr, log) = listening(
+        hrnexus()
+            .current_dir(dir.path())
+            .env("HRNEXUS_LISTEN", "127.0.0.1:0")
+            .env("HRNEXUS_DATA_DIR", dir.path().join("elders"))
+            // The browser tests' harness variable is not a setting and must not stop the app.
+            .env("HRNEXUS_BIN", "/ergens/hrnexus")
+            .args(["serve", "--demo"])
+            .stdout(Stdio::piped()),
+    );
+    {
+        use std::io::Read;
+        let mut stream = std::net::TcpStream::connect(&addr).unwrap();
+        stream.write_all(b"GET /healthz HTTP/1.0\r\n\r\n").unwrap();
+        let mut answer = String::new();
+        let _ = stream.read_to_string(&mut answer);
+        assert!(answer.starts_with("HTTP/1.0 200"), "{answer}");
     }
     assert!(dir.path().join("elders").join("hrnexus.db").exists());
     // Tokens live in paths; a refused cross-site post must not write one to the log.
@@ -267,7 +282,7 @@ fn serve_uses_environment_settings_and_shuts_down_gracefully() {
         "POST /werkgever/inloggen/geheim-token-in-pad HTTP/1.0\r\nOrigin: https://evil.example\r\nContent-Length: 0\r\n\r\n",
     ] {
         use std::io::Read;
-        let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+        let mut stream = std::net::TcpStream::connect(&addr).unwrap();
         stream.write_all(request.as_bytes()).unwrap();
         let mut answer = String::new();
         let _ = stream.read_to_string(&mut answer);
@@ -288,10 +303,11 @@ fn serve_uses_environment_settings_and_shuts_down_gracefully() {
     };
     assert!(exit.success(), "clean exit after SIGTERM");
     let output = child.wait_with_output().unwrap();
+    let log = log.join().unwrap();
+    assert!(log.contains("shutting down"), "{log}");
     assert!(
-        !stderr(&output).contains("geheim-token-in-pad"),
-        "a token in the log: {}",
-        stderr(&output)
+        !log.contains("geheim-token-in-pad"),
+        "a token in the log: {log}"
     );
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(
@@ -328,20 +344,15 @@ fn a_sigkill_loses_no_acknowledged_answer() {
         atomic::{AtomicBool, AtomicUsize, Ordering},
     };
     let dir = tempfile::tempdir().unwrap();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let mut child = hrnexus()
-        .current_dir(dir.path())
-        .env("HRNEXUS_PUBLIC_FORM_RATE_PER_MINUTE", "0")
-        .env("HRNEXUS_LOG", "warn")
-        .args(["serve", "--demo", "--listen", &format!("127.0.0.1:{port}")])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let (mut child, addr, _log) = listening(
+        hrnexus()
+            .current_dir(dir.path())
+            .env("HRNEXUS_PUBLIC_FORM_RATE_PER_MINUTE", "0")
+            // Quiet, except for the line that says where it listens.
+            .env("HRNEXUS_LOG", "warn,hrnexus::cli=info")
+            .args(["serve", "--demo", "--listen", "127.0.0.1:0"])
+            .stdout(Stdio::piped()),
+    );
     // The demo prints a link to its open scan.
     let mut path = None;
     for line in BufReader::new(child.stdout.take().unwrap()).lines() {
@@ -354,17 +365,14 @@ fn a_sigkill_loses_no_acknowledged_answer() {
     let path = path.expect("the demo prints its scan link");
     let db = dir.path().join("data").join("hrnexus.db");
     let deadline = Instant::now() + Duration::from_secs(20);
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "server did not come up");
-        std::thread::sleep(Duration::from_millis(50));
-    }
     let before = open_round_responses(&db);
 
     let acknowledged = Arc::new(AtomicUsize::new(0));
     let stop = Arc::new(AtomicBool::new(false));
     let workers: Vec<_> = (0..8)
         .map(|_| {
-            let (acknowledged, stop, path) = (acknowledged.clone(), stop.clone(), path.clone());
+            let (acknowledged, stop, path, addr) =
+                (acknowledged.clone(), stop.clone(), path.clone(), addr.clone());
             std::thread::spawn(move || {
                 while !stop.load(Ordering::Relaxed) {
                     let form_id: String = (0..43)
@@ -381,7 +389,7 @@ fn a_sigkill_loses_no_acknowledged_answer() {
                          Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{body}",
                         body.len()
                     );
-                    let Ok(mut stream) = std::net::TcpStream::connect(("127.0.0.1", port)) else {
+                    let Ok(mut stream) = std::net::TcpStream::connect(&addr) else {
                         return;
                     };
                     if stream.write_all(request.as_bytes()).is_err() {

@@ -1,26 +1,15 @@
 //! The outbox worker delivers through a real SMTP server process (aiosmtpd), or into `.eml`
 //! files when no SMTP server is configured, and retries with backoff when delivery fails.
 
-mod common;
+use crate::common;
 
-use std::{
-    net::TcpListener,
-    time::{Duration, Instant},
-};
+use std::time::{Duration, Instant};
 
 use common::Db;
 use hrnexus::{
     mail::{Mailer, deliver_due},
     storage::{MailStatus, OutgoingMail, now},
 };
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
 
 fn newsletter_like_mail(to: &str) -> OutgoingMail {
     OutgoingMail {
@@ -141,7 +130,7 @@ async fn secret_mail_is_delivered_then_erased() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unreachable_smtp_server_means_a_retry_later() {
     let dir = tempfile::tempdir().unwrap();
-    let port = free_port(); // nothing listens here
+    let (_reserved, port) = common::closed_port();
     let settings = common::settings(
         dir.path(),
         None,

@@ -1,7 +1,7 @@
 //! The employer area: magic-link sign-in, creating scans, links shown once, rounds, and one
 //! employer never seeing another's scan. On both backends.
 
-mod common;
+use crate::{both_backends, common};
 
 use chrono::{Days, NaiveDate};
 use common::{Db, TestApp};

@@ -1,7 +1,7 @@
 //! Hardening from issue 11, on both backends: mail that carries a sign-in link, slow
 //! clients, retention with a controllable clock, text with control characters, request ids.
 
-mod common;
+use crate::{both_backends, common};
 
 use std::time::{Duration, Instant};
 

@@ -1,7 +1,7 @@
 //! `/autonomie-scan`: the explanation page, the quick check and the cost calculator, over HTTP.
 //! Nothing here is stored, but the tests run on both backends like the rest of the site.
 
-mod common;
+use crate::{both_backends, common};
 
 use common::{Db, TestApp};
 

@@ -1,7 +1,7 @@
 //! An employee answers a scan at `/scan/{token}`, on both backends: the form in the scan's
 //! language, errors beside the question, single use, shared links, closed rounds, limits.
 
-mod common;
+use crate::{both_backends, common};
 
 use chrono::{Duration, NaiveDate};
 use common::{Db, TestApp};

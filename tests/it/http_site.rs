@@ -1,6 +1,6 @@
 //! The public shell over HTTP: languages, errors, security baseline, health and metrics.
 
-mod common;
+use crate::common;
 
 use common::Db;
 
@@ -45,7 +45,7 @@ async fn unknown_pages_get_a_404_in_the_visitors_language() {
     assert!(html.contains("Page not found") && html.contains("<html lang=\"en\">"));
     let api = app.get("/api/v1/nothing").await;
     assert_eq!(api.status(), 404);
-    // The API's one error shape (tests/api_contract.rs).
+    // The API's one error shape (tests/it/api_contract.rs).
     assert_eq!(
         api.json::<serde_json::Value>().await.unwrap()["error"],
         "not_found"

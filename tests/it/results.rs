@@ -1,7 +1,7 @@
 //! The employer's results pages: figures only for groups the anonymity rules allow, the
 //! CSV export, trends across rounds, "vraag hulp" with consent, on both backends.
 
-mod common;
+use crate::{both_backends, common};
 
 use std::collections::HashMap;
 
@@ -834,6 +834,17 @@ async fn random_scans_never_show_hidden_figures(db: Db) {
     }
 }
 
+/// The figures of the calculator's result block, as text, in the order shown.
+fn cost_figures(html: &str) -> Vec<String> {
+    let start = html.find("class=\"cost-result\"").expect("a result block");
+    let block = &html[start..start + html[start..].find("</dl>").unwrap()];
+    block
+        .split("<dd>")
+        .skip(1)
+        .map(|dd| text(&dd[..dd.find("</dd>").unwrap()]))
+        .collect()
+}
+
 async fn the_cost_of_doing_nothing_is_on_the_results_page(db: Db) {
     let Some(app) = common::spawn(db).await else {
         return;
@@ -855,13 +866,27 @@ async fn the_cost_of_doing_nothing_is_on_the_results_page(db: Db) {
         results_path(&scan)
     );
     let html = employer.page(&app, &path).await;
-    // 20 × 220 days × 5% × €250 = € 55.000 absence; 20 × 10% × €40.000 × 50% = € 40.000 turnover.
-    // Read from the result block only: the form itself echoes the typed salary (40000).
-    let start = html.find("class=\"cost-result\"").expect("a result block");
-    let result = text(&html[start..start + html[start..].find("</dl>").unwrap()]);
-    for expected in ["€ 55.000", "€ 40.000", "€ 95.000"] {
-        assert!(result.contains(expected), "{expected} in {result}");
-    }
+    // Each figure of the result block, in its order: absence days, absence cost, leavers,
+    // turnover cost, total, per employee. (The page holds "40.000" anyway: the typed salary
+    // and the formula text; so the figures are compared one by one, not searched for.)
+    // 20 × 220 days × 5% = 220 days × €250 = € 55.000 absence; 20 × 10% = 2 leavers
+    // × €40.000 × 50% = € 40.000 turnover; € 95.000 in all, / 20 = € 4.750 per employee.
+    assert_eq!(
+        cost_figures(&html),
+        ["220", "€ 55.000", "2", "€ 40.000", "€ 95.000", "€ 4.750"]
+    );
+    // Other figures give other results: the block is computed, not fixed text.
+    let path = format!(
+        "{}?medewerkers=30&gemiddeld_jaarsalaris=50000&verloop_percentage=20",
+        results_path(&scan)
+    );
+    let html = employer.page(&app, &path).await;
+    // 30 × 220 × 5% = 330 days × €250 = € 82.500; 30 × 20% = 6 × €50.000 × 50% = € 150.000;
+    // € 232.500 in all, € 7.750 per employee.
+    assert_eq!(
+        cost_figures(&html),
+        ["330", "€ 82.500", "6", "€ 150.000", "€ 232.500", "€ 7.750"]
+    );
 }
 
 /// Every surface of one scan an employer can fetch, as (name, status, body).

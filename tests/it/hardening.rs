@@ -1,7 +1,7 @@
 //! Security hardening from the outside probe (issue 11, items 1, 4, 5, 7 and 8): each test
 //! reproduces what the probe did, over HTTP against a real server, on both backends.
 
-mod common;
+use crate::{both_backends, common};
 
 use chrono::Days;
 use common::{Db, TestApp};

@@ -1,7 +1,7 @@
 //! The storage contract: every backend must behave the same. Runs on SQLite always and on
 //! PostgreSQL when a server is reachable.
 
-mod common;
+use crate::{both_backends, common};
 
 use hrnexus::storage::{
     MailStatus, NewAuditEntry, NewHelpRequest, NewScan, OutgoingMail, ScanEntry, ScanOwner,

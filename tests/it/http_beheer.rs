@@ -1,6 +1,6 @@
 //! Staff sign-in (password + TOTP), sessions, the back office and API keys, on both backends.
 
-mod common;
+use crate::{both_backends, common};
 
 use common::{Db, TestApp};
 use hrnexus::{auth, storage::now};

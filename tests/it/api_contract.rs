@@ -2,7 +2,7 @@
 //! has the one error shape and a documented status, and the OpenAPI document says what the
 //! API accepts (issue 11, item 11). The schema-based fuzz run is `.ci/api-fuzz.sh`.
 
-mod common;
+use crate::{both_backends, common};
 
 use common::{Db, TestApp};
 use hrnexus::auth;

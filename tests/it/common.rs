@@ -288,11 +288,27 @@ impl Drop for SmtpServer {
     }
 }
 
+/// aiosmtpd on 127.0.0.1, port 0, storing mail in the Maildir named by its argument; prints
+/// the port once it listens.
+const SMTP_SERVER: &str = r#"
+import asyncio, sys
+from aiosmtpd.handlers import Mailbox
+from aiosmtpd.smtp import SMTP
+
+async def main():
+    handler = Mailbox(sys.argv[1])
+    server = await asyncio.get_running_loop().create_server(
+        lambda: SMTP(handler), "127.0.0.1", 0)
+    print(server.sockets[0].getsockname()[1], flush=True)
+    await server.serve_forever()
+
+asyncio.run(main())
+"#;
+
 /// Starts aiosmtpd, or `None` (with a visible message naming `suite`) when Python lacks it;
 /// with HRNEXUS_REQUIRE_SMTP_SERVER=1 (as in CI) a missing aiosmtpd fails the test.
 pub fn start_smtp_server(suite: &str) -> Option<SmtpServer> {
     use std::process::{Command, Stdio};
-    use std::time::{Duration, Instant};
     let available = Command::new("python3")
         .args(["-c", "import aiosmtpd"])
         .stderr(Stdio::null())
@@ -306,34 +322,38 @@ pub fn start_smtp_server(suite: &str) -> Option<SmtpServer> {
         return None;
     }
     let maildir = tempfile::tempdir().unwrap();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let child = Command::new("python3")
-        .args([
-            "-m",
-            "aiosmtpd",
-            "-n",
-            "-l",
-            &format!("127.0.0.1:{port}"),
-            "-c",
-            "aiosmtpd.handlers.Mailbox",
-        ])
+    // The server binds port 0 itself and prints the port it got: no port is picked here and
+    // released for someone else to take first.
+    let mut child = Command::new("python3")
+        .args(["-c", SMTP_SERVER])
         .arg(maildir.path().join("box"))
-        .stdout(Stdio::null())
+        .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(15);
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "SMTP server did not start");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    let mut line = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(child.stdout.take().unwrap()),
+        &mut line,
+    )
+    .unwrap();
+    let port: u16 = line
+        .trim()
+        .parse()
+        .unwrap_or_else(|_| panic!("SMTP server did not report its port: {line:?}"));
     Some(SmtpServer {
         child,
         port,
         maildir,
     })
+}
+
+/// A local port nothing listens on, for tests of an unreachable server: the socket is bound
+/// but never listens, so connecting is refused, and nobody else can take the port while the
+/// returned socket lives.
+pub fn closed_port() -> (tokio::net::TcpSocket, u16) {
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    let port = socket.local_addr().unwrap().port();
+    (socket, port)
 }

@@ -3,7 +3,7 @@
 //! forgotten at closing, printable cards, the shared link shown again, the employees' page
 //! and the API. On both backends.
 
-mod common;
+use crate::{both_backends, common};
 
 use std::time::{Duration, Instant};
 
@@ -650,7 +650,7 @@ both_backends!(
 );
 
 /// 200 cards (the most per request) render in one page of modest size. Run with
-/// `cargo test --test invitations two_hundred_cards -- --nocapture` to see the figures.
+/// `cargo test --test it two_hundred_cards -- --nocapture` to see the figures.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_hundred_cards() {
     let app = common::spawn(Db::Sqlite).await.unwrap();

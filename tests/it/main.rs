@@ -1,0 +1,21 @@
+//! The integration tests, built as one binary: each module links the whole application, so
+//! one binary links it once instead of once per file. Run one area with a filter, e.g.
+//! `cargo test --test it results::` (module paths prefix the test names).
+
+mod common;
+
+mod api_contract;
+mod api_scans;
+mod autonomie_scan;
+mod cli;
+mod hardening;
+mod http_beheer;
+mod http_site;
+mod invitations;
+mod limits;
+mod mail_delivery;
+mod respond;
+mod results;
+mod schema;
+mod storage_contract;
+mod werkgever;
