@@ -12,7 +12,7 @@
 //! before it reads a single count: an open round yields [`Release::Pending`], which carries
 //! nothing but the round's total progress.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use hrnexus_core::scan::{
     Advice, AnonymityPolicy, Answer, Aspect, AspectStats, Band, DepartmentNode, GroupId, Progress,
@@ -527,7 +527,7 @@ pub fn build(loaded: Loaded) -> ResultsView {
         .last()
         .expect("history always holds the selected round");
     let seed = scan.comment_seed as u64;
-    let order = tree_order(&departments);
+    let order = super::scans::tree_order(&departments);
 
     // Comments per department as placed, to gather each group's subtree.
     let mut comments_by_department: HashMap<Option<i64>, Vec<&str>> = HashMap::new();
@@ -723,40 +723,6 @@ fn trend_view(
         previous: Some(rounds[*prev_index].number),
         changes,
     }
-}
-
-/// Departments depth-first in their stored order, with their depth. Departments whose
-/// parent is missing are shown at the top level (the anonymity check hides everything
-/// for such a tree anyway).
-fn tree_order(departments: &[Department]) -> Vec<(&Department, usize)> {
-    let ids: HashSet<i64> = departments.iter().map(|d| d.id).collect();
-    let mut children: HashMap<Option<i64>, Vec<&Department>> = HashMap::new();
-    for d in departments {
-        let parent = d.parent_id.filter(|p| ids.contains(p) && *p != d.id);
-        children.entry(parent).or_default().push(d);
-    }
-    let mut out = Vec::with_capacity(departments.len());
-    let mut seen = HashSet::new();
-    let mut stack: Vec<(&Department, usize)> = children
-        .get(&None)
-        .map(|c| c.iter().rev().map(|d| (*d, 0)).collect())
-        .unwrap_or_default();
-    while let Some((d, depth)) = stack.pop() {
-        if !seen.insert(d.id) {
-            continue;
-        }
-        out.push((d, depth));
-        if let Some(kids) = children.get(&Some(d.id)) {
-            stack.extend(kids.iter().rev().map(|k| (*k, depth + 1)));
-        }
-    }
-    // Anything on a cycle never hangs below the root: list it flat so it is not lost.
-    for d in departments {
-        if !seen.contains(&d.id) {
-            out.push((d, 0));
-        }
-    }
-    out
 }
 
 /// The aggregates of the visible groups, as shared with HRnexus in a help request.

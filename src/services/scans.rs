@@ -266,6 +266,44 @@ async fn with_shared_link(
     })
 }
 
+/// Departments depth-first (each parent followed by its children, siblings in their set
+/// order), with their depth. Departments whose parent is missing are shown at the top level
+/// (the anonymity check hides everything for such a tree anyway). The results, the answer
+/// form and the link forms all list departments this way.
+pub fn tree_order(departments: &[Department]) -> Vec<(&Department, usize)> {
+    use std::collections::{HashMap, HashSet};
+    let ids: HashSet<i64> = departments.iter().map(|d| d.id).collect();
+    let mut sorted: Vec<&Department> = departments.iter().collect();
+    sorted.sort_by_key(|d| (d.position, d.id));
+    let mut children: HashMap<Option<i64>, Vec<&Department>> = HashMap::new();
+    for d in sorted {
+        let parent = d.parent_id.filter(|p| ids.contains(p) && *p != d.id);
+        children.entry(parent).or_default().push(d);
+    }
+    let mut out = Vec::with_capacity(departments.len());
+    let mut seen = HashSet::new();
+    let mut stack: Vec<(&Department, usize)> = children
+        .get(&None)
+        .map(|c| c.iter().rev().map(|d| (*d, 0)).collect())
+        .unwrap_or_default();
+    while let Some((d, depth)) = stack.pop() {
+        if !seen.insert(d.id) {
+            continue;
+        }
+        out.push((d, depth));
+        if let Some(kids) = children.get(&Some(d.id)) {
+            stack.extend(kids.iter().rev().map(|k| (*k, depth + 1)));
+        }
+    }
+    // Anything on a cycle never hangs below the root: list it flat so it is not lost.
+    for d in departments {
+        if !seen.contains(&d.id) {
+            out.push((d, 0));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

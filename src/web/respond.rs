@@ -295,38 +295,15 @@ fn question(
 
 /// Departments in tree order (each parent followed by its children), named with their path.
 fn department_tree(departments: &[Department]) -> Vec<(i64, String)> {
-    fn visit(
-        all: &[Department],
-        parent: Option<i64>,
-        prefix: &str,
-        depth: usize,
-        out: &mut Vec<(i64, String)>,
-    ) {
-        // A malformed tree (a cycle) must not loop forever.
-        if depth > all.len() {
-            return;
-        }
-        let mut children: Vec<&Department> = all.iter().filter(|d| d.parent_id == parent).collect();
-        children.sort_by_key(|d| (d.position, d.id));
-        for d in children {
-            let name = if prefix.is_empty() {
-                d.name.clone()
-            } else {
-                format!("{prefix} › {}", d.name)
-            };
-            out.push((d.id, name.clone()));
-            visit(all, Some(d.id), &name, depth + 1, out);
-        }
-    }
-    let mut out = Vec::with_capacity(departments.len());
-    visit(departments, None, "", 0, &mut out);
-    // Departments whose parent is not in this scan still get a line.
-    for d in departments {
-        if !out.iter().any(|(id, _)| *id == d.id) {
-            out.push((d.id, d.name.clone()));
-        }
-    }
-    out
+    let mut path: Vec<&str> = Vec::new();
+    crate::services::scans::tree_order(departments)
+        .into_iter()
+        .map(|(d, depth)| {
+            path.truncate(depth);
+            path.push(&d.name);
+            (d.id, path.join(" › "))
+        })
+        .collect()
 }
 
 /// Whether this link asks the employee for their department.
@@ -701,7 +678,8 @@ mod tests {
         let names: Vec<_> = list.iter().map(|(_, n)| n.as_str()).collect();
         assert_eq!(
             names,
-            ["Kantoor", "Productie", "Productie › Nachtploeg", "Los"]
+            // A department whose parent is missing is listed at the top level.
+            ["Kantoor", "Los", "Productie", "Productie › Nachtploeg"]
         );
     }
 
