@@ -432,6 +432,8 @@ pub trait ScanStore: Send + Sync {
     async fn create_scan(&self, scan: &NewScan) -> Result<i64>;
     async fn scan_by_id(&self, id: i64) -> Result<Option<Scan>>;
     async fn scans_of(&self, owner: ScanOwner) -> Result<Vec<ScanSummary>>;
+    /// Every round of every scan of `owner`, by scan then number (one query for a list).
+    async fn rounds_of(&self, owner: ScanOwner) -> Result<Vec<Round>>;
     async fn departments(&self, scan_id: i64) -> Result<Vec<Department>>;
     /// Rounds of a scan, oldest first, with their response counts.
     async fn rounds(&self, scan_id: i64) -> Result<Vec<Round>>;
@@ -570,6 +572,25 @@ macro_rules! impl_scan_store {
                         Some($crate::ScanSummary { scan, latest })
                     })
                     .collect())
+            }
+
+            async fn rounds_of(&self, owner: $crate::ScanOwner) -> $crate::Result<Vec<$crate::Round>> {
+                let (column, id) = match owner {
+                    $crate::ScanOwner::Employer(id) => ("employer", id),
+                    $crate::ScanOwner::ApiKey(id) => ("api_key", id),
+                };
+                Ok(sqlx::query_as(
+                    "SELECT r.id, r.scan_id, r.number, r.opened_on, r.closes_on, r.closed_at, r.sealed_at,
+                            (r.shared_token_hash IS NOT NULL) AS shared_link, r.invited,
+                            (SELECT COUNT(*) FROM responses WHERE round_id = r.id) AS responses
+                     FROM rounds r JOIN scans s ON s.id = r.scan_id
+                     WHERE ($1 = 'employer' AND s.employer_id = $2) OR ($1 = 'api_key' AND s.api_key_id = $2)
+                     ORDER BY r.scan_id, r.number",
+                )
+                .bind(column)
+                .bind(id)
+                .fetch_all(&self.pool)
+                .await?)
             }
 
             async fn departments(&self, scan_id: i64) -> $crate::Result<Vec<$crate::Department>> {

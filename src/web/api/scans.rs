@@ -88,10 +88,17 @@ async fn owned_scan(state: &AppState, client: &ApiClient, id: i64) -> Result<Sca
 }
 
 async fn status_of(state: &AppState, scan: Scan) -> Result<ScanStatus, WebError> {
-    let (rounds, departments) = tokio::try_join!(
-        state.store.rounds(scan.id),
-        state.store.departments(scan.id)
-    )?;
+    let rounds = state.store.rounds(scan.id).await?;
+    status_with(state, scan, &rounds).await
+}
+
+/// The status of a scan whose rounds are already loaded (departments are cached per scan).
+async fn status_with(
+    state: &AppState,
+    scan: Scan,
+    rounds: &[Round],
+) -> Result<ScanStatus, WebError> {
+    let departments = state.store.departments(scan.id).await?;
     Ok(ScanStatus {
         id: scan.id,
         organisation: scan.organisation,
@@ -115,9 +122,19 @@ pub async fn list(
     State(state): State<AppState>,
     client: ApiClient,
 ) -> Result<Json<Vec<ScanStatus>>, WebError> {
+    let owner = ScanOwner::ApiKey(client.0.id);
+    // Two queries for the whole list: the scans, and every round of them.
+    let (summaries, rounds) =
+        tokio::try_join!(state.store.scans_of(owner), state.store.rounds_of(owner))?;
+    let mut rounds_by_scan: std::collections::HashMap<i64, Vec<Round>> =
+        std::collections::HashMap::new();
+    for round in rounds {
+        rounds_by_scan.entry(round.scan_id).or_default().push(round);
+    }
     let mut scans = Vec::new();
-    for summary in state.store.scans_of(ScanOwner::ApiKey(client.0.id)).await? {
-        scans.push(status_of(&state, summary.scan).await?);
+    for summary in summaries {
+        let rounds = rounds_by_scan.remove(&summary.scan.id).unwrap_or_default();
+        scans.push(status_with(&state, summary.scan, &rounds).await?);
     }
     Ok(Json(scans))
 }
