@@ -24,12 +24,45 @@ use crate::{
 
 const MAX_NAME_LEN: usize = 80;
 
+/// What the page shows of a key: never its hash.
+pub struct KeyRow {
+    id: i64,
+    name: String,
+    prefix: String,
+    created_by: String,
+    last_used_at: Option<i64>,
+    revoked_at: Option<i64>,
+}
+
+impl From<ApiKey> for KeyRow {
+    fn from(key: ApiKey) -> Self {
+        KeyRow {
+            id: key.id,
+            name: key.name,
+            prefix: key.prefix,
+            created_by: key.created_by,
+            last_used_at: key.last_used_at,
+            revoked_at: key.revoked_at,
+        }
+    }
+}
+
+async fn key_rows(state: &AppState) -> Result<Vec<KeyRow>, WebError> {
+    Ok(state
+        .store
+        .list_api_keys()
+        .await?
+        .into_iter()
+        .map(KeyRow::from)
+        .collect())
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "beheer/api_keys.html")]
 pub struct ApiKeysPage {
     p: Page,
     email: String,
-    keys: Vec<ApiKey>,
+    keys: Vec<KeyRow>,
     name: String,
     name_error: Option<String>,
     /// The key just created: shown this one time only.
@@ -44,7 +77,7 @@ pub async fn list(
     Ok(ApiKeysPage {
         p,
         email: staff.email,
-        keys: state.store.list_api_keys().await?,
+        keys: key_rows(&state).await?,
         name: String::new(),
         name_error: None,
         created: None,
@@ -72,7 +105,7 @@ pub async fn create(
         Err(e) => (String::new(), Some(p.t(&format!("text-error-{}", e.key())))),
     };
     if name_error.is_some() {
-        let keys = state.store.list_api_keys().await?;
+        let keys = key_rows(&state).await?;
         let page = ApiKeysPage {
             p,
             email: staff.email,
@@ -91,7 +124,7 @@ pub async fn create(
     state
         .audit(Some(&staff.email), "api_key_created", &name, &ip)
         .await?;
-    let keys = state.store.list_api_keys().await?;
+    let keys = key_rows(&state).await?;
     let page = ApiKeysPage {
         p,
         email: staff.email,
