@@ -30,8 +30,8 @@ use hrnexus_core::token::UrlToken;
 use crate::{
     auth,
     i18n::Lang,
-    secret::Purpose,
-    storage::{Department, ScanEntry, Submission, SubmitOutcome},
+    services::answers,
+    storage::{Department, ScanEntry, SubmitOutcome},
     web::{AppState, error::WebError, page::Page, security::ClientIp},
 };
 
@@ -518,10 +518,6 @@ fn valid_form_id(id: &str) -> bool {
 }
 
 /// Stored form of an answer: 1..=5, or 0 for "weet ik niet".
-fn stored(answer: Answer) -> i16 {
-    answer.score().map_or(0, i16::from)
-}
-
 async fn submit(
     State(state): State<AppState>,
     p: Page,
@@ -541,25 +537,14 @@ async fn submit(
     };
     let p = in_lang(p, scan_lang(&entry.scan().lang));
 
-    // Only a keyed hash of the token or form id goes with the answer: without the server
-    // secret it cannot be matched to an invite.
-    let (marker, invite_department, form_id) = match &entry {
-        ScanEntry::Invite { department_id, .. } => (
-            state
-                .secret
-                .keyed_hash(Purpose::InviteUsed, token.as_bytes()),
-            *department_id,
-            None,
-        ),
+    // Only a tampered form lacks the id the shared link's page rendered into it.
+    let form_id = match &entry {
+        ScanEntry::Invite { .. } => None,
         ScanEntry::Shared { .. } => {
-            // Only a tampered form lacks the id this page rendered into it.
-            let Some(form_id) = sent(&fields, FIELD_FORM_ID).filter(|id| valid_form_id(id)) else {
-                return Err(WebError::BadRequest);
-            };
-            let marker = state
-                .secret
-                .keyed_hash(Purpose::FormUsed, form_id.as_bytes());
-            (marker, None, Some(form_id.to_owned()))
+            match sent(&fields, FIELD_FORM_ID).filter(|id| valid_form_id(id)) {
+                Some(form_id) => Some(form_id.to_owned()),
+                None => return Err(WebError::BadRequest),
+            }
         }
     };
 
@@ -614,23 +599,17 @@ async fn submit(
         }
     };
 
-    let submission = Submission {
-        round_id: entry.round().id,
-        marker,
-        department_id: invite_department.or(response.department_id),
-        answered_on: today,
-        answers: Aspect::ALL.map(|a| stored(response.answers[a])),
-        signals: Signal::ALL.map(|s| response.signals[s].map(stored)),
-        comment: response.comment.map(|c| c.into_inner()),
-    };
     let lang = p.lang;
-    // An invite marked used before markers existed takes no second answer either.
-    let legacy_used = matches!(entry, ScanEntry::Invite { used: true, .. });
-    let outcome = if legacy_used {
-        SubmitOutcome::AlreadyUsed
-    } else {
-        state.store.submit_response(&submission).await?
-    };
+    let outcome = answers::submit(
+        &*state.store,
+        &state.secret,
+        &entry,
+        &token,
+        form_id.as_deref(),
+        response,
+        today,
+    )
+    .await?;
     let round = entry.round();
     Ok(match (outcome, &entry) {
         // A personal link ends at the same page whether or not it was used before: the
@@ -689,11 +668,5 @@ mod tests {
         assert!(!valid_form_id(""));
         assert!(!valid_form_id(&"a".repeat(44)));
         assert!(!valid_form_id(&format!("{}+", "a".repeat(42))));
-    }
-
-    #[test]
-    fn answers_are_stored_as_small_numbers() {
-        assert_eq!(stored(Answer::DontKnow), 0);
-        assert_eq!(stored(Answer::StronglyAgree), 5);
     }
 }
