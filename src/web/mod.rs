@@ -215,23 +215,46 @@ where
     fn call(&mut self, request: Request) -> Self::Future {
         let started = Instant::now();
         let method = method_label(request.method());
-        let route = request
+        // Shared by both metrics and the span: one copy of the pattern per request.
+        let route: Arc<str> = request
             .extensions()
             .get::<MatchedPath>()
-            .map(|m| m.as_str().to_owned())
-            .unwrap_or_default();
-        tracing::Span::current().record("route", route.as_str());
+            .map_or_else(|| Arc::from(""), |m| Arc::from(m.as_str()));
+        tracing::Span::current().record("route", &*route);
         let response = self.0.call(request);
         Box::pin(async move {
             let response = response.await?;
-            let status = response.status().as_u16().to_string();
-            metrics::counter!("hrnexus_http_requests_total", "method" => method, "route" => route.clone(), "status" => status)
+            let status = status_label(response.status().as_u16());
+            let route_label = metrics::SharedString::from_shared(route);
+            metrics::counter!("hrnexus_http_requests_total", "method" => method, "route" => route_label.clone(), "status" => status)
                 .increment(1);
-            metrics::histogram!("hrnexus_http_request_duration_seconds", "route" => route)
+            metrics::histogram!("hrnexus_http_request_duration_seconds", "route" => route_label)
                 .record(started.elapsed().as_secs_f64());
             Ok(response)
         })
     }
+}
+
+/// The status as a metrics label, without a copy for the usual ones.
+fn status_label(status: u16) -> metrics::SharedString {
+    let name = match status {
+        200 => "200",
+        204 => "204",
+        301 => "301",
+        303 => "303",
+        304 => "304",
+        400 => "400",
+        401 => "401",
+        403 => "403",
+        404 => "404",
+        405 => "405",
+        413 => "413",
+        422 => "422",
+        429 => "429",
+        500 => "500",
+        _ => return metrics::SharedString::from_owned(status.to_string()),
+    };
+    metrics::SharedString::const_str(name)
 }
 
 /// The method as a metrics label, without a copy for the usual ones.
