@@ -8,6 +8,7 @@ use tokio::{
     net::TcpListener,
     sync::{Notify, Semaphore, watch},
 };
+use tower_http::timeout::{RequestBodyDeadline, RequestBodyDeadlineLayer, Timeout, TimeoutLayer};
 
 use crate::{
     config::{HttpLimits, Retention, Settings},
@@ -142,7 +143,7 @@ pub async fn start(settings: Settings, store: DynStorage) -> anyhow::Result<Runn
     ));
     let site = serve(
         listener,
-        with_timeouts(web::router(state.clone()), &limits),
+        with_timeouts(web::site(state.clone()), &limits),
         limits.clone(),
         signal.clone(),
     );
@@ -175,28 +176,40 @@ pub async fn start(settings: Settings, store: DynStorage) -> anyhow::Result<Runn
 
 /// A request (body included) gets `request_timeout_seconds`, its body alone
 /// `body_read_timeout_seconds`; the header timeout lives in the connection (see `serve`).
-fn with_timeouts(router: axum::Router, limits: &HttpLimits) -> axum::Router {
-    use tower_http::timeout::{RequestBodyDeadlineLayer, TimeoutLayer};
-    router
-        .layer(RequestBodyDeadlineLayer::new(Duration::from_secs(
-            limits.body_read_timeout_seconds,
-        )))
+fn with_timeouts<S>(service: S, limits: &HttpLimits) -> Timeouts<S> {
+    tower::ServiceBuilder::new()
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(limits.request_timeout_seconds),
         ))
+        .layer(RequestBodyDeadlineLayer::new(Duration::from_secs(
+            limits.body_read_timeout_seconds,
+        )))
+        .service(service)
 }
+
+type Timeouts<S> = Timeout<RequestBodyDeadline<S>>;
 
 /// The accept loop. `axum::serve` has no header read timeout, so a client that sends half a
 /// request line would hold its connection for ever; hyper's HTTP/1 connection has one, and
 /// it also closes kept-alive connections that stay silent. HTTP/1 only: protocol detection
 /// for HTTP/2 would wait for the first bytes without any timeout.
-async fn serve(
+async fn serve<S, B>(
     listener: TcpListener,
-    router: axum::Router,
+    service: S,
     limits: HttpLimits,
     mut signal: watch::Receiver<bool>,
-) {
+) where
+    S: tower::Service<
+            hyper::Request<hyper::body::Incoming>,
+            Response = hyper::Response<B>,
+            Error = std::convert::Infallible,
+        >,
+    S: Clone + Send + 'static,
+    S::Future: Send + 'static,
+    B: axum::body::HttpBody<Data = axum::body::Bytes> + Send + 'static,
+    B::Error: Into<axum::BoxError>,
+{
     use hyper_util::{
         rt::{TokioIo, TokioTimer},
         server::graceful::GracefulShutdown,
@@ -229,13 +242,13 @@ async fn serve(
             _ = stopped(&mut signal) => break,
         };
         let _ = stream.set_nodelay(true);
-        let router = router.clone();
+        let service = service.clone();
         let service = hyper::service::service_fn(
             move |mut request: hyper::Request<hyper::body::Incoming>| {
                 request
                     .extensions_mut()
                     .insert(axum::extract::ConnectInfo(peer));
-                tower::ServiceExt::oneshot(router.clone(), request)
+                tower::ServiceExt::oneshot(service.clone(), request)
             },
         );
         let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));

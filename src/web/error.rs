@@ -7,9 +7,8 @@ use std::{collections::BTreeMap, net::SocketAddr};
 use askama::Template;
 use axum::{
     Json,
-    extract::{ConnectInfo, Request, State},
-    http::{HeaderMap, HeaderValue, StatusCode, header},
-    middleware::Next,
+    extract::ConnectInfo,
+    http::{HeaderMap, HeaderValue, Request, StatusCode, header},
     response::{Html, IntoResponse, Response},
 };
 use serde::Serialize;
@@ -280,42 +279,33 @@ impl RequestId {
     }
 }
 
-/// Gives every request an id: the one a trusted proxy sent, or a new one.
-pub async fn request_id(
-    State(state): State<AppState>,
-    mut request: Request,
-    next: Next,
-) -> Response {
-    let from_proxy = request
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .is_some_and(|ConnectInfo(peer)| state.settings.trusted_proxies.contains(&peer.ip()));
-    let id = from_proxy
-        .then(|| {
-            request
-                .headers()
-                .get(RequestId::HEADER)
-                .and_then(RequestId::parse)
-        })
-        .flatten()
-        .unwrap_or_else(RequestId::generate);
-    request.extensions_mut().insert(id.clone());
-    let mut response = next.run(request).await;
-    if let Ok(value) = HeaderValue::from_str(id.as_str()) {
-        response.headers_mut().insert(RequestId::HEADER, value);
+impl RequestId {
+    /// The id for a request: the one a trusted proxy sent, or a new one.
+    pub fn for_request(state: &AppState, request: &Request<impl Sized>) -> RequestId {
+        let from_proxy = request
+            .extensions()
+            .get::<ConnectInfo<SocketAddr>>()
+            .is_some_and(|ConnectInfo(peer)| state.settings.trusted_proxies.contains(&peer.ip()));
+        from_proxy
+            .then(|| {
+                request
+                    .headers()
+                    .get(RequestId::HEADER)
+                    .and_then(RequestId::parse)
+            })
+            .flatten()
+            .unwrap_or_else(RequestId::generate)
     }
-    response
 }
 
-/// Replaces the body of every error response that is not already a page or JSON.
-pub async fn render_errors(
-    State(state): State<AppState>,
-    request: Request,
-    next: Next,
+/// The response as the visitor sees it: an error response (4xx/5xx) that is not already a
+/// page or JSON gets a page in the language of `path` (JSON under `/api/`).
+pub fn render_error(
+    state: &AppState,
+    path: &str,
+    id: Option<&RequestId>,
+    response: Response,
 ) -> Response {
-    let path = request.uri().path().to_owned();
-    let id = request.extensions().get::<RequestId>().cloned();
-    let response = next.run(request).await;
     let status = response.status();
     if !(status.is_client_error() || status.is_server_error()) {
         return response;
@@ -337,14 +327,14 @@ pub async fn render_errors(
         let detail = response.extensions().get::<ErrorDetail>();
         return ApiError::response(status, response.headers(), detail);
     }
-    let p = Page::for_path(&path, state.settings.base_url());
+    let p = Page::for_path(path, state.settings.base_url());
     let page = ErrorPage {
         status: status.as_u16(),
         title: p.t(&format!("error-{key}-title")),
         message: p.t(&format!("error-{key}-message")),
         code: id
             .filter(|_| key == 500)
-            .map(|id| p.t_args("error-quote-code", &[("code", id.0)])),
+            .map(|id| p.t_args("error-quote-code", &[("code", id.0.clone())])),
         p,
     };
     let mut rebuilt = match page.render() {

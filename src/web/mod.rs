@@ -5,6 +5,7 @@ pub mod api;
 pub mod autonomie_scan;
 pub mod beheer;
 pub mod cost_calculator;
+pub mod edge;
 pub mod error;
 pub mod health;
 pub mod messages;
@@ -16,17 +17,24 @@ pub mod session_store;
 pub mod site;
 pub mod werkgever;
 
-use std::{sync::Arc, time::Instant};
+use std::{
+    convert::Infallible,
+    future::Future,
+    pin::Pin,
+    sync::Arc,
+    task::{Context, Poll},
+    time::Instant,
+};
 
 use axum::{
     Router,
     extract::{MatchedPath, Request},
-    middleware::{self, Next},
+    http::Method,
     response::Response,
 };
 use metrics_exporter_prometheus::PrometheusHandle;
 use tokio::sync::Notify;
-use tower_http::{limit::RequestBodyLimitLayer, trace::TraceLayer};
+use tower_http::limit::{RequestBodyLimit, RequestBodyLimitLayer};
 
 use crate::{config::Settings, storage::DynStorage};
 
@@ -145,8 +153,9 @@ fn localised(state: &AppState) -> Router<AppState> {
         .nest("/werkgever", werkgever::routes(state))
 }
 
+/// The site's routes. Requests reach them through [`site`], which adds what every request
+/// passes (request id, span, security headers, error pages, cross-site refusal, body limit).
 pub fn router(state: AppState) -> Router {
-    let body_limit = state.settings.max_body_kb * 1024;
     Router::new()
         .merge(localised(&state))
         .nest("/en", localised(&state))
@@ -155,21 +164,19 @@ pub fn router(state: AppState) -> Router {
         .route("/en", axum::routing::get(site::english_home))
         .merge(health::routes())
         .nest("/api", api::routes(&state))
-        .route_layer(middleware::from_fn(record_route))
+        .route_layer(RecordRouteLayer)
         .fallback(error::not_found)
-        .layer(middleware::from_fn_with_state(state.clone(), security::refuse_cross_site))
-        .layer(RequestBodyLimitLayer::new(body_limit))
-        // Outside the refusals above, so that their 403 and 413 become pages too.
-        .layer(middleware::from_fn_with_state(state.clone(), error::render_errors))
-        .layer(middleware::from_fn_with_state(state.clone(), security::security_headers))
-        .layer(TraceLayer::new_for_http().make_span_with(|request: &Request| {
-            // The path is left out on purpose: invite links carry tokens. `record_route`
-            // fills in the route pattern once routing has happened.
-            let id = request.extensions().get::<error::RequestId>().map(|id| id.as_str()).unwrap_or("");
-            tracing::info_span!("request", request_id = %id, method = %request.method(), route = tracing::field::Empty)
-        }))
-        .layer(middleware::from_fn_with_state(state.clone(), error::request_id))
         .with_state(state)
+}
+
+/// The whole site as one service: the edge (see [`edge`]) around the body limit around the
+/// router. Plain tower layers: `Router::layer` would box every layer again for every route.
+pub fn site(state: AppState) -> edge::Edge<RequestBodyLimit<Router>> {
+    let body_limit = state.settings.max_body_kb * 1024;
+    tower::ServiceBuilder::new()
+        .layer(edge::EdgeLayer::new(state.clone()))
+        .layer(RequestBodyLimitLayer::new(body_limit))
+        .service(router(state))
 }
 
 /// The admin listener: only `/metrics` and `/healthz`, for a private port.
@@ -180,20 +187,89 @@ pub fn admin_router(state: AppState) -> Router {
 }
 
 /// Records the matched route pattern in the request's span and in the metrics.
-async fn record_route(request: Request, next: Next) -> Response {
-    let started = Instant::now();
-    let method = request.method().as_str().to_owned();
-    let route = request
-        .extensions()
-        .get::<MatchedPath>()
-        .map(|m| m.as_str().to_owned())
-        .unwrap_or_default();
-    tracing::Span::current().record("route", route.as_str());
-    let response = next.run(request).await;
-    let status = response.status().as_u16().to_string();
-    metrics::counter!("hrnexus_http_requests_total", "method" => method, "route" => route.clone(), "status" => status)
-        .increment(1);
-    metrics::histogram!("hrnexus_http_request_duration_seconds", "route" => route)
-        .record(started.elapsed().as_secs_f64());
-    response
+#[derive(Clone, Copy)]
+struct RecordRouteLayer;
+
+impl<S> tower::Layer<S> for RecordRouteLayer {
+    type Service = RecordRoute<S>;
+
+    fn layer(&self, inner: S) -> RecordRoute<S> {
+        RecordRoute(inner)
+    }
+}
+
+#[derive(Clone)]
+struct RecordRoute<S>(S);
+
+impl<S> tower::Service<Request> for RecordRoute<S>
+where
+    S: tower::Service<Request, Response = Response, Error = Infallible>,
+    S::Future: Send + 'static,
+{
+    type Response = Response;
+    type Error = Infallible;
+    type Future = Pin<Box<dyn Future<Output = Result<Response, Infallible>> + Send>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        self.0.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: Request) -> Self::Future {
+        let started = Instant::now();
+        let method = method_label(request.method());
+        // Shared by both metrics and the span: one copy of the pattern per request.
+        let route: Arc<str> = request
+            .extensions()
+            .get::<MatchedPath>()
+            .map_or_else(|| Arc::from(""), |m| Arc::from(m.as_str()));
+        tracing::Span::current().record("route", &*route);
+        let response = self.0.call(request);
+        Box::pin(async move {
+            let response = response.await?;
+            let status = status_label(response.status().as_u16());
+            let route_label = metrics::SharedString::from_shared(route);
+            metrics::counter!("hrnexus_http_requests_total", "method" => method, "route" => route_label.clone(), "status" => status)
+                .increment(1);
+            metrics::histogram!("hrnexus_http_request_duration_seconds", "route" => route_label)
+                .record(started.elapsed().as_secs_f64());
+            Ok(response)
+        })
+    }
+}
+
+/// The status as a metrics label, without a copy for the usual ones.
+fn status_label(status: u16) -> metrics::SharedString {
+    let name = match status {
+        200 => "200",
+        204 => "204",
+        301 => "301",
+        303 => "303",
+        304 => "304",
+        400 => "400",
+        401 => "401",
+        403 => "403",
+        404 => "404",
+        405 => "405",
+        413 => "413",
+        422 => "422",
+        429 => "429",
+        500 => "500",
+        _ => return metrics::SharedString::from_owned(status.to_string()),
+    };
+    metrics::SharedString::const_str(name)
+}
+
+/// The method as a metrics label, without a copy for the usual ones.
+fn method_label(method: &Method) -> metrics::SharedString {
+    let name = match *method {
+        Method::GET => "GET",
+        Method::HEAD => "HEAD",
+        Method::POST => "POST",
+        Method::PUT => "PUT",
+        Method::PATCH => "PATCH",
+        Method::DELETE => "DELETE",
+        Method::OPTIONS => "OPTIONS",
+        _ => return metrics::SharedString::from_owned(method.as_str().to_owned()),
+    };
+    metrics::SharedString::const_str(name)
 }

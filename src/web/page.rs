@@ -108,9 +108,8 @@ impl FromRequestParts<AppState> for Page {
         let path = parts
             .extensions
             .get::<axum::extract::OriginalUri>()
-            .map(|uri| uri.path().to_owned())
-            .unwrap_or_else(|| parts.uri.path().to_owned());
-        Ok(Page::for_path(&path, state.settings.base_url()))
+            .map_or_else(|| parts.uri.path(), |uri| uri.path());
+        Ok(Page::for_path(path, state.settings.base_url()))
     }
 }
 

@@ -4,10 +4,8 @@
 use std::net::{IpAddr, SocketAddr};
 
 use axum::{
-    extract::{ConnectInfo, FromRequestParts, Path, Request, State},
-    http::{HeaderMap, HeaderValue, Method, StatusCode, header, request::Parts},
-    middleware::Next,
-    response::{IntoResponse, Response},
+    extract::{ConnectInfo, FromRequestParts, Path},
+    http::{HeaderMap, HeaderValue, Method, header, request::Parts},
 };
 
 use hrnexus_core::token::RecordId;
@@ -61,25 +59,11 @@ pub fn normalised_origin(url: &str) -> Option<String> {
     Some(format!("{scheme}://{authority}"))
 }
 
-pub async fn refuse_cross_site(
-    State(state): State<AppState>,
-    request: Request,
-    next: Next,
-) -> Response {
-    let site_origin = normalised_origin(state.settings.base_url()).unwrap_or_default();
-    if is_cross_site(request.method(), request.headers(), &site_origin) {
-        // No path in the log: paths can carry invite and sign-in tokens.
-        tracing::warn!(method = %request.method(), "cross-site request refused");
-        return StatusCode::FORBIDDEN.into_response();
-    }
-    next.run(request).await
-}
-
 /// Areas whose pages belong to one person (or carry a token or an API answer): no shared
 /// or browser cache may keep a copy. Public pages keep their own caching rules.
 const PRIVATE_AREAS: [&str; 4] = ["/beheer", "/werkgever", "/scan", "/api"];
 
-fn is_private_path(path: &str) -> bool {
+pub fn is_private_path(path: &str) -> bool {
     let path = path.strip_prefix("/en").unwrap_or(path);
     PRIVATE_AREAS.iter().any(|area| {
         path.strip_prefix(area)
@@ -90,15 +74,11 @@ fn is_private_path(path: &str) -> bool {
 const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
                    object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
-pub async fn security_headers(
-    State(state): State<AppState>,
-    request: Request,
-    next: Next,
-) -> Response {
-    let private = is_private_path(request.uri().path());
-    let mut response = next.run(request).await;
-    let too_many = response.status() == StatusCode::TOO_MANY_REQUESTS;
-    let headers = response.headers_mut();
+/// The security headers every response gets (see `web::edge`). `private`: a path in
+/// [`PRIVATE_AREAS`]; `too_many`: the response is a 429.
+pub fn set_headers(headers: &mut HeaderMap, private: bool, https: bool, too_many: bool) {
+    // Room for the headers below at once, instead of growing the map step by step.
+    headers.reserve(8);
     if private {
         let stored = headers
             .get(header::CACHE_CONTROL)
@@ -130,17 +110,19 @@ pub async fn security_headers(
     );
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     headers.insert(
-        "permissions-policy",
+        PERMISSIONS_POLICY,
         HeaderValue::from_static("camera=(), microphone=(), geolocation=(), interest-cohort=()"),
     );
-    if state.settings.is_https() {
+    if https {
         headers.insert(
             header::STRICT_TRANSPORT_SECURITY,
             HeaderValue::from_static("max-age=31536000; includeSubDomains"),
         );
     }
-    response
 }
+
+const PERMISSIONS_POLICY: header::HeaderName =
+    header::HeaderName::from_static("permissions-policy");
 
 /// Limits public form posts per IP address. In memory on purpose: for a flood it is enough
 /// that each instance slows it down, and nothing about employees gets stored.
