@@ -72,6 +72,17 @@ enum Command {
         #[arg(long)]
         to: PathBuf,
     },
+    /// Replace the embedded SQLite database with a backup (checked first). Stop the site
+    /// before; an existing database is only replaced with --force.
+    Restore {
+        #[command(flatten)]
+        common: Common,
+        #[arg(long)]
+        from: PathBuf,
+        /// Replace an existing database.
+        #[arg(long)]
+        force: bool,
+    },
     /// Create an API key and print it; it is shown this once (only a hash is stored).
     CreateApiKey {
         #[command(flatten)]
@@ -163,6 +174,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("backup written to {}", to.display());
             Ok(())
         }
+        Command::Restore {
+            common,
+            from,
+            force,
+        } => {
+            let settings = load(&common, None)?;
+            restore(&settings, &from, force).await
+        }
         Command::CreateApiKey { common, name } => {
             let settings = load(&common, None)?;
             let name = name.trim();
@@ -185,6 +204,54 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// Copies a checked backup over the embedded database (through a temporary file and a rename,
+/// so a failure leaves the old database as it was), then migrates it forward.
+async fn restore(settings: &Settings, from: &std::path::Path, force: bool) -> anyhow::Result<()> {
+    let url = settings.database_url();
+    let Some(target) = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+        .map(|rest| std::path::PathBuf::from(rest.split('?').next().unwrap_or(rest)))
+    else {
+        anyhow::bail!(
+            "restore works on the embedded SQLite database; for PostgreSQL use pg_restore (deploy/README.md)"
+        );
+    };
+    if !from.is_file() {
+        anyhow::bail!("--from: {} is not a file", from.display());
+    }
+    crate::storage::SqliteStore::check_backup(from)
+        .await
+        .map_err(|e| anyhow::anyhow!("--from: {} cannot be restored: {e}", from.display()))?;
+    if target.exists() && !force {
+        anyhow::bail!(
+            "{} already exists; stop the site and add --force to replace it",
+            target.display()
+        );
+    }
+    if let Some(parent) = target.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    let temporary = target.with_extension("db.restoring");
+    std::fs::copy(from, &temporary)?;
+    std::fs::File::open(&temporary)?.sync_all()?;
+    // The old database's write-ahead log belongs to the old file and must not be replayed
+    // onto the restored one.
+    for suffix in ["-wal", "-shm"] {
+        let mut side = target.clone().into_os_string();
+        side.push(suffix);
+        let _ = std::fs::remove_file(side);
+    }
+    std::fs::rename(&temporary, &target)?;
+    app::open_storage(settings).await?;
+    println!(
+        "restored {} from {} and brought it up to date",
+        target.display(),
+        from.display()
+    );
+    Ok(())
 }
 
 async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {

@@ -227,6 +227,104 @@ fn create_admin_prints_a_set_up_link_and_backup_copies_the_database() {
     assert_one_clear_line(&again, "already exists");
 }
 
+/// What a site holds, as read through the storage layer: accounts, scans, rounds, and the
+/// counts behind every closed round's results.
+fn site_contents(path: &std::path::Path) -> String {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let store = hrnexus::storage::connect(&format!("sqlite://{}", path.display()))
+            .await
+            .unwrap();
+        let mut text = format!("staff {}\n", store.count_staff().await.unwrap());
+        for scan_id in 1..=5 {
+            let Some(scan) = store.scan_by_id(scan_id).await.unwrap() else {
+                continue;
+            };
+            text.push_str(&format!(
+                "scan {} {} {}\n",
+                scan.id, scan.organisation, scan.team
+            ));
+            for round in store.rounds(scan_id).await.unwrap() {
+                let mut counts = store.round_counts(round.id).await.unwrap();
+                counts.sort_by_key(|g| g.department_id);
+                let counts: Vec<String> = counts
+                    .iter()
+                    .map(|g| format!("{:?}:{:?}", g.department_id, g.counts))
+                    .collect();
+                text.push_str(&format!(
+                    "round {} {} {} {} {}\n",
+                    round.number,
+                    round.closes_on,
+                    round.responses,
+                    round.invited,
+                    counts.join(";")
+                ));
+            }
+        }
+        text
+    })
+}
+
+#[test]
+fn a_backup_restores_into_a_fresh_folder_with_everything_in_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (site, fresh) = (dir.path().join("site"), dir.path().join("fresh"));
+    std::fs::create_dir_all(&site).unwrap();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let url = format!("sqlite://{}", site.join("hrnexus.db").display());
+        let store = hrnexus::storage::connect(&url).await.unwrap();
+        hrnexus::demo::fill(&store).await.unwrap();
+    });
+    let before = site_contents(&site.join("hrnexus.db"));
+    assert!(
+        before.contains("scan 1 ") && before.matches("round ").count() >= 3,
+        "{before}"
+    );
+
+    let backup = dir.path().join("kopie.db");
+    let output = hrnexus()
+        .args(["backup", "--to"])
+        .arg(&backup)
+        .arg("--data-dir")
+        .arg(&site)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+
+    let restore = |data: &std::path::Path, from: &std::path::Path, force: bool| {
+        let mut command = hrnexus();
+        command
+            .args(["restore", "--from"])
+            .arg(from)
+            .arg("--data-dir")
+            .arg(data);
+        if force {
+            command.arg("--force");
+        }
+        command.output().unwrap()
+    };
+    let output = restore(&fresh, &backup, false);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(site_contents(&fresh.join("hrnexus.db")), before);
+
+    // A live database is not replaced without --force; with it, it is.
+    assert_one_clear_line(&restore(&fresh, &backup, false), "add --force");
+    let output = restore(&fresh, &backup, true);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(site_contents(&fresh.join("hrnexus.db")), before);
+
+    // A damaged or foreign file is refused and the database stays as it was.
+    let damaged = dir.path().join("kapot.db");
+    std::fs::write(&damaged, b"dit is geen database").unwrap();
+    assert_one_clear_line(&restore(&fresh, &damaged, true), "cannot be restored");
+    assert_one_clear_line(
+        &restore(&fresh, &dir.path().join("nergens.db"), true),
+        "is not a file",
+    );
+    assert_eq!(site_contents(&fresh.join("hrnexus.db")), before);
+}
+
 /// Runs `check` against a SQLite file through the app's own storage layer.
 fn with_store<F, Fut>(path: &std::path::Path, check: F)
 where

@@ -52,6 +52,39 @@ impl SqliteStore {
         })
     }
 
+    /// Checks that `path` is a sound HRnexus database before it replaces the live one: it
+    /// opens read-only, passes SQLite's integrity check and holds HRnexus's migrations.
+    pub async fn check_backup(path: &Path) -> Result<()> {
+        let options = SqliteConnectOptions::new()
+            .filename(path)
+            .read_only(true)
+            .create_if_missing(false);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options)
+            .await?;
+        let verdict: String = sqlx::query_scalar("PRAGMA integrity_check")
+            .fetch_one(&pool)
+            .await?;
+        if verdict != "ok" {
+            return Err(StorageError::Unsupported(
+                "the file fails SQLite's integrity check",
+            ));
+        }
+        let migrations: Option<i64> = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'",
+        )
+        .fetch_optional(&pool)
+        .await?;
+        if migrations.unwrap_or(0) == 0 {
+            return Err(StorageError::Unsupported(
+                "the file is not an HRnexus database",
+            ));
+        }
+        pool.close().await;
+        Ok(())
+    }
+
     async fn write_answers(pool: &SqlitePool, batch: &[Submission]) -> Result<Vec<SubmitOutcome>> {
         let mut tx = Self::begin_immediate(pool).await?;
         let outcomes = store_answers!(tx, batch, "")?;
