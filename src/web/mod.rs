@@ -7,6 +7,7 @@ pub mod beheer;
 pub mod cost_calculator;
 pub mod error;
 pub mod health;
+pub mod kompas;
 pub mod messages;
 pub mod page;
 pub mod privacy;
@@ -141,6 +142,7 @@ fn localised(state: &AppState) -> Router<AppState> {
         .merge(autonomie_scan::routes())
         .merge(respond::routes())
         .merge(privacy::routes())
+        .merge(kompas::routes())
         .nest("/beheer", beheer::routes(state))
         .nest("/werkgever", werkgever::routes(state))
 }
