@@ -324,6 +324,11 @@ pub async fn apply_retention(
     if report != RetentionReport::default() {
         tracing::info!(?report, "retention: deleted old data");
     }
+    // Kompas sign-ups never confirmed within the period (a fixed rule of the core).
+    let removed = crate::services::newsletter::remove_unconfirmed(store.as_ref(), now).await?;
+    if removed > 0 {
+        tracing::info!(removed, "retention: deleted unconfirmed Kompas sign-ups");
+    }
     Ok(report)
 }
 

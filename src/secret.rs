@@ -27,6 +27,8 @@ pub enum Purpose {
     FormUsed,
     /// The token of a shared link of a round (and department).
     SharedLink,
+    /// A Kompas subscriber's manage/unsubscribe link, derived from their random link key.
+    NewsletterLink,
 }
 
 impl Purpose {
@@ -35,6 +37,7 @@ impl Purpose {
             Purpose::InviteUsed => b"invite-used",
             Purpose::FormUsed => b"form-used",
             Purpose::SharedLink => b"shared-link",
+            Purpose::NewsletterLink => b"newsletter-link",
         }
     }
 }

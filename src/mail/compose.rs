@@ -199,6 +199,90 @@ impl Mail for Reminder {
 
 mail_templates!(Reminder, "mail/reminder.html", "mail/reminder.txt");
 
+/// A mail about a Kompas subscription (and, later, each issue): the layout's unsubscribe slot
+/// shows `manage_url`, and the mail carries the RFC 8058 one-click headers pointing to it.
+pub fn compose_subscribed<M: Mail>(
+    recipient: &str,
+    mail: &M,
+    manage_url: &str,
+) -> Result<OutgoingMail, askama::Error> {
+    let mut out = compose(recipient, mail)?;
+    out.headers
+        .push(("List-Unsubscribe".into(), format!("<{manage_url}>")));
+    out.headers.push((
+        "List-Unsubscribe-Post".into(),
+        "List-Unsubscribe=One-Click".into(),
+    ));
+    Ok(out)
+}
+
+/// The double opt-in mail after signing up for the Kompas: the confirmation link.
+pub struct KompasConfirm {
+    pub lang: Lang,
+    /// The absolute confirmation URL with its token (a secret).
+    pub link: String,
+    /// The subscriber's own unsubscribe/manage page.
+    pub manage_url: String,
+}
+
+impl Mail for KompasConfirm {
+    const SUBJECT: &'static str = "kompas-mail-confirm-subject";
+    const CARRIES_SECRET: bool = true;
+
+    fn lang(&self) -> Lang {
+        self.lang
+    }
+}
+
+mail_templates!(
+    KompasConfirm,
+    "mail/kompas_confirm.html",
+    "mail/kompas_confirm.txt"
+);
+
+/// Sent instead of a confirmation when a confirmed subscriber signs up again.
+pub struct KompasAlready {
+    pub lang: Lang,
+    pub manage_url: String,
+}
+
+impl Mail for KompasAlready {
+    const SUBJECT: &'static str = "kompas-mail-already-subject";
+    // The manage link can erase the subscription: kept from staff, erased once delivered.
+    const CARRIES_SECRET: bool = true;
+
+    fn lang(&self) -> Lang {
+        self.lang
+    }
+}
+
+mail_templates!(
+    KompasAlready,
+    "mail/kompas_already.html",
+    "mail/kompas_already.txt"
+);
+
+/// The welcome after the subscription is confirmed.
+pub struct KompasWelcome {
+    pub lang: Lang,
+    pub manage_url: String,
+}
+
+impl Mail for KompasWelcome {
+    const SUBJECT: &'static str = "kompas-mail-welcome-subject";
+    const CARRIES_SECRET: bool = true;
+
+    fn lang(&self) -> Lang {
+        self.lang
+    }
+}
+
+mail_templates!(
+    KompasWelcome,
+    "mail/kompas_welcome.html",
+    "mail/kompas_welcome.txt"
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -415,5 +499,58 @@ mod tests {
             "{html}"
         );
         assert!(!mail.carries_secret);
+    }
+    #[test]
+    fn kompas_mails_carry_the_one_click_headers_and_the_link_in_both_parts() {
+        let manage = "https://hrnexus.nl/kompas/afmelden/T";
+        for lang in Lang::ALL {
+            let mails = [
+                compose_subscribed(
+                    "a@b.nl",
+                    &KompasConfirm {
+                        lang,
+                        link: "https://hrnexus.nl/kompas/bevestigen/C".into(),
+                        manage_url: manage.into(),
+                    },
+                    manage,
+                ),
+                compose_subscribed(
+                    "a@b.nl",
+                    &KompasAlready {
+                        lang,
+                        manage_url: manage.into(),
+                    },
+                    manage,
+                ),
+                compose_subscribed(
+                    "a@b.nl",
+                    &KompasWelcome {
+                        lang,
+                        manage_url: manage.into(),
+                    },
+                    manage,
+                ),
+            ];
+            for mail in mails {
+                let mail = mail.unwrap();
+                assert_eq!(
+                    mail.headers,
+                    vec![
+                        ("List-Unsubscribe".into(), format!("<{manage}>")),
+                        (
+                            "List-Unsubscribe-Post".into(),
+                            "List-Unsubscribe=One-Click".into()
+                        ),
+                    ]
+                );
+                let html = mail.html_body.unwrap();
+                assert!(html.contains(&format!("href=\"{manage}\"")), "{html}");
+                assert!(mail.text_body.contains(manage));
+                for part in [mail.subject.as_str(), &mail.text_body, &html] {
+                    assert!(!part.contains("kompas-") && !part.contains('{'), "{part}");
+                }
+                assert!(mail.carries_secret);
+            }
+        }
     }
 }

@@ -8,6 +8,7 @@
 
 pub mod answers;
 pub mod invitations;
+pub mod newsletter;
 pub mod results;
 pub mod scans;
 

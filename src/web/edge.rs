@@ -109,9 +109,11 @@ where
         // 3. Kept for the error page's language and the private areas' `no-store`. The
         //    `Uri` shares its bytes with the request: no copy of the path.
         let uri = request.uri().clone();
-        // 4. Cross-site refusal for unsafe methods.
+        // 4. Cross-site refusal for unsafe methods, except the one-click unsubscribe address
+        //    (see `security::is_one_click_unsubscribe`).
         let cross_site =
-            security::is_cross_site(request.method(), request.headers(), &shared.site_origin);
+            security::is_cross_site(request.method(), request.headers(), &shared.site_origin)
+                && !security::is_one_click_unsubscribe(request.method(), uri.path());
         let method = cross_site.then(|| request.method().clone());
         request.extensions_mut().insert(id.clone());
 

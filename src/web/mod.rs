@@ -8,6 +8,7 @@ pub mod cost_calculator;
 pub mod edge;
 pub mod error;
 pub mod health;
+pub mod kompas;
 pub mod messages;
 pub mod page;
 pub mod privacy;
@@ -149,6 +150,7 @@ fn localised(state: &AppState) -> Router<AppState> {
         .merge(autonomie_scan::routes())
         .merge(respond::routes())
         .merge(privacy::routes())
+        .merge(kompas::routes())
         .nest("/beheer", beheer::routes(state))
         .nest("/werkgever", werkgever::routes(state))
 }

@@ -59,6 +59,20 @@ pub fn normalised_origin(url: &str) -> Option<String> {
     Some(format!("{scheme}://{authority}"))
 }
 
+/// The one unsafe route exempt from the cross-site refusal: `POST /kompas/afmelden/{token}`
+/// (and its `/en` twin), the RFC 8058 one-click unsubscribe address in every Kompas mail's
+/// `List-Unsubscribe` header. Mail providers post to it from their own servers or from the
+/// mail client's origin, which is cross-site by nature, and the RFC forbids asking for more
+/// (no cookie, no CSRF token). The secret token in the path is the only authority, and all it
+/// can do is stop mail to that subscriber, so a forged post gains nothing a link holder lacks.
+pub fn is_one_click_unsubscribe(method: &Method, path: &str) -> bool {
+    let path = path.strip_prefix("/en").unwrap_or(path);
+    *method == Method::POST
+        && path
+            .strip_prefix("/kompas/afmelden/")
+            .is_some_and(|token| !token.is_empty() && !token.contains('/'))
+}
+
 /// Areas whose pages belong to one person (or carry a token or an API answer): no shared
 /// or browser cache may keep a copy. Public pages keep their own caching rules.
 const PRIVATE_AREAS: [&str; 4] = ["/beheer", "/werkgever", "/scan", "/api"];
@@ -212,6 +226,33 @@ impl FromRequestParts<AppState> for ClientIp {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_the_one_click_unsubscribe_post_is_exempt() {
+        let t = "Zm9vYmFyYmF6cXV4cXV1eHF1dXhxdXV4cXV1eHF1dXg";
+        assert!(is_one_click_unsubscribe(
+            &Method::POST,
+            &format!("/kompas/afmelden/{t}")
+        ));
+        assert!(is_one_click_unsubscribe(
+            &Method::POST,
+            &format!("/en/kompas/afmelden/{t}")
+        ));
+        for path in [
+            "/kompas",
+            "/kompas/afmelden/",
+            &format!("/kompas/wissen/{t}"),
+            &format!("/kompas/opnieuw/{t}"),
+            &format!("/kompas/afmelden/{t}/x"),
+            &format!("/werkgever/kompas/afmelden/{t}"),
+        ] {
+            assert!(!is_one_click_unsubscribe(&Method::POST, path), "{path}");
+        }
+        assert!(!is_one_click_unsubscribe(
+            &Method::PUT,
+            &format!("/kompas/afmelden/{t}")
+        ));
+    }
 
     fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
         let mut map = HeaderMap::new();

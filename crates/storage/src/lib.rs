@@ -12,6 +12,7 @@ mod audit;
 mod batcher;
 mod intake;
 mod invitations;
+mod newsletter;
 mod operations;
 mod outbox;
 mod postgres;
@@ -25,6 +26,7 @@ pub use accounts::*;
 pub use audit::*;
 pub use intake::*;
 pub use invitations::*;
+pub use newsletter::*;
 pub use operations::*;
 pub use outbox::*;
 pub use postgres::PgStore;
@@ -88,6 +90,7 @@ pub trait Storage:
     + ScanStore
     + InvitationStore
     + IntakeStore
+    + NewsletterStore
     + 'static
 {
 }
@@ -101,6 +104,7 @@ impl<T> Storage for T where
         + ScanStore
         + InvitationStore
         + IntakeStore
+        + NewsletterStore
         + 'static
 {
 }
