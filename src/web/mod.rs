@@ -7,6 +7,7 @@ pub mod beheer;
 pub mod cost_calculator;
 pub mod error;
 pub mod health;
+pub mod inzichten;
 pub mod messages;
 pub mod page;
 pub mod privacy;
@@ -141,6 +142,7 @@ fn localised(state: &AppState) -> Router<AppState> {
         .merge(autonomie_scan::routes())
         .merge(respond::routes())
         .merge(privacy::routes())
+        .merge(inzichten::routes())
         .nest("/beheer", beheer::routes(state))
         .nest("/werkgever", werkgever::routes(state))
 }
@@ -154,6 +156,7 @@ pub fn router(state: AppState) -> Router {
         .route("/en/", axum::routing::get(site::home))
         .route("/en", axum::routing::get(site::english_home))
         .merge(health::routes())
+        .merge(inzichten::sitemap_routes())
         .nest("/api", api::routes(&state))
         .route_layer(middleware::from_fn(record_route))
         .fallback(error::not_found)

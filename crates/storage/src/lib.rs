@@ -8,6 +8,7 @@
 //! backups). This crate reaches only the domain core: nothing here knows about HTTP.
 
 mod accounts;
+mod articles;
 mod audit;
 mod batcher;
 mod intake;
@@ -22,6 +23,7 @@ mod sqlite;
 use std::sync::Arc;
 
 pub use accounts::*;
+pub use articles::*;
 pub use audit::*;
 pub use intake::*;
 pub use invitations::*;
@@ -88,6 +90,7 @@ pub trait Storage:
     + ScanStore
     + InvitationStore
     + IntakeStore
+    + ArticleStore
     + 'static
 {
 }
@@ -101,6 +104,7 @@ impl<T> Storage for T where
         + ScanStore
         + InvitationStore
         + IntakeStore
+        + ArticleStore
         + 'static
 {
 }
