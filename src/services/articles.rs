@@ -62,7 +62,7 @@ pub async fn list(
         offset: (i64::from(page) - 1) * i64::from(PAGE_SIZE),
     };
     let total = store.count_published_articles(&query).await?;
-    let pages = u32::try_from(total.div_ceil(i64::from(PAGE_SIZE)))
+    let pages = u32::try_from((total.max(0) as u64).div_ceil(u64::from(PAGE_SIZE)))
         .unwrap_or(u32::MAX)
         .max(1);
     let articles = if page > pages {
