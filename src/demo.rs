@@ -233,7 +233,17 @@ async fn demo_articles(store: &DynStorage) -> anyhow::Result<()> {
     const DAY: i64 = 24 * 60 * 60;
     let now = crate::storage::now();
     // (lang, slug, title, summary, theme, author, published days ago (None: draft), body)
-    let articles: [(&str, &str, &str, &str, &str, &str, Option<i64>, &str); 7] = [
+    type DemoArticle = (
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static str,
+        Option<i64>,
+        &'static str,
+    );
+    let articles: [DemoArticle; 7] = [
         (
             "nl",
             "vertrouwen-geven-resultaat-krijgen",
