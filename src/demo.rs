@@ -67,6 +67,7 @@ pub async fn fill(store: &DynStorage) -> anyhow::Result<Option<DemoLogin>> {
     }
     let welcome = compose("sanne.devries@hrnexus.nl", &sample_mail())?;
     store.enqueue_mail(&welcome).await?;
+    demo_articles(store).await?;
     login.scan_token = Some(demo_scan(store).await?);
     Ok(Some(login))
 }
@@ -220,4 +221,113 @@ async fn demo_scan(store: &DynStorage) -> anyhow::Result<String> {
         }
     }
     Ok(token)
+}
+
+/// Inzichten for the demo: four Dutch articles and one English one, published over the
+/// past weeks, plus a draft and a scheduled article that only the back office sees.
+async fn demo_articles(store: &DynStorage) -> anyhow::Result<()> {
+    use hrnexus_core::content::ArticleSlug;
+
+    use crate::storage::NewArticle;
+
+    const DAY: i64 = 24 * 60 * 60;
+    let now = crate::storage::now();
+    // (lang, slug, title, summary, theme, author, published days ago (None: draft), body)
+    type DemoArticle = (
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static str,
+        Option<i64>,
+        &'static str,
+    );
+    let articles: [DemoArticle; 7] = [
+        (
+            "nl",
+            "vertrouwen-geven-resultaat-krijgen",
+            "Vertrouwen geven, resultaat krijgen",
+            "Waarom ruimte voor medewerkers geen risico is maar een voorwaarde voor betrokkenheid, en hoe je klein begint.",
+            "Autonomie",
+            "Sanne de Vries",
+            Some(40),
+            include_str!("../demo/inzichten/vertrouwen-geven-resultaat-krijgen.md"),
+        ),
+        (
+            "nl",
+            "vijf-vragen-over-autonomie",
+            "Vijf vragen die laten zien hoeveel ruimte je team heeft",
+            "Gebrek aan autonomie zie je zelden aan de buitenkant. Deze vijf vragen brengen het aan het licht.",
+            "Autonomie",
+            "Sanne de Vries",
+            Some(26),
+            include_str!("../demo/inzichten/vijf-vragen-over-autonomie.md"),
+        ),
+        (
+            "nl",
+            "coachend-leidinggeven",
+            "Coachend leidinggeven: minder controleren, meer begeleiden",
+            "Meer autonomie begint bij de leidinggevende. Drie gewoonten die het verschil maken.",
+            "Leiderschap",
+            "Mark Bakker",
+            Some(12),
+            include_str!("../demo/inzichten/coachend-leidinggeven.md"),
+        ),
+        (
+            "nl",
+            "verzuim-en-regie",
+            "Verzuim en regie: waarom invloed op je werk beschermt",
+            "Niet alleen de hoeveelheid werk telt, maar ook hoeveel zeggenschap iemand erover heeft.",
+            "Verzuim",
+            "Mark Bakker",
+            Some(3),
+            include_str!("../demo/inzichten/verzuim-en-regie.md"),
+        ),
+        (
+            "en",
+            "trust-and-results",
+            "Give trust, get results",
+            "Why room to decide is a condition for engagement rather than a risk, and how to start small.",
+            "Autonomy",
+            "Sanne de Vries",
+            Some(30),
+            include_str!("../demo/inzichten/trust-and-results.md"),
+        ),
+        (
+            "nl",
+            "psychologische-veiligheid",
+            "Psychologische veiligheid in kleine teams",
+            "Concept: waarom eerlijk je mening geven de basis is van autonomie.",
+            "Leiderschap",
+            "Sanne de Vries",
+            None,
+            "Dit artikel is nog in bewerking.",
+        ),
+        (
+            "nl",
+            "kompas-vooruitblik",
+            "Vooruitblik: autonomie in 2027",
+            "Wat we volgend jaar verwachten in het mkb.",
+            "Autonomie",
+            "Mark Bakker",
+            Some(-14),
+            "Dit artikel verschijnt over twee weken.",
+        ),
+    ];
+    for (lang, slug, title, summary, theme, author, days_ago, body) in articles {
+        store
+            .create_article(&NewArticle {
+                lang: lang.to_owned(),
+                slug: ArticleSlug::parse(slug).map_err(|_| anyhow::anyhow!("demo slug"))?,
+                title: title.to_owned(),
+                summary: summary.to_owned(),
+                body_markdown: body.to_owned(),
+                theme: theme.to_owned(),
+                author: author.to_owned(),
+                published_at: days_ago.map(|days| now - days * DAY),
+            })
+            .await?;
+    }
+    Ok(())
 }

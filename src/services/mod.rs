@@ -7,6 +7,7 @@
 //! a page or JSON.
 
 pub mod answers;
+pub mod articles;
 pub mod invitations;
 pub mod newsletter;
 pub mod results;

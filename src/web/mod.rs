@@ -8,6 +8,7 @@ pub mod cost_calculator;
 pub mod edge;
 pub mod error;
 pub mod health;
+pub mod inzichten;
 pub mod kompas;
 pub mod messages;
 pub mod page;
@@ -151,6 +152,7 @@ fn localised(state: &AppState) -> Router<AppState> {
         .merge(respond::routes())
         .merge(privacy::routes())
         .merge(kompas::routes())
+        .merge(inzichten::routes())
         .nest("/beheer", beheer::routes(state))
         .nest("/werkgever", werkgever::routes(state))
 }
@@ -165,6 +167,7 @@ pub fn router(state: AppState) -> Router {
         .route("/en/", axum::routing::get(site::home))
         .route("/en", axum::routing::get(site::english_home))
         .merge(health::routes())
+        .merge(inzichten::sitemap_routes())
         .nest("/api", api::routes(&state))
         .route_layer(RecordRouteLayer)
         .fallback(error::not_found)

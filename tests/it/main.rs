@@ -6,12 +6,14 @@ mod common;
 
 mod api_contract;
 mod api_scans;
+mod articles_storage;
 mod autonomie_scan;
 mod cli;
 mod hardening;
 mod http_beheer;
 mod http_site;
 mod invitations;
+mod inzichten;
 mod kompas;
 mod limits;
 mod mail_delivery;

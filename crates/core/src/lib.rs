@@ -4,6 +4,7 @@
 //! that reaches a page or the JSON API is expressed as keys and enums, so the
 //! web layer owns every user-facing word (Dutch and English).
 
+pub mod content;
 pub mod cost;
 pub mod email;
 mod key;

@@ -8,6 +8,7 @@
 //! backups). This crate reaches only the domain core: nothing here knows about HTTP.
 
 mod accounts;
+mod articles;
 mod audit;
 mod batcher;
 mod intake;
@@ -23,6 +24,7 @@ mod sqlite;
 use std::sync::Arc;
 
 pub use accounts::*;
+pub use articles::*;
 pub use audit::*;
 pub use intake::*;
 pub use invitations::*;
@@ -91,6 +93,7 @@ pub trait Storage:
     + InvitationStore
     + IntakeStore
     + NewsletterStore
+    + ArticleStore
     + 'static
 {
 }
@@ -105,6 +108,7 @@ impl<T> Storage for T where
         + InvitationStore
         + IntakeStore
         + NewsletterStore
+        + ArticleStore
         + 'static
 {
 }

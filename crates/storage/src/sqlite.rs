@@ -123,6 +123,7 @@ crate::scans::impl_scan_store!(SqliteStore, {});
 crate::invitations::impl_invitation_store!(SqliteStore, {});
 crate::intake::impl_intake_store!(SqliteStore, {});
 crate::newsletter::impl_newsletter_store!(SqliteStore, {});
+crate::articles::impl_article_store!(SqliteStore, {});
 
 crate::outbox::impl_outbox_store!(SqliteStore, {
     async fn claim_mail(&self, now: i64, lease: i64, limit: i64) -> Result<Vec<QueuedMail>> {

@@ -1,0 +1,26 @@
+## Insights: articles, feed (issue 8)
+nav-inzichten = Insights
+inzichten-title = Insights
+inzichten-lead = Articles on autonomy at work: what it is, what it brings and how to build it.
+inzichten-themes = Themes
+inzichten-all-themes = All themes
+inzichten-none = There are no articles here (yet).
+inzichten-pages = Pages
+inzichten-previous = ← Previous
+inzichten-next = Next →
+inzichten-page-of = Page { $page } of { $pages }
+inzichten-feed-title = HRnexus Insights
+inzichten-feed-link = Follow the insights in a feed reader (Atom)
+inzichten-by = By
+inzichten-reading-time = { $minutes } min. read
+inzichten-related = Read also
+inzichten-cta-title = More on autonomy
+inzichten-cta-scan-title = Take the autonomy scan
+inzichten-cta-scan-text = In two minutes you see where your team stands on five sides of autonomy.
+inzichten-cta-scan-button = To the scan
+inzichten-cta-contact-title = Talk to us
+inzichten-cta-contact-text = Want to know what more autonomy could bring your organisation? We are happy to think along.
+inzichten-cta-contact-button = Get in touch
+inzichten-cta-kompas-title = The HRnexus Kompas
+inzichten-cta-kompas-text = Our insights in your inbox? The HRnexus Kompas is the monthly newsletter on autonomy at work.
+inzichten-cta-kompas-button = Sign up

@@ -1,0 +1,26 @@
+## Inzichten: artikelen, feed (issue 8)
+nav-inzichten = Inzichten
+inzichten-title = Inzichten
+inzichten-lead = Artikelen over autonomie op de werkvloer: wat het is, wat het oplevert en hoe je eraan werkt.
+inzichten-themes = Thema's
+inzichten-all-themes = Alle thema's
+inzichten-none = Er zijn hier (nog) geen artikelen.
+inzichten-pages = Pagina's
+inzichten-previous = ← Vorige
+inzichten-next = Volgende →
+inzichten-page-of = Pagina { $page } van { $pages }
+inzichten-feed-title = HRnexus Inzichten
+inzichten-feed-link = Volg de inzichten via de feed (Atom)
+inzichten-by = Door
+inzichten-reading-time = Leestijd { $minutes } min.
+inzichten-related = Lees ook
+inzichten-cta-title = Verder met autonomie
+inzichten-cta-scan-title = Doe de autonomie-scan
+inzichten-cta-scan-text = In twee minuten zie je waar jouw team staat op vijf kanten van autonomie.
+inzichten-cta-scan-button = Naar de scan
+inzichten-cta-contact-title = Praat met ons
+inzichten-cta-contact-text = Wil je weten wat meer autonomie in jouw organisatie oplevert? We denken graag mee.
+inzichten-cta-contact-button = Neem contact op
+inzichten-cta-kompas-title = Het HRnexus Kompas
+inzichten-cta-kompas-text = Onze inzichten direct in je mailbox? Het HRnexus Kompas is dé maandelijkse nieuwsbrief over autonomie op het werk.
+inzichten-cta-kompas-button = Meld je aan
