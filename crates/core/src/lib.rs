@@ -6,7 +6,9 @@
 
 pub mod cost;
 pub mod email;
+pub mod intake;
 mod key;
+pub mod matching;
 pub mod scan;
 pub mod stats;
 pub mod text;
