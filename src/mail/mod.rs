@@ -5,6 +5,7 @@ mod compose;
 mod worker;
 
 pub use compose::{
-    Invitation, Mail, Reminder, Rendered, SignInLink, TestMail, TotpEnabled, compose,
+    IntakeReceived, Invitation, Mail, Reminder, Rendered, SignInLink, TestMail, TotpEnabled,
+    compose,
 };
 pub use worker::{DeliveryReport, MAX_ATTEMPTS, Mailer, backoff_seconds, deliver_due, run_worker};

@@ -6,6 +6,7 @@
 //! form or the web layer's state. Errors are [`ServiceError`]; the web layer turns them into
 //! a page or JSON.
 
+pub mod intake;
 pub mod invitations;
 pub mod results;
 pub mod scans;

@@ -4,6 +4,7 @@ pub mod account;
 pub mod api;
 pub mod autonomie_scan;
 pub mod beheer;
+pub mod contact;
 pub mod cost_calculator;
 pub mod error;
 pub mod health;
@@ -139,6 +140,7 @@ fn localised(state: &AppState) -> Router<AppState> {
     Router::new()
         .merge(site::routes())
         .merge(autonomie_scan::routes())
+        .merge(contact::routes())
         .merge(respond::routes())
         .merge(privacy::routes())
         .nest("/beheer", beheer::routes(state))

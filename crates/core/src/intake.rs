@@ -610,15 +610,7 @@ mod tests {
     fn slugs_are_lowercase_letters_digits_and_inner_hyphens() {
         assert!(ProviderSlug::parse("hr-partners-utrecht-2").is_some());
         for bad in [
-            "",
-            "Coach",
-            "coach_co",
-            "-coach",
-            "coach-",
-            "co--ach",
-            "coach/..",
-            "cöach",
-            "coach co",
+            "", "Coach", "coach_co", "-coach", "coach-", "co--ach", "coach/..", "cöach", "coach co",
         ] {
             assert_eq!(ProviderSlug::parse(bad), None, "{bad}");
         }

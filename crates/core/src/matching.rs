@@ -77,10 +77,7 @@ impl MatchRequest {
     /// Wanted categories: chosen ones first, then those the scan suggests, without duplicates.
     pub fn wanted_categories(&self) -> Vec<(ServiceCategory, CategorySource)> {
         let mut wanted: Vec<(ServiceCategory, CategorySource)> = Vec::new();
-        let chosen = self
-            .categories
-            .iter()
-            .map(|c| (*c, CategorySource::Chosen));
+        let chosen = self.categories.iter().map(|c| (*c, CategorySource::Chosen));
         let suggested = self
             .weak_aspects
             .iter()
@@ -348,10 +345,7 @@ pub fn rank(request: &MatchRequest, providers: &[ProviderProfile], weights: &Wei
             Some(Exclusion::Paused)
         } else if provider.capacity_left == 0 {
             Some(Exclusion::Full)
-        } else if !wanted.is_empty()
-            && !wanted
-                .iter()
-                .any(|(c, _)| provider.categories.contains(c))
+        } else if !wanted.is_empty() && !wanted.iter().any(|(c, _)| provider.categories.contains(c))
         {
             Some(Exclusion::NoCategory)
         } else {
@@ -502,7 +496,10 @@ mod tests {
         };
         let ranking = rank(&req, &[culture], &Weights::default());
         assert_eq!(ranking.ranked[0].reasons[1].code(), "category_scan");
-        assert_eq!(ranking.ranked[0].reasons[0].code(), "category_chosen_missing");
+        assert_eq!(
+            ranking.ranked[0].reasons[0].code(),
+            "category_chosen_missing"
+        );
     }
 
     #[test]
@@ -519,7 +516,11 @@ mod tests {
             urgency: Urgency::High,
             ..request()
         };
-        let ranking = rank(&urgent, &[tight.clone(), roomy.clone()], &Weights::default());
+        let ranking = rank(
+            &urgent,
+            &[tight.clone(), roomy.clone()],
+            &Weights::default(),
+        );
         assert_eq!(ids(&ranking), [2, 1]);
         assert!(ranking.ranked[0].score > ranking.ranked[1].score);
         let ranking = rank(&request(), &[tight, roomy], &Weights::default());
@@ -584,7 +585,11 @@ mod tests {
                         province,
                         company_size,
                         language: language.map(str::to_owned),
-                        urgency: if urgent { Urgency::High } else { Urgency::Normal },
+                        urgency: if urgent {
+                            Urgency::High
+                        } else {
+                            Urgency::Normal
+                        },
                         rotation,
                     }
                 },
