@@ -114,7 +114,10 @@ async fn intakes_are_listed_counted_and_moved_along(db: Db) {
     assert_eq!(listed, [second, first]);
     assert_eq!(store.intakes(1).await.unwrap().len(), 1);
     let empty = store.intake_by_id(first).await.unwrap().unwrap();
-    assert_eq!((empty.categories.as_str(), empty.phone), ("", None));
+    assert_eq!(
+        (empty.categories.as_str(), empty.phone.as_deref()),
+        ("", None)
+    );
     assert_eq!(empty.category_keys().count(), 0);
 
     assert_eq!(store.count_intakes(IntakeStatus::New).await.unwrap(), 2);
