@@ -554,3 +554,33 @@ mod tests {
         }
     }
 }
+
+/// Confirms to an employer that their question from the contact page arrived. It repeats
+/// no more than their name and organisation: the question may hold things not meant for
+/// a mailbox that others read.
+pub struct IntakeReceived {
+    pub lang: Lang,
+    pub contact_name: String,
+    pub organisation: String,
+}
+
+impl Mail for IntakeReceived {
+    const SUBJECT: &'static str = "contact-mail-subject";
+
+    fn lang(&self) -> Lang {
+        self.lang
+    }
+
+    fn args(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("name", self.contact_name.clone()),
+            ("organisation", self.organisation.clone()),
+        ]
+    }
+}
+
+mail_templates!(
+    IntakeReceived,
+    "mail/intake_received.html",
+    "mail/intake_received.txt"
+);

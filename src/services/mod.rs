@@ -8,6 +8,7 @@
 
 pub mod answers;
 pub mod articles;
+pub mod intake;
 pub mod invitations;
 pub mod newsletter;
 pub mod results;

@@ -1,6 +1,7 @@
 //! Words for the domain's problem codes, in the visitor's language (the pages) or in
 //! English (the API). The rules live in the core; only the wording lives here.
 
+use hrnexus_core::intake::{IntakeField, IntakeProblem, MAX_NAME_CHARS, MAX_QUESTION_CHARS};
 use hrnexus_core::scan::setup::{SetupErrors, SetupField, SetupProblem};
 
 use crate::{
@@ -76,5 +77,22 @@ pub fn invite_problem(lang: Lang, error: &InviteError) -> String {
         ),
         InviteError::Department => lang.t("wg-error-department"),
         InviteError::RoundClosed => lang.t("wg-error-round-closed"),
+    }
+}
+
+/// What to show beside a contact-form `field` for `problem`.
+pub fn intake_problem(lang: Lang, field: IntakeField, problem: &IntakeProblem) -> String {
+    match (field, problem) {
+        (_, IntakeProblem::Missing) => lang.t(&format!("contact-error-{}-missing", field.key())),
+        (IntakeField::Question, IntakeProblem::TooLong) => lang.t_args(
+            "contact-error-too-long",
+            &[("max", MAX_QUESTION_CHARS.to_string())],
+        ),
+        (_, IntakeProblem::TooLong) => lang.t_args(
+            "contact-error-too-long",
+            &[("max", MAX_NAME_CHARS.to_string())],
+        ),
+        (_, IntakeProblem::Text(e)) => lang.t(&format!("text-error-{}", e.key())),
+        (_, problem) => lang.t(&format!("contact-error-{}", problem.code())),
     }
 }

@@ -4,6 +4,7 @@ pub mod account;
 pub mod api;
 pub mod autonomie_scan;
 pub mod beheer;
+pub mod contact;
 pub mod cost_calculator;
 pub mod edge;
 pub mod error;
@@ -149,6 +150,7 @@ fn localised(state: &AppState) -> Router<AppState> {
     Router::new()
         .merge(site::routes())
         .merge(autonomie_scan::routes())
+        .merge(contact::routes())
         .merge(respond::routes())
         .merge(privacy::routes())
         .merge(kompas::routes())

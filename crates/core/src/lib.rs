@@ -7,7 +7,9 @@
 pub mod content;
 pub mod cost;
 pub mod email;
+pub mod intake;
 mod key;
+pub mod matching;
 pub mod newsletter;
 pub mod scan;
 pub mod stats;
