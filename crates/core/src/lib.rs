@@ -7,6 +7,7 @@
 pub mod cost;
 pub mod email;
 mod key;
+pub mod provider;
 pub mod scan;
 pub mod stats;
 pub mod text;
