@@ -15,6 +15,7 @@ mod invitations;
 mod operations;
 mod outbox;
 mod postgres;
+mod providers;
 mod scans;
 mod sessions;
 mod sqlite;
@@ -28,6 +29,7 @@ pub use invitations::*;
 pub use operations::*;
 pub use outbox::*;
 pub use postgres::PgStore;
+pub use providers::*;
 pub use scans::*;
 pub use sessions::*;
 pub use sqlite::SqliteStore;
@@ -88,6 +90,7 @@ pub trait Storage:
     + ScanStore
     + InvitationStore
     + IntakeStore
+    + ProviderStore
     + 'static
 {
 }
@@ -101,6 +104,7 @@ impl<T> Storage for T where
         + ScanStore
         + InvitationStore
         + IntakeStore
+        + ProviderStore
         + 'static
 {
 }

@@ -176,6 +176,7 @@ crate::sessions::impl_session_store!(PgStore, {});
 crate::scans::impl_scan_store!(PgStore, {});
 crate::invitations::impl_invitation_store!(PgStore, {});
 crate::intake::impl_intake_store!(PgStore, {});
+crate::providers::impl_provider_store!(PgStore, {});
 
 crate::outbox::impl_outbox_store!(PgStore, {
     async fn claim_mail(&self, now: i64, lease: i64, limit: i64) -> Result<Vec<QueuedMail>> {
