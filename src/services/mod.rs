@@ -7,6 +7,7 @@
 //! a page or JSON.
 
 pub mod invitations;
+pub mod providers;
 pub mod results;
 pub mod scans;
 

@@ -5,6 +5,7 @@ pub mod api;
 pub mod autonomie_scan;
 pub mod beheer;
 pub mod cost_calculator;
+pub mod dienstverleners;
 pub mod error;
 pub mod health;
 pub mod messages;
@@ -141,6 +142,7 @@ fn localised(state: &AppState) -> Router<AppState> {
         .merge(autonomie_scan::routes())
         .merge(respond::routes())
         .merge(privacy::routes())
+        .merge(dienstverleners::routes())
         .nest("/beheer", beheer::routes(state))
         .nest("/werkgever", werkgever::routes(state))
 }

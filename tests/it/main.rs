@@ -14,6 +14,8 @@ mod http_site;
 mod invitations;
 mod limits;
 mod mail_delivery;
+mod providers_http;
+mod providers_storage;
 mod respond;
 mod results;
 mod schema;
