@@ -209,7 +209,36 @@ async fn provider_text_is_escaped(db: Db) {
     assert!(!body.contains("<i>Nederlands</i>"));
 }
 
+async fn the_demo_network_covers_the_country(db: Db) {
+    let Some(app) = common::spawn(db).await else {
+        return;
+    };
+    hrnexus::demo::fill(&app.store).await.unwrap();
+    let all = app
+        .store
+        .providers(&hrnexus::storage::ProviderFilter::default())
+        .await
+        .unwrap();
+    assert!(all.len() >= 12, "{}", all.len());
+    for province in Province::ALL {
+        assert!(
+            all.iter().any(|p| p.provinces.contains(&province)),
+            "{province:?}"
+        );
+    }
+    for category in ServiceCategory::ALL {
+        assert!(
+            all.iter().any(|p| p.categories.contains(&category)),
+            "{category:?}"
+        );
+    }
+    let (status, body) = page(&app, "/dienstverleners").await;
+    assert_eq!(status, 200);
+    assert!(body.contains(&format!("{} dienstverleners", all.len())));
+}
+
 both_backends!(
+    the_demo_network_covers_the_country,
     the_directory_filters_by_category_and_province,
     profiles_lead_to_the_intake_and_unknown_slugs_are_404,
     provider_text_is_escaped,
