@@ -69,6 +69,7 @@ pub async fn fill(store: &DynStorage) -> anyhow::Result<Option<DemoLogin>> {
     store.enqueue_mail(&welcome).await?;
     demo_articles(store).await?;
     login.scan_token = Some(demo_scan(store).await?);
+    demo_providers(store).await?;
     Ok(Some(login))
 }
 
@@ -326,6 +327,277 @@ async fn demo_articles(store: &DynStorage) -> anyhow::Result<()> {
                 theme: theme.to_owned(),
                 author: author.to_owned(),
                 published_at: days_ago.map(|days| now - days * DAY),
+            })
+            .await?;
+    }
+    Ok(())
+}
+
+/// One demo provider: slug, organisation, KvK number, description, categories, provinces,
+/// company sizes, certifications, languages, capacity, accepting.
+type DemoProvider = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [&'static str],
+    &'static [&'static str],
+    &'static [&'static str],
+    &'static [&'static str],
+    &'static [&'static str],
+    i32,
+    bool,
+);
+
+/// A network of fictional providers across the provinces and categories. The KvK numbers
+/// are made up (eight digits, not checked against the register).
+const DEMO_PROVIDERS: [DemoProvider; 14] = [
+    (
+        "de-koersmakers",
+        "De Koersmakers",
+        "71234508",
+        "Wij begeleiden leidinggevenden in het mkb die willen loslaten zonder de grip te verliezen. In een traject van drie maanden oefent u met coachende gesprekken, heldere afspraken over resultaten en het vragen naar ideeën van uw team. Geen theorie op afstand: we werken met situaties van uw eigen werkvloer.",
+        &["coaching_leiderschap", "teamontwikkeling"],
+        &["utrecht", "gelderland", "noord-holland"],
+        &["10-49", "50-249"],
+        &["NOBCO-gecertificeerd (EIA Senior Practitioner)"],
+        &["Nederlands", "Engels"],
+        4,
+        true,
+    ),
+    (
+        "werkruimte-advies",
+        "Werkruimte Advies",
+        "82345619",
+        "Taken die niemand goed kan uitvoeren omdat regels of processen in de weg zitten? Wij brengen samen met uw medewerkers in kaart wie wat doet, waar het wringt en hoe functies zo ingericht kunnen worden dat mensen zelf keuzes kunnen maken in hun werk.",
+        &["functieontwerp_taakverdeling", "hr_advies"],
+        &["zuid-holland", "utrecht"],
+        &["2-9", "10-49", "50-249"],
+        &["Register Arbeids- en Organisatiekundige (RAO)"],
+        &["Nederlands"],
+        3,
+        true,
+    ),
+    (
+        "veilig-spreken",
+        "Bureau Veilig Spreken",
+        "69012347",
+        "Durven medewerkers bij u te zeggen wat ze denken? Wij meten en versterken psychologische veiligheid in teams met korte werksessies, intervisie voor leidinggevenden en een vervolgmeting na een half jaar. Fouten bespreekbaar maken is bij ons het begin, niet het eind.",
+        &["werkcultuur_psychologische_veiligheid", "teamontwikkeling"],
+        &["noord-holland", "flevoland", "utrecht"],
+        &["10-49", "50-249", "250-plus"],
+        &[
+            "Erkend trainer Psychologische Veiligheid (NCOI)",
+            "ISO 9001",
+        ],
+        &["Nederlands", "Engels"],
+        5,
+        true,
+    ),
+    (
+        "regie-op-werk",
+        "Regie op Werk",
+        "74561230",
+        "Wij helpen werkgevers wanneer verzuim ontstaat door werkdruk, onduidelijkheid of het gevoel geen grip te hebben. Met preventieve gesprekken, een analyse van werkdruk per team en concrete afspraken over taken en ruimte. We werken samen met uw arbodienst en blijven weg van medische vragen.",
+        &["verzuim_mentale_druk", "functieontwerp_taakverdeling"],
+        &["noord-brabant", "limburg", "zeeland"],
+        &["10-49", "50-249"],
+        &[
+            "Register Casemanager Verzuim (RCV)",
+            "Sociaal-medisch verpleegkundige (V&VN)",
+        ],
+        &["Nederlands"],
+        4,
+        true,
+    ),
+    (
+        "noorderlicht-arbo",
+        "Noorderlicht Arbo",
+        "60873412",
+        "Arbodienst voor kleine en middelgrote werkgevers in het noorden. Bedrijfsarts, arbeidsdeskundige en preventiemedewerker onder één dak, met vaste aanspreekpunten. Naast verzuimbegeleiding adviseren we over werkdruk en een gezonde taakverdeling.",
+        &["arbodienstverlening", "verzuim_mentale_druk"],
+        &["groningen", "friesland", "drenthe"],
+        &["2-9", "10-49", "50-249"],
+        &["SNA-keurmerk", "Gecertificeerde arbodienst"],
+        &["Nederlands", "Fries"],
+        6,
+        true,
+    ),
+    (
+        "twentse-talentwerkplaats",
+        "Twentse Talentwerkplaats",
+        "77120984",
+        "Loopbaangesprekken en ontwikkeltrajecten voor medewerkers van technische en productiebedrijven. We kijken naar sterke punten en hoe die beter in het werk tot hun recht komen, zodat goede mensen blijven in plaats van vertrekken.",
+        &["loopbaan_ontwikkeling", "functieontwerp_taakverdeling"],
+        &["overijssel", "gelderland", "drenthe"],
+        &["10-49", "50-249"],
+        &["Noloc-gecertificeerd loopbaanprofessional"],
+        &["Nederlands", "Duits"],
+        3,
+        true,
+    ),
+    (
+        "hr-op-maat-zeeland",
+        "HR op Maat Zeeland",
+        "81234765",
+        "Uw HR-afdeling op afroep: van arbeidsovereenkomsten en functiebeschrijvingen tot gesprekscycli en beleid rond thuiswerken. Voor ondernemers zonder eigen HR-medewerker die wel goed werkgeverschap willen bieden.",
+        &["hr_advies", "functieontwerp_taakverdeling"],
+        &["zeeland", "zuid-holland"],
+        &["1", "2-9", "10-49"],
+        &["HR-professional (NVP)"],
+        &["Nederlands"],
+        2,
+        true,
+    ),
+    (
+        "limes-leiderschap",
+        "Limes Leiderschap",
+        "68451290",
+        "Leiderschapsprogramma voor eigenaren en teamleiders in familiebedrijven. We werken aan sturen op doelen in plaats van op werkwijze, en aan gesprekken waarin medewerkers hun eigen aanpak kiezen. Kleine groepen, met coaching tussen de bijeenkomsten door.",
+        &[
+            "coaching_leiderschap",
+            "werkcultuur_psychologische_veiligheid",
+        ],
+        &["limburg", "noord-brabant"],
+        &["10-49", "50-249", "250-plus"],
+        &["NOBCO-gecertificeerd", "ICF Professional Certified Coach"],
+        &["Nederlands", "Engels", "Duits"],
+        0,
+        false,
+    ),
+    (
+        "teamkracht-flevoland",
+        "Teamkracht Flevoland",
+        "79982341",
+        "Teamdagen en begeleide teamsessies voor groeiende bedrijven. Na een snelle groei zijn taken en rollen vaak niet meer duidelijk; wij helpen teams afspraken te maken over wie waarover beslist en hoe ze elkaar aanspreken.",
+        &["teamontwikkeling", "werkcultuur_psychologische_veiligheid"],
+        &["flevoland", "gelderland", "utrecht"],
+        &["2-9", "10-49"],
+        &[],
+        &["Nederlands"],
+        3,
+        true,
+    ),
+    (
+        "stadsarbo-rotterdam",
+        "StadsArbo Rotterdam",
+        "65509873",
+        "Arbodienstverlening voor de haven, logistiek en bouw in de regio Rijnmond. Verzuimbegeleiding, risico-inventarisatie en -evaluatie (RI&E) en preventief spreekuur. We signaleren vroeg wanneer werkdruk of gebrek aan regie tot uitval dreigt te leiden.",
+        &["arbodienstverlening", "verzuim_mentale_druk", "hr_advies"],
+        &["zuid-holland"],
+        &["10-49", "50-249", "250-plus"],
+        &["SNA-keurmerk", "Gecertificeerd RI&E-adviseur"],
+        &["Nederlands", "Engels", "Pools"],
+        8,
+        true,
+    ),
+    (
+        "fries-loopbaanhuis",
+        "It Fryske Loopbaanhûs",
+        "72640198",
+        "Loopbaanbegeleiding en duurzame inzetbaarheid voor werkgevers in Friesland. We voeren ontwikkelgesprekken met medewerkers en vertalen de uitkomsten naar concrete afspraken met de leidinggevende, met aandacht voor wat mensen energie geeft.",
+        &["loopbaan_ontwikkeling", "coaching_leiderschap"],
+        &["friesland", "groningen"],
+        &["1", "2-9", "10-49"],
+        &["Noloc-gecertificeerd loopbaanprofessional"],
+        &["Nederlands", "Fries"],
+        2,
+        true,
+    ),
+    (
+        "gelderse-werkplaats-voor-organisatieontwikkeling",
+        "Gelderse Werkplaats voor Organisatieontwikkeling",
+        "70019283",
+        "Wanneer medewerkers weinig invloed hebben op de volgorde en inhoud van hun taken, ligt dat zelden aan de mensen. Wij herontwerpen werkprocessen samen met het team, zodat verantwoordelijkheid ligt waar het werk gebeurt. Geschikt voor zorg, onderwijs en maakindustrie.",
+        &[
+            "functieontwerp_taakverdeling",
+            "teamontwikkeling",
+            "coaching_leiderschap",
+        ],
+        &["gelderland", "overijssel"],
+        &["50-249", "250-plus"],
+        &["Register Arbeids- en Organisatiekundige (RAO)"],
+        &["Nederlands"],
+        2,
+        true,
+    ),
+    (
+        "brabantse-balans",
+        "Brabantse Balans",
+        "83301746",
+        "Praktijk voor werkgevers die willen voorkomen dat mensen uitvallen. Workshops over werkdruk en grenzen stellen, en begeleiding van leidinggevenden bij het eerste gesprek wanneer iemand vastloopt. We verwijzen door naar uw bedrijfsarts waar dat nodig is.",
+        &["verzuim_mentale_druk", "coaching_leiderschap"],
+        &["noord-brabant"],
+        &["2-9", "10-49"],
+        &["Register Vitaliteitscoach"],
+        &["Nederlands"],
+        3,
+        true,
+    ),
+    (
+        "amstel-hr-partners",
+        "Amstel HR Partners",
+        "66872015",
+        "HR-advies voor start-ups en scale-ups in de regio Amsterdam: van het opzetten van functiehuizen en beoordelingscycli tot een cultuur waarin feedback gewoon is. We werken in het Nederlands en het Engels, ook met internationale teams.",
+        &[
+            "hr_advies",
+            "werkcultuur_psychologische_veiligheid",
+            "loopbaan_ontwikkeling",
+        ],
+        &["noord-holland", "utrecht", "flevoland"],
+        &["2-9", "10-49", "50-249"],
+        &["HR-professional (NVP)", "CIPD Associate"],
+        &["Nederlands", "Engels"],
+        5,
+        true,
+    ),
+];
+
+/// The demo provider network (only keys the domain knows; a typo fails loudly here).
+async fn demo_providers(store: &DynStorage) -> anyhow::Result<()> {
+    use hrnexus_core::provider::{
+        Availability, CompanySize, KvkNumber, Province, ServiceCategory, Slug,
+    };
+
+    use crate::storage::NewProvider;
+
+    fn keys<T>(keys: &[&str], parse: fn(&str) -> Option<T>) -> anyhow::Result<Vec<T>> {
+        keys.iter()
+            .map(|k| parse(k).ok_or_else(|| anyhow::anyhow!("demo provider key {k}")))
+            .collect()
+    }
+    let owned = |items: &[&str]| items.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+    for (
+        slug,
+        organisation,
+        kvk,
+        description,
+        categories,
+        provinces,
+        sizes,
+        certifications,
+        languages,
+        capacity,
+        accepting,
+    ) in DEMO_PROVIDERS
+    {
+        store
+            .create_provider(&NewProvider {
+                slug: Slug::parse(slug).map_err(|_| anyhow::anyhow!("demo slug {slug}"))?,
+                organisation: organisation.to_owned(),
+                kvk: KvkNumber::parse(kvk).map_err(|_| anyhow::anyhow!("demo KvK {kvk}"))?,
+                description: description.to_owned(),
+                categories: keys(categories, ServiceCategory::from_key)?,
+                provinces: keys(provinces, Province::from_key)?,
+                sizes: keys(sizes, CompanySize::from_key)?,
+                certifications: owned(certifications),
+                languages: owned(languages),
+                capacity,
+                availability: if accepting {
+                    Availability::Accepting
+                } else {
+                    Availability::Paused
+                },
             })
             .await?;
     }

@@ -6,6 +6,7 @@ pub mod autonomie_scan;
 pub mod beheer;
 pub mod contact;
 pub mod cost_calculator;
+pub mod dienstverleners;
 pub mod edge;
 pub mod error;
 pub mod health;
@@ -155,6 +156,7 @@ fn localised(state: &AppState) -> Router<AppState> {
         .merge(privacy::routes())
         .merge(kompas::routes())
         .merge(inzichten::routes())
+        .merge(dienstverleners::routes())
         .nest("/beheer", beheer::routes(state))
         .nest("/werkgever", werkgever::routes(state))
 }

@@ -66,6 +66,7 @@ const STYLESHEET: &str = concat!(
     include_str!("../../static/css/scan.css"),
     include_str!("../../static/css/results.css"),
     include_str!("../../static/css/autonomie-scan.css"),
+    include_str!("../../static/css/providers.css"),
 );
 
 async fn stylesheet() -> impl IntoResponse {

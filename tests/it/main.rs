@@ -20,6 +20,8 @@ mod kompas;
 mod limits;
 mod mail_delivery;
 mod newsletter_storage;
+mod providers_http;
+mod providers_storage;
 mod respond;
 mod results;
 mod schema;

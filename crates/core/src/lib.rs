@@ -11,6 +11,7 @@ pub mod intake;
 mod key;
 pub mod matching;
 pub mod newsletter;
+pub mod provider;
 pub mod scan;
 pub mod stats;
 pub mod text;

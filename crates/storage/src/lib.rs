@@ -17,6 +17,7 @@ mod newsletter;
 mod operations;
 mod outbox;
 mod postgres;
+mod providers;
 mod scans;
 mod sessions;
 mod sqlite;
@@ -32,6 +33,7 @@ pub use newsletter::*;
 pub use operations::*;
 pub use outbox::*;
 pub use postgres::PgStore;
+pub use providers::*;
 pub use scans::*;
 pub use sessions::*;
 pub use sqlite::SqliteStore;
@@ -94,6 +96,7 @@ pub trait Storage:
     + IntakeStore
     + NewsletterStore
     + ArticleStore
+    + ProviderStore
     + 'static
 {
 }
@@ -109,6 +112,7 @@ impl<T> Storage for T where
         + IntakeStore
         + NewsletterStore
         + ArticleStore
+        + ProviderStore
         + 'static
 {
 }

@@ -124,6 +124,7 @@ crate::invitations::impl_invitation_store!(SqliteStore, {});
 crate::intake::impl_intake_store!(SqliteStore, {});
 crate::newsletter::impl_newsletter_store!(SqliteStore, {});
 crate::articles::impl_article_store!(SqliteStore, {});
+crate::providers::impl_provider_store!(SqliteStore, {});
 
 crate::outbox::impl_outbox_store!(SqliteStore, {
     async fn claim_mail(&self, now: i64, lease: i64, limit: i64) -> Result<Vec<QueuedMail>> {
