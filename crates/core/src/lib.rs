@@ -16,3 +16,4 @@ pub mod scan;
 pub mod stats;
 pub mod text;
 pub mod token;
+pub mod workdays;
