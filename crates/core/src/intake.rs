@@ -211,20 +211,35 @@ impl Province {
 }
 
 /// Where an intake stands. Only `New` is written by the contact form; the rest belong to
-/// the introduction workflow.
+/// the introduction workflow (the rules are in [`crate::introduction`]):
+/// nieuw → in behandeling → voorgesteld → geïntroduceerd → afgerond, or gesloten from any
+/// state that is not final.
+///
+/// The keys are stored in the database: never change one, only add.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum IntakeStatus {
+    /// Nieuw: submitted, nobody has looked at it yet.
     New,
+    /// In behandeling: staff work on it (and it returns here when a proposal is declined or
+    /// not answered in time, so the next match can be proposed).
     InProgress,
+    /// Voorgesteld: one provider has been asked and must accept or decline.
+    Proposed,
+    /// Geïntroduceerd: the provider accepted and both sides have been mailed.
     Introduced,
+    /// Afgerond: the introduction ran its course. Final.
+    Completed,
+    /// Gesloten: stopped without (or after) an introduction. Final.
     Closed,
 }
 
 impl IntakeStatus {
-    pub const ALL: [IntakeStatus; 4] = [
+    pub const ALL: [IntakeStatus; 6] = [
         IntakeStatus::New,
         IntakeStatus::InProgress,
+        IntakeStatus::Proposed,
         IntakeStatus::Introduced,
+        IntakeStatus::Completed,
         IntakeStatus::Closed,
     ];
 
@@ -232,13 +247,20 @@ impl IntakeStatus {
         match self {
             IntakeStatus::New => "new",
             IntakeStatus::InProgress => "in_progress",
+            IntakeStatus::Proposed => "proposed",
             IntakeStatus::Introduced => "introduced",
+            IntakeStatus::Completed => "completed",
             IntakeStatus::Closed => "closed",
         }
     }
 
     pub fn from_key(key: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|s| s.key() == key)
+    }
+
+    /// Afgerond and gesloten accept no further event.
+    pub const fn is_final(self) -> bool {
+        matches!(self, IntakeStatus::Completed | IntakeStatus::Closed)
     }
 }
 
@@ -629,6 +651,19 @@ mod tests {
         for s in IntakeStatus::ALL {
             assert_eq!(IntakeStatus::from_key(s.key()), Some(s));
         }
+        // The database stores these: they must never change.
+        let keys: Vec<&str> = IntakeStatus::ALL.iter().map(|s| s.key()).collect();
+        assert_eq!(
+            keys,
+            [
+                "new",
+                "in_progress",
+                "proposed",
+                "introduced",
+                "completed",
+                "closed"
+            ]
+        );
     }
 
     proptest! {

@@ -8,6 +8,7 @@ pub mod content;
 pub mod cost;
 pub mod email;
 pub mod intake;
+pub mod introduction;
 mod key;
 pub mod matching;
 pub mod newsletter;
