@@ -388,6 +388,12 @@ pub const GOOD_FEEDBACK_MIN_RATINGS: u32 = 3;
 /// Mean rating (inclusive) that counts as good.
 pub const GOOD_FEEDBACK_MIN_MEAN: u32 = 4;
 
+/// The rule of [`ProviderRecord::has_good_feedback`], on a count and a sum of ratings.
+pub fn is_good_feedback(ratings: u32, rating_sum: u32) -> bool {
+    ratings >= GOOD_FEEDBACK_MIN_RATINGS
+        && u64::from(rating_sum) >= u64::from(GOOD_FEEDBACK_MIN_MEAN) * u64::from(ratings)
+}
+
 /// A provider's history with introductions, summed by the storage layer.
 ///
 /// Ratings are kept as a count and a sum, not a mean: whole numbers compare exactly (no
@@ -432,9 +438,7 @@ impl ProviderRecord {
     /// At least [`GOOD_FEEDBACK_MIN_RATINGS`] ratings with a mean of at least
     /// [`GOOD_FEEDBACK_MIN_MEAN`].
     pub fn has_good_feedback(&self) -> bool {
-        self.ratings >= GOOD_FEEDBACK_MIN_RATINGS
-            && u64::from(self.rating_sum)
-                >= u64::from(GOOD_FEEDBACK_MIN_MEAN) * u64::from(self.ratings)
+        is_good_feedback(self.ratings, self.rating_sum)
     }
 }
 

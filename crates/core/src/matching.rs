@@ -11,11 +11,17 @@
 //! - Score: the sum of the weights of the criteria a provider meets. Every weight counts as at
 //!   least 1, so a provider that meets a strict superset of another's criteria always scores
 //!   higher and ranks above it.
+//! - Past feedback: every ranked provider is judged on it. It is met with at least
+//!   [`GOOD_FEEDBACK_MIN_RATINGS`] ratings averaging at least
+//!   [`GOOD_FEEDBACK_MIN_MEAN`](crate::introduction::GOOD_FEEDBACK_MIN_MEAN); a
+//!   provider without ratings is not excluded, it only misses these points and says so
+//!   (`no_feedback_yet`), so newcomers still rank on everything else.
 //! - Ties: more capacity left first, then a rotation order derived from the request's
 //!   `rotation` seed (so equally good providers take turns across requests), then the id.
 //!   The same input always gives the same output, whatever the order of the candidates.
 
 use crate::intake::{CompanySize, Province};
+use crate::introduction::{GOOD_FEEDBACK_MIN_RATINGS, ProviderRecord, is_good_feedback};
 use crate::scan::advice::{ServiceCategory, categories_for};
 use crate::scan::aspect::Aspect;
 
@@ -93,7 +99,10 @@ impl MatchRequest {
 }
 
 /// A provider as the matching sees it. The provider area maps its rows into this.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// `Default` is an empty, paused profile without history: callers set what they know and
+/// fill the rest with `..Default::default()`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ProviderProfile {
     pub id: i64,
     pub categories: Vec<ServiceCategory>,
@@ -105,6 +114,8 @@ pub struct ProviderProfile {
     pub capacity_left: u32,
     /// False while the provider has paused new introductions.
     pub accepting: bool,
+    /// Past introductions and feedback; the default is a provider without history.
+    pub record: ProviderRecord,
 }
 
 /// Weights of the criteria. A weight of 0 counts as 1 (see the module rules).
@@ -119,6 +130,8 @@ pub struct Weights {
     pub language: u32,
     /// Room for an urgent request (only judged when the request is urgent).
     pub urgent_room: u32,
+    /// Good past feedback (always judged).
+    pub feedback: u32,
 }
 
 impl Default for Weights {
@@ -130,6 +143,7 @@ impl Default for Weights {
             company_size: 4,
             language: 3,
             urgent_room: 2,
+            feedback: 3,
         }
     }
 }
@@ -142,6 +156,7 @@ pub enum Criterion {
     CompanySize,
     Language,
     UrgentRoom,
+    Feedback,
 }
 
 /// Why a provider scored what it did, one per criterion judged.
@@ -161,6 +176,8 @@ pub enum Reason {
     Language { language: String, spoken: bool },
     /// For an urgent request: has room for at least [`URGENT_MIN_ROOM`] introductions or not.
     UrgentRoom { capacity_left: u32, enough: bool },
+    /// Past feedback: how many ratings and their sum (met per [`is_good_feedback`]).
+    Feedback { ratings: u32, rating_sum: u32 },
 }
 
 impl Reason {
@@ -195,6 +212,19 @@ impl Reason {
             Reason::Language { spoken: false, .. } => "language_missing",
             Reason::UrgentRoom { enough: true, .. } => "urgent_room",
             Reason::UrgentRoom { enough: false, .. } => "urgent_room_missing",
+            Reason::Feedback { ratings: 0, .. } => "no_feedback_yet",
+            Reason::Feedback {
+                ratings,
+                rating_sum,
+            } => {
+                if is_good_feedback(*ratings, *rating_sum) {
+                    "good_feedback"
+                } else if *ratings < GOOD_FEEDBACK_MIN_RATINGS {
+                    "feedback_too_few"
+                } else {
+                    "feedback_below_good"
+                }
+            }
         }
     }
 
@@ -206,6 +236,7 @@ impl Reason {
             Reason::CompanySize { .. } => Criterion::CompanySize,
             Reason::Language { .. } => Criterion::Language,
             Reason::UrgentRoom { .. } => Criterion::UrgentRoom,
+            Reason::Feedback { .. } => Criterion::Feedback,
         }
     }
 
@@ -216,6 +247,10 @@ impl Reason {
             Reason::Province { served, .. } | Reason::CompanySize { served, .. } => *served,
             Reason::Language { spoken, .. } => *spoken,
             Reason::UrgentRoom { enough, .. } => *enough,
+            Reason::Feedback {
+                ratings,
+                rating_sum,
+            } => is_good_feedback(*ratings, *rating_sum),
         }
     }
 
@@ -234,6 +269,7 @@ impl Reason {
             Reason::CompanySize { .. } => weights.company_size,
             Reason::Language { .. } => weights.language,
             Reason::UrgentRoom { .. } => weights.urgent_room,
+            Reason::Feedback { .. } => weights.feedback,
         };
         w.max(1)
     }
@@ -267,7 +303,7 @@ pub struct Ranked {
     pub score: u32,
     pub capacity_left: u32,
     /// One per criterion judged, in the order: categories (wanted order), province, size,
-    /// language, urgency.
+    /// language, urgency, feedback.
     pub reasons: Vec<Reason>,
 }
 
@@ -333,6 +369,10 @@ fn reasons_for(
             enough: provider.capacity_left >= URGENT_MIN_ROOM,
         });
     }
+    reasons.push(Reason::Feedback {
+        ratings: provider.record.ratings,
+        rating_sum: provider.record.rating_sum,
+    });
     reasons
 }
 
@@ -402,6 +442,7 @@ mod tests {
             languages: vec!["nl".into()],
             capacity_left: 3,
             accepting: true,
+            record: ProviderRecord::default(),
         }
     }
 
@@ -426,7 +467,16 @@ mod tests {
         let ranking = rank(&request(), &[provider(1)], &Weights::default());
         let r = &ranking.ranked[0];
         let codes: Vec<&str> = r.reasons.iter().map(Reason::code).collect();
-        assert_eq!(codes, ["category_chosen", "province", "size", "language"]);
+        assert_eq!(
+            codes,
+            [
+                "category_chosen",
+                "province",
+                "size",
+                "language",
+                "no_feedback_yet"
+            ]
+        );
         assert_eq!(r.score, 10 + 6 + 4 + 3);
     }
 
@@ -542,6 +592,77 @@ mod tests {
         assert_eq!(firsts.len(), 10, "every provider is first for some seed");
     }
 
+    #[test]
+    fn ten_equally_good_providers_each_come_first_for_a_tenth_of_the_requests() {
+        let providers: Vec<ProviderProfile> = (1..=10).map(provider).collect();
+        let mut firsts = [0u32; 10];
+        // Seeds as the web layer derives them: the intake ids.
+        for intake_id in 1..=1000u64 {
+            let req = MatchRequest {
+                rotation: intake_id,
+                ..request()
+            };
+            let top = rank(&req, &providers, &Weights::default()).ranked[0].provider_id;
+            firsts[(top - 1) as usize] += 1;
+        }
+        for (i, count) in firsts.iter().enumerate() {
+            assert!(
+                (70..=130).contains(count),
+                "provider {} first {count} times of 1000: {firsts:?}",
+                i + 1
+            );
+        }
+    }
+
+    fn rated(id: i64, ratings: &[u32]) -> ProviderProfile {
+        ProviderProfile {
+            record: ProviderRecord {
+                ratings: ratings.len() as u32,
+                rating_sum: ratings.iter().sum(),
+                ..Default::default()
+            },
+            ..provider(id)
+        }
+    }
+
+    fn feedback_code(p: ProviderProfile) -> &'static str {
+        let ranking = rank(&request(), &[p], &Weights::default());
+        ranking.ranked[0].reasons.last().unwrap().code()
+    }
+
+    #[test]
+    fn good_feedback_needs_three_ratings_averaging_four() {
+        assert_eq!(feedback_code(rated(1, &[])), "no_feedback_yet");
+        assert_eq!(feedback_code(rated(1, &[5, 5])), "feedback_too_few");
+        assert_eq!(feedback_code(rated(1, &[5, 4, 3])), "good_feedback");
+        assert_eq!(feedback_code(rated(1, &[5, 3, 3])), "feedback_below_good");
+        let ranking = rank(
+            &request(),
+            &[rated(1, &[]), rated(2, &[4, 4, 4, 5])],
+            &Weights::default(),
+        );
+        assert_eq!(ids(&ranking), [2, 1]);
+        assert_eq!(
+            ranking.ranked[0].score - ranking.ranked[1].score,
+            Weights::default().feedback
+        );
+    }
+
+    #[test]
+    fn feedback_never_outweighs_a_chosen_category_or_the_province_by_default() {
+        // A newcomer that fits beats a well-rated provider elsewhere.
+        let far_but_loved = ProviderProfile {
+            provinces: vec![Province::Zeeland],
+            ..rated(1, &[5, 5, 5, 5])
+        };
+        let ranking = rank(
+            &request(),
+            &[far_but_loved, provider(2)],
+            &Weights::default(),
+        );
+        assert_eq!(ids(&ranking), [2, 1]);
+    }
+
     fn arb_provider() -> impl Strategy<Value = ProviderProfile> {
         (
             1i64..60,
@@ -551,9 +672,19 @@ mod tests {
             proptest::sample::subsequence(vec!["nl".to_string(), "en".to_string()], 0..=2),
             0u32..4,
             proptest::bool::weighted(0.85),
+            proptest::collection::vec(1u32..=5, 0..6),
         )
             .prop_map(
-                |(id, categories, provinces, sizes, languages, capacity_left, accepting)| {
+                |(
+                    id,
+                    categories,
+                    provinces,
+                    sizes,
+                    languages,
+                    capacity_left,
+                    accepting,
+                    ratings,
+                )| {
                     ProviderProfile {
                         id,
                         categories,
@@ -562,6 +693,11 @@ mod tests {
                         languages,
                         capacity_left,
                         accepting,
+                        record: ProviderRecord {
+                            ratings: ratings.len() as u32,
+                            rating_sum: ratings.iter().sum(),
+                            ..Default::default()
+                        },
                     }
                 },
             )
@@ -597,16 +733,24 @@ mod tests {
     }
 
     fn arb_weights() -> impl Strategy<Value = Weights> {
-        (0u32..20, 0u32..20, 0u32..20, 0u32..20, 0u32..20, 0u32..20).prop_map(
-            |(a, b, c, d, e, f)| Weights {
+        (
+            0u32..20,
+            0u32..20,
+            0u32..20,
+            0u32..20,
+            0u32..20,
+            0u32..20,
+            0u32..20,
+        )
+            .prop_map(|(a, b, c, d, e, f, g)| Weights {
                 chosen_category: a,
                 scan_category: b,
                 province: c,
                 company_size: d,
                 language: e,
                 urgent_room: f,
-            },
-        )
+                feedback: g,
+            })
     }
 
     fn unique(mut providers: Vec<ProviderProfile>) -> Vec<ProviderProfile> {
