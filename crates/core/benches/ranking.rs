@@ -51,7 +51,7 @@ impl Lcg {
 }
 
 fn providers() -> Vec<ProviderProfile> {
-    let mut rng = Lcg(0x4852_6e65_7875_73);
+    let mut rng = Lcg(0x0048_526E_6578_7573);
     (1..=PROVIDERS as i64)
         .map(|id| {
             let ratings = rng.below(12) as u32;
