@@ -134,6 +134,13 @@ pub async fn start(settings: Settings, store: DynStorage) -> anyhow::Result<Runn
         state.mail_wake.clone(),
         signal.clone(),
     ));
+    let deadlines = tokio::spawn(crate::services::introductions::run_deadlines(
+        store.clone(),
+        state.workflow(),
+        Duration::from_secs(state.settings.introductions.deadline_check_minutes * 60),
+        state.mail_wake.clone(),
+        signal.clone(),
+    ));
     let sweeper = tokio::spawn(sweep(
         store,
         form_limiter,
@@ -164,6 +171,7 @@ pub async fn start(settings: Settings, store: DynStorage) -> anyhow::Result<Runn
         let _ = sweeper.await;
         let _ = sealer.await;
         let _ = reminders.await;
+        let _ = deadlines.await;
     });
     Ok(Running {
         addr,
@@ -306,7 +314,7 @@ pub fn retention_cutoffs(retention: &Retention, now: UnixTime) -> RetentionCutof
         audit_log: before(retention.audit_log_days),
         login_links: before(retention.login_links_days),
         outbox: before(retention.outbox_days),
-        help_requests: before(retention.help_requests_days),
+        intakes: before(retention.intakes_days),
         // Expired sessions are useless; the period only keeps them around for inspection.
         sessions: Some(now - (retention.sessions_days as i64).saturating_mul(86_400)),
     }

@@ -56,6 +56,62 @@ pub struct Settings {
     /// How long data is kept before the retention job deletes it (`[retention]`).
     #[serde(default)]
     pub retention: Retention,
+    /// The introduction workflow and the matching weights (`[introductions]`).
+    #[serde(default)]
+    pub introductions: Introductions,
+}
+
+/// The introduction workflow (`[introductions]`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Introductions {
+    /// Working days (Dutch public holidays excluded) a provider has to answer a proposal.
+    pub response_working_days: u32,
+    /// Propose the best match without staff once its score reaches this; 0 leaves every
+    /// first proposal to staff.
+    pub auto_propose_min_score: u32,
+    /// Weights of the matching criteria.
+    pub weight_chosen_category: u32,
+    pub weight_scan_category: u32,
+    pub weight_province: u32,
+    pub weight_company_size: u32,
+    pub weight_language: u32,
+    pub weight_urgent_room: u32,
+    pub weight_feedback: u32,
+    /// How often each instance looks for proposals past their deadline.
+    pub deadline_check_minutes: u64,
+}
+
+impl Default for Introductions {
+    fn default() -> Self {
+        let w = hrnexus_core::matching::Weights::default();
+        Introductions {
+            response_working_days: hrnexus_core::workdays::DEFAULT_RESPONSE_WORKING_DAYS,
+            auto_propose_min_score: 0,
+            weight_chosen_category: w.chosen_category,
+            weight_scan_category: w.scan_category,
+            weight_province: w.province,
+            weight_company_size: w.company_size,
+            weight_language: w.language,
+            weight_urgent_room: w.urgent_room,
+            weight_feedback: w.feedback,
+            deadline_check_minutes: 10,
+        }
+    }
+}
+
+impl Introductions {
+    pub fn weights(&self) -> hrnexus_core::matching::Weights {
+        hrnexus_core::matching::Weights {
+            chosen_category: self.weight_chosen_category,
+            scan_category: self.weight_scan_category,
+            province: self.weight_province,
+            company_size: self.weight_company_size,
+            language: self.weight_language,
+            urgent_room: self.weight_urgent_room,
+            feedback: self.weight_feedback,
+        }
+    }
 }
 
 fn default_reminder_days() -> i64 {
@@ -99,7 +155,8 @@ pub struct Retention {
     pub login_links_days: u64,
     /// Outbox mail that was sent or failed for good.
     pub outbox_days: u64,
-    pub help_requests_days: u64,
+    /// Intakes, counted from their closing (completed or closed): personal fields emptied.
+    pub intakes_days: u64,
     /// Expired sessions, counted from their expiry.
     pub sessions_days: u64,
     /// How often each instance runs the retention job.
@@ -112,7 +169,7 @@ impl Default for Retention {
             audit_log_days: 365,
             login_links_days: 7,
             outbox_days: 90,
-            help_requests_days: 730,
+            intakes_days: 365,
             sessions_days: 0,
             interval_minutes: 60,
         }
@@ -294,6 +351,12 @@ impl Settings {
         }
         if http.max_connections == 0 {
             return fail("http.max_connections", "must be at least 1");
+        }
+        if self.introductions.response_working_days == 0 {
+            return fail("introductions.response_working_days", "must be at least 1");
+        }
+        if self.introductions.deadline_check_minutes == 0 {
+            return fail("introductions.deadline_check_minutes", "must be at least 1");
         }
         if self.retention.interval_minutes == 0 {
             return fail("retention.interval_minutes", "must be at least 1");

@@ -70,7 +70,139 @@ pub async fn fill(store: &DynStorage) -> anyhow::Result<Option<DemoLogin>> {
     demo_articles(store).await?;
     login.scan_token = Some(demo_scan(store).await?);
     demo_providers(store).await?;
+    demo_intakes(store).await?;
     Ok(Some(login))
+}
+
+/// Organisation, contact, address, size, province, categories, weak aspects, question.
+type DemoQuestion = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [&'static str],
+    &'static [&'static str],
+    &'static str,
+);
+
+/// Three questions at different steps of the workflow: a new one from the contact page, one
+/// taken up by staff, and one from a scan's "vraag hulp" that a provider has accepted.
+async fn demo_intakes(store: &DynStorage) -> anyhow::Result<()> {
+    use crate::services::{intake::submit_intake, introductions};
+    use crate::storage::IntakeExtras;
+    use hrnexus_core::{
+        intake::{IntakeInput, IntakeRequest},
+        introduction::{Actor, IntakeEvent},
+    };
+    let settings = introductions::WorkflowSettings {
+        response_working_days: hrnexus_core::workdays::DEFAULT_RESPONSE_WORKING_DAYS,
+        weights: Default::default(),
+        auto_propose_min_score: 0,
+        base_url: "http://localhost:8080".into(),
+    };
+    let staff = store
+        .staff_by_email(&EmailAddress::parse(DEMO_EMAIL).map_err(|_| anyhow::anyhow!("demo"))?)
+        .await?
+        .map(|s| s.id)
+        .unwrap_or(1);
+    let questions: [DemoQuestion; 3] = [
+        (
+            "Kapsalon De Schaar",
+            "Fatima el Amrani",
+            "fatima@kapsalondeschaar.example",
+            "2-9",
+            "utrecht",
+            &["coaching_leiderschap"],
+            &[],
+            "Mijn medewerkers vragen om meer inspraak in het rooster. Hoe begin ik daaraan zonder dat het een chaos wordt?",
+        ),
+        (
+            "Installatiebedrijf Van Dijk",
+            "Peter van Dijk",
+            "peter@vandijkinstallatie.example",
+            "10-49",
+            "gelderland",
+            &["functieontwerp_taakverdeling", "teamontwikkeling"],
+            &[],
+            "Onze monteurs willen zelf hun werkdag indelen. We zoeken iemand die ons helpt de taken en verantwoordelijkheden opnieuw te verdelen.",
+        ),
+        (
+            "Bakkerij Jansen",
+            "Anja Jansen",
+            DEMO_EMPLOYER,
+            "10-49",
+            "noord-brabant",
+            &["coaching_leiderschap"],
+            &["steun", "open_mening"],
+            "Uit onze scan blijkt dat medewerkers weinig steun ervaren bij veranderingen. Wie kan onze leidinggevenden coachen?",
+        ),
+    ];
+    let mut ids = Vec::new();
+    for (organisation, name, email, size, province, categories, aspects, question) in questions {
+        let categories: Vec<String> = categories.iter().map(|c| c.to_string()).collect();
+        let request = IntakeRequest::parse(IntakeInput {
+            organisation,
+            contact_name: name,
+            email,
+            phone: "",
+            kvk: "",
+            company_size: size,
+            province,
+            question,
+            categories: &categories,
+            consent: "ja",
+            provider: "",
+        })
+        .map_err(|e| anyhow::anyhow!("demo intake {organisation}: {e:?}"))?;
+        let extras = IntakeExtras {
+            aspects: aspects.iter().map(|a| a.to_string()).collect(),
+            form_nonce: None,
+        };
+        if let Some(id) = submit_intake(store.as_ref(), &request, &extras, Lang::Nl).await? {
+            ids.push(id);
+        }
+    }
+    let now = crate::storage::now();
+    for &id in ids.iter().skip(1) {
+        let _ = introductions::change(
+            store.as_ref(),
+            &settings,
+            id,
+            Actor::Staff(staff),
+            IntakeEvent::TakeUp,
+            now,
+        )
+        .await?;
+    }
+    // The scan's question: the best match is proposed and accepts.
+    if let Some(&id) = ids.get(2) {
+        let detail = introductions::detail(store.as_ref(), &settings, id).await?;
+        if let Some((provider, _)) = detail.ranked.first() {
+            let provider = provider.id;
+            let proposed = introductions::change(
+                store.as_ref(),
+                &settings,
+                id,
+                Actor::Staff(staff),
+                IntakeEvent::Propose { provider },
+                now,
+            )
+            .await?;
+            if proposed.is_ok() {
+                let _ = introductions::change(
+                    store.as_ref(),
+                    &settings,
+                    id,
+                    Actor::Provider(provider),
+                    IntakeEvent::Accept,
+                    now,
+                )
+                .await?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The demo's sample mail: the test mail, without a link.
@@ -593,6 +725,10 @@ async fn demo_providers(store: &DynStorage) -> anyhow::Result<()> {
                 certifications: owned(certifications),
                 languages: owned(languages),
                 capacity,
+                contact_email: hrnexus_core::email::EmailAddress::parse(&format!(
+                    "introducties@{slug}.example"
+                ))
+                .ok(),
                 availability: if accepting {
                     Availability::Accepting
                 } else {

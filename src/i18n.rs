@@ -209,6 +209,42 @@ pub fn date_in_netherlands(at: i64) -> NaiveDate {
     .unwrap_or_default()
 }
 
+/// `days` Dutch working days after Unix time `at`, at the same Dutch clock time (weekends
+/// and public holidays do not count; see `hrnexus_core::workdays`).
+pub fn after_working_days(at: i64, days: u32) -> i64 {
+    let local = amsterdam(at);
+    let start = NaiveDate::from_ymd_opt(
+        i32::from(local.year()),
+        local.month() as u32,
+        local.day() as u32,
+    )
+    .and_then(|d| {
+        d.and_hms_opt(
+            local.hour() as u32,
+            local.minute() as u32,
+            local.second() as u32,
+        )
+    });
+    let Some(start) = start else {
+        return at + i64::from(days) * 86_400;
+    };
+    let end = hrnexus_core::workdays::add_working_days(start, days);
+    let civil = jiff::civil::DateTime::new(
+        end.year() as i16,
+        end.month() as i8,
+        end.day() as i8,
+        chrono::Timelike::hour(&end) as i8,
+        chrono::Timelike::minute(&end) as i8,
+        chrono::Timelike::second(&end) as i8,
+        0,
+    );
+    civil
+        .ok()
+        .and_then(|c| c.to_zoned_datetime(amsterdam(at).time_zone().clone()).ok())
+        .map(|z| z.timestamp().as_second())
+        .unwrap_or(at + i64::from(days) * 86_400)
+}
+
 /// Unix time `at` in Europe/Amsterdam, daylight saving time included (from the bundled tz
 /// database, so it does not depend on the host's).
 fn amsterdam(at: i64) -> jiff::ZonedDateTime {

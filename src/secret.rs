@@ -29,6 +29,9 @@ pub enum Purpose {
     SharedLink,
     /// A Kompas subscriber's manage/unsubscribe link, derived from their random link key.
     NewsletterLink,
+    /// The stamp of a contact form: when it was handed out, so bots that post at once (or
+    /// forms that lie around for days) are told apart.
+    ContactForm,
 }
 
 impl Purpose {
@@ -38,6 +41,7 @@ impl Purpose {
             Purpose::FormUsed => b"form-used",
             Purpose::SharedLink => b"shared-link",
             Purpose::NewsletterLink => b"newsletter-link",
+            Purpose::ContactForm => b"contact-form",
         }
     }
 }

@@ -174,12 +174,6 @@ audit-totp_enrol_failed = setting up two-step verification failed
 audit-logout = signed out
 audit-api_key_created = API key created
 audit-api_key_revoked = API key revoked
-beheer-nav-help = Help requests
-beheer-help-title = Help requests from scans
-beheer-help-intro = Employers who asked for help after their scan result, with their consent to share the aggregate figures. Matching them to a provider follows with the intake.
-beheer-help-caption = Latest 200 help requests, newest first
-beheer-help-empty = No help requests yet.
-beheer-stat-help = new help requests
 col-scan = Scan
 col-question = Question
 

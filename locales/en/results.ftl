@@ -112,17 +112,9 @@ results-category-arbodienstverlening = Occupational health services
 results-category-hr_advies = General HR advice
 
 results-help-title = Ask for help
-results-help-intro = Want to act on these results and could use some help? Send your question to HRnexus. We look for a service provider that fits what is going on in your team.
-results-help-what = Only with your consent do we share the totals of the groups you see on this page: means, percentages and distributions. We never share employees' comments or groups with too few responses.
-results-help-question = Your question (optional)
-results-help-question-hint = At most { $max } characters. Do not mention names or any health information about employees, such as illnesses or diagnoses.
-results-help-consent = I consent to sharing these totals with HRnexus and a suitable service provider
-results-help-submit = Send request for help
-results-help-consent-missing = Tick the box if you consent. Without your consent we send nothing.
-results-help-question-too-long = Your question is too long: use at most { $max } characters.
-results-help-sent-title = Your request for help has been sent
-results-help-sent-text = Thank you. HRnexus has received your question and the shared totals and will contact you.
-results-help-sent-later = To be honest: automatic matching with a service provider is still being built. Until then, someone at HRnexus reads your question personally and finds a suitable provider for you.
+results-help-intro = Want to act on these results with a professional? Tell us your question: we connect you with a provider that fits what your scan shows.
+results-help-what = The contact form is filled in with the topics that need attention and the kinds of help that fit them. We share no answers of employees, only the topics.
+results-help-submit = Ask for help with these topics
 
 results-explain-title = How to read these figures
 results-explain-figures-title = The figures

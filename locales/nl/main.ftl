@@ -174,12 +174,6 @@ audit-totp_enrol_failed = instellen tweestapsverificatie mislukt
 audit-logout = uitgelogd
 audit-api_key_created = API-sleutel aangemaakt
 audit-api_key_revoked = API-sleutel ingetrokken
-beheer-nav-help = Hulpvragen
-beheer-help-title = Hulpvragen uit scans
-beheer-help-intro = Werkgevers die na hun scanresultaat om hulp vroegen, met hun toestemming om de totaalcijfers te delen. Het koppelen aan een dienstverlener volgt met de intake.
-beheer-help-caption = Laatste 200 hulpvragen, nieuwste eerst
-beheer-help-empty = Nog geen hulpvragen.
-beheer-stat-help = nieuwe hulpvragen
 col-scan = Scan
 col-question = Vraag
 

@@ -112,17 +112,9 @@ results-category-arbodienstverlening = Arbodienstverlening
 results-category-hr_advies = Algemeen HR-advies
 
 results-help-title = Vraag hulp
-results-help-intro = Wil je met deze uitkomsten aan de slag en kun je daar hulp bij gebruiken? Stuur je vraag naar HRnexus. Wij zoeken een dienstverlener die past bij wat er in je team speelt.
-results-help-what = Alleen met je toestemming delen we de totaalcijfers van de groepen die je op deze pagina ziet: gemiddelden, percentages en verdelingen. Opmerkingen van medewerkers en groepen met te weinig reacties delen we nooit.
-results-help-question = Je vraag (niet verplicht)
-results-help-question-hint = Maximaal { $max } tekens. Noem geen namen en geen gezondheidsgegevens van medewerkers, zoals ziektes of diagnoses.
-results-help-consent = Ik geef toestemming om deze totaalcijfers te delen met HRnexus en een passende dienstverlener
-results-help-submit = Verstuur hulpvraag
-results-help-consent-missing = Zet een vinkje als je toestemming geeft. Zonder toestemming versturen we niets.
-results-help-question-too-long = Je vraag is te lang: gebruik maximaal { $max } tekens.
-results-help-sent-title = Je hulpvraag is verstuurd
-results-help-sent-text = Dank je. HRnexus heeft je vraag en de gedeelde totaalcijfers ontvangen en neemt contact met je op.
-results-help-sent-later = Eerlijk is eerlijk: het automatisch koppelen aan een dienstverlener bouwen we nog. Tot die tijd bekijkt iemand van HRnexus je vraag zelf en zoekt een passende dienstverlener voor je.
+results-help-intro = Wil je met deze uitkomsten aan de slag met een professional? Vertel ons je vraag: we brengen je in contact met een dienstverlener die past bij wat je scan laat zien.
+results-help-what = Het contactformulier staat al klaar met de onderwerpen die aandacht vragen en de soorten hulp die daarbij passen. We delen geen antwoorden van medewerkers, alleen de onderwerpen.
+results-help-submit = Vraag hulp bij deze onderwerpen
 
 results-explain-title = Zo lees je deze cijfers
 results-explain-figures-title = De cijfers

@@ -584,3 +584,140 @@ mail_templates!(
     "mail/intake_received.html",
     "mail/intake_received.txt"
 );
+
+/// Asks a provider to take an introduction: what the employer asked (organisation size,
+/// province, categories, the question), not yet who they are, and the link to answer
+/// before the deadline. The link is the provider's key to the answer page: a secret.
+pub struct IntroductionProposal {
+    pub lang: Lang,
+    pub provider: String,
+    pub intake: crate::storage::Intake,
+    pub link: String,
+    pub deadline: String,
+}
+
+impl Mail for IntroductionProposal {
+    const SUBJECT: &'static str = "introduction-proposal-subject";
+    const CARRIES_SECRET: bool = true;
+
+    fn lang(&self) -> Lang {
+        self.lang
+    }
+
+    fn args(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("provider", self.provider.clone()),
+            ("link", self.link.clone()),
+            ("deadline", self.deadline.clone()),
+            ("intake", self.intake.id.to_string()),
+        ]
+    }
+}
+
+impl IntroductionProposal {
+    /// What the employer told about themselves and asked, as (label, value) lines.
+    pub fn facts(&self) -> Vec<(String, String)> {
+        let l = self.lang;
+        let i = &self.intake;
+        let mut facts = Vec::new();
+        if !i.company_size.is_empty() {
+            facts.push((
+                l.t("introduction-fact-size"),
+                l.t(&format!("contact-size-{}", i.company_size)),
+            ));
+        }
+        if !i.province.is_empty() {
+            facts.push((
+                l.t("introduction-fact-province"),
+                l.t(&format!("contact-province-{}", i.province)),
+            ));
+        }
+        let categories: Vec<String> = i
+            .category_keys()
+            .map(|k| l.t(&format!("autonomie-scan-category-{k}")))
+            .collect();
+        if !categories.is_empty() {
+            facts.push((l.t("introduction-fact-categories"), categories.join(", ")));
+        }
+        let aspects: Vec<String> = i
+            .aspect_keys()
+            .map(|k| l.t(&format!("results-aspect-{k}")))
+            .collect();
+        if !aspects.is_empty() {
+            facts.push((l.t("introduction-fact-aspects"), aspects.join(", ")));
+        }
+        facts
+    }
+}
+
+mail_templates!(
+    IntroductionProposal,
+    "mail/introduction_proposal.html",
+    "mail/introduction_proposal.txt"
+);
+
+/// The introduction itself, once the provider accepted: to the employer (who will contact
+/// them, with the provider's public profile) or to the provider (the employer's contact
+/// details).
+pub struct IntroductionMade {
+    pub lang: Lang,
+    pub to_provider: bool,
+    pub provider: String,
+    /// Link to the provider's public profile (for the employer).
+    pub profile: String,
+    pub intake: crate::storage::Intake,
+}
+
+impl Mail for IntroductionMade {
+    const SUBJECT: &'static str = "introduction-made-subject";
+
+    fn lang(&self) -> Lang {
+        self.lang
+    }
+
+    fn args(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("provider", self.provider.clone()),
+            ("profile", self.profile.clone()),
+            ("organisation", self.intake.organisation.clone()),
+            ("name", self.intake.contact_name.clone()),
+            ("email", self.intake.email.clone()),
+            ("phone", self.intake.phone.clone().unwrap_or_default()),
+        ]
+    }
+}
+
+mail_templates!(
+    IntroductionMade,
+    "mail/introduction_made.html",
+    "mail/introduction_made.txt"
+);
+
+/// Tells staff an intake waits for them: a proposal was declined or timed out and no
+/// other match is left to ask.
+pub struct IntroductionTurn {
+    pub lang: Lang,
+    pub intake_id: i64,
+    pub organisation: String,
+}
+
+impl Mail for IntroductionTurn {
+    const SUBJECT: &'static str = "introduction-turn-subject";
+
+    fn lang(&self) -> Lang {
+        self.lang
+    }
+
+    fn args(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("intake", self.intake_id.to_string()),
+            ("organisation", self.organisation.clone()),
+        ]
+    }
+}
+
+mail_templates!(
+    IntroductionTurn,
+    "mail/introduction_turn.html",
+    "mail/introduction_turn.txt"
+);

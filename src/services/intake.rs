@@ -8,16 +8,18 @@ use super::Result;
 use crate::{
     i18n::Lang,
     mail::{IntakeReceived, compose},
-    storage::IntakeStore,
+    storage::{IntakeExtras, IntakeStore},
 };
 
 /// Stores `request` (status new) and queues the confirmation to the requester in `lang`.
-/// Returns the intake's id. The caller wakes the outbox worker.
+/// Returns the intake's id, or `None` when this form was submitted before (nothing is
+/// stored twice). The caller wakes the outbox worker.
 pub async fn submit_intake(
     store: &dyn IntakeStore,
     request: &IntakeRequest,
+    extras: &IntakeExtras,
     lang: Lang,
-) -> Result<i64> {
+) -> Result<Option<i64>> {
     let mail = compose(
         request.email.as_str(),
         &IntakeReceived {
@@ -26,5 +28,7 @@ pub async fn submit_intake(
             organisation: request.organisation.as_str().to_owned(),
         },
     )?;
-    Ok(store.create_intake(request, lang.code(), &mail).await?)
+    Ok(store
+        .create_intake(request, extras, lang.code(), &mail)
+        .await?)
 }

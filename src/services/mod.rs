@@ -9,6 +9,7 @@
 pub mod answers;
 pub mod articles;
 pub mod intake;
+pub mod introductions;
 pub mod invitations;
 pub mod newsletter;
 pub mod providers;

@@ -3,8 +3,16 @@
 //! visitor is sent to a thank-you page. A refused form comes back (422) with a message
 //! beside each wrong field and everything typed kept; nothing is stored then.
 //!
-//! `?dienstverlener=slug` says which provider the visitor came from; anything that is not a
-//! slug is ignored. Posts are limited per IP address by the public form limiter.
+//! `?dienstverlener=slug` says which provider the visitor came from; `?aspect=…&categorie=…`
+//! (from a scan's "vraag hulp") pre-fill the aspects that need work and the categories that
+//! fit them. Anything that is not a known key is ignored.
+//!
+//! Anti-automation without third-party captchas: posts are limited per source address, a
+//! field hidden from people must stay empty, and every form carries a stamp signed with the
+//! server secret saying when it was handed out. A form posted within seconds, or with a
+//! filled trap field, gets the thank-you page and nothing is stored (a bot learns nothing);
+//! a stamp that is missing, forged or days old brings the form back with a fresh one. The
+//! stamp's random part also makes a double submit store one intake.
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -17,13 +25,71 @@ use axum::{
 };
 use hrnexus_core::{
     intake::{CompanySize, IntakeField, IntakeInput, IntakeRequest, ProviderSlug, Province},
-    scan::advice::ServiceCategory,
+    scan::{advice::ServiceCategory, aspect::Aspect},
+    token::UrlToken,
 };
 
 use crate::{
+    auth,
+    secret::{Purpose, ServerSecret},
     services,
+    storage::{IntakeExtras, now},
     web::{AppState, error::WebError, messages, page::Page, security::ClientIp},
 };
+
+/// A person needs longer than this to fill in the form.
+const MIN_FILL_SECONDS: i64 = 3;
+/// A stamp older than this is refused (the form is handed out again).
+const MAX_STAMP_AGE_SECONDS: i64 = 24 * 60 * 60;
+
+/// A stamp handed out at `at`: `nonce.issued_at.mac` (public for tests, which need an old one).
+pub fn stamp(secret: &ServerSecret, at: i64) -> String {
+    let body = format!("{}.{at}", auth::random_token());
+    let mac = secret.keyed_hash(Purpose::ContactForm, body.as_bytes());
+    format!("{body}.{}", &mac[..32])
+}
+
+/// Compares without stopping at the first difference, so timing tells nothing about how
+/// much of a forged MAC was right.
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// What a posted stamp says.
+#[derive(Debug, PartialEq, Eq)]
+enum Stamp {
+    /// Genuine and old enough: the hash of its nonce identifies this form.
+    Good { nonce_hash: String },
+    /// Genuine but posted faster than a person can.
+    TooFast,
+    /// Missing, forged, or too old.
+    Bad,
+}
+
+fn check_stamp(secret: &ServerSecret, raw: &str, at: i64) -> Stamp {
+    let mut parts = raw.splitn(3, '.');
+    let (Some(nonce), Some(issued), Some(mac)) = (parts.next(), parts.next(), parts.next()) else {
+        return Stamp::Bad;
+    };
+    let (Ok(nonce), Ok(issued)) = (UrlToken::parse(nonce), issued.parse::<i64>()) else {
+        return Stamp::Bad;
+    };
+    let body = format!("{}.{issued}", nonce.as_str());
+    let expected = secret.keyed_hash(Purpose::ContactForm, body.as_bytes());
+    if !same_bytes(&expected.as_bytes()[..32], mac.as_bytes()) {
+        return Stamp::Bad;
+    }
+    let age = at - issued;
+    if !(0..=MAX_STAMP_AGE_SECONDS).contains(&age) {
+        Stamp::Bad
+    } else if age < MIN_FILL_SECONDS {
+        Stamp::TooFast
+    } else {
+        Stamp::Good {
+            nonce_hash: auth::token_hash(nonce.as_str()),
+        }
+    }
+}
 
 pub const PATH: &str = "/contact";
 pub const THANKS_PATH: &str = "/contact/bedankt";
@@ -49,6 +115,12 @@ pub struct Typed {
     consent: bool,
     /// A parsed slug only.
     provider: String,
+    /// Known aspect keys only (pre-filled from a scan).
+    aspects: Vec<String>,
+    /// The form's stamp, as posted (checked before use).
+    stamp: String,
+    /// The trap field people never see.
+    trap: String,
 }
 
 impl Typed {
@@ -72,10 +144,21 @@ impl Typed {
                         .map(|s| s.as_str().to_owned())
                         .unwrap_or_default()
                 }
+                "aspect" => typed.add_aspect(&value),
+                "formulier" => typed.stamp = value,
+                "website" => typed.trap = value,
                 _ => {}
             }
         }
         typed
+    }
+
+    fn add_aspect(&mut self, value: &str) {
+        if let Some(aspect) = Aspect::from_key(value.trim())
+            && !self.aspects.iter().any(|a| a == aspect.key())
+        {
+            self.aspects.push(aspect.key().to_owned());
+        }
     }
 
     fn input(&self) -> IntakeInput<'_> {
@@ -146,6 +229,12 @@ pub struct ContactPage {
     provinces: Vec<Choice>,
     categories: Vec<Choice>,
     max_question: usize,
+    /// A fresh stamp for the next post.
+    stamp: String,
+    /// The pre-filled aspects: (key, label).
+    aspects: Vec<(String, String)>,
+    /// The form came back because its stamp was missing or old.
+    stamp_problem: bool,
 }
 
 #[derive(Template, WebTemplate)]
@@ -157,15 +246,15 @@ pub struct ThanksPage {
 fn size_label_key(size: CompanySize) -> &'static str {
     match size {
         CompanySize::One => "contact-size-1",
-        CompanySize::From2To9 => "contact-size-2-9",
-        CompanySize::From10To49 => "contact-size-10-49",
-        CompanySize::From50To249 => "contact-size-50-249",
-        CompanySize::From250 => "contact-size-250-plus",
+        CompanySize::Micro => "contact-size-2-9",
+        CompanySize::Small => "contact-size-10-49",
+        CompanySize::Medium => "contact-size-50-249",
+        CompanySize::Large => "contact-size-250-plus",
     }
 }
 
 impl ContactPage {
-    fn new(p: Page, form: Typed, errors: Errors) -> ContactPage {
+    fn new(p: Page, form: Typed, errors: Errors, stamp: String) -> ContactPage {
         let sizes = CompanySize::ALL
             .into_iter()
             .map(|s| Choice {
@@ -190,6 +279,11 @@ impl ContactPage {
                 chosen: form.categories.iter().any(|v| v == c.key()),
             })
             .collect();
+        let aspects = form
+            .aspects
+            .iter()
+            .map(|k| (k.clone(), p.tk("results-aspect-", k)))
+            .collect();
         ContactPage {
             p,
             form,
@@ -198,28 +292,44 @@ impl ContactPage {
             provinces,
             categories,
             max_question: hrnexus_core::intake::MAX_QUESTION_CHARS,
+            stamp,
+            aspects,
+            stamp_problem: false,
         }
     }
 }
 
-#[derive(serde::Deserialize)]
-pub struct ContactQuery {
-    #[serde(default)]
-    dienstverlener: String,
-}
-
-pub async fn form(p: Page, query: Result<Query<ContactQuery>, QueryRejection>) -> ContactPage {
-    // A query that does not parse is ignored like a slug that does not.
-    let provider = query
-        .ok()
-        .and_then(|Query(q)| ProviderSlug::parse(q.dienstverlener.trim()))
-        .map(|s| s.as_str().to_owned())
-        .unwrap_or_default();
-    let form = Typed {
-        provider,
-        ..Typed::default()
-    };
-    ContactPage::new(p, form, Errors::default())
+pub async fn form(
+    State(state): State<AppState>,
+    p: Page,
+    query: Result<Query<Vec<(String, String)>>, QueryRejection>,
+) -> ContactPage {
+    // A query that does not parse is ignored like a key that does not.
+    let mut form = Typed::default();
+    for (name, value) in query
+        .map(|Query(q)| q)
+        .unwrap_or_default()
+        .into_iter()
+        .take(64)
+    {
+        match name.as_str() {
+            "dienstverlener" => {
+                form.provider = ProviderSlug::parse(value.trim())
+                    .map(|s| s.as_str().to_owned())
+                    .unwrap_or_default()
+            }
+            "aspect" => form.add_aspect(&value),
+            "categorie" => {
+                if let Some(c) = ServiceCategory::from_key(value.trim())
+                    && !form.categories.iter().any(|v| v == c.key())
+                {
+                    form.categories.push(c.key().to_owned());
+                }
+            }
+            _ => {}
+        }
+    }
+    ContactPage::new(p, form, Errors::default(), stamp(&state.secret, now()))
 }
 
 pub async fn submit(
@@ -232,6 +342,19 @@ pub async fn submit(
         return Err(WebError::TooManyRequests);
     }
     let typed = Typed::from_pairs(pairs);
+    let at = now();
+    let nonce_hash = match check_stamp(&state.secret, &typed.stamp, at) {
+        _ if !typed.trap.is_empty() => {
+            return Ok(Redirect::to(&p.href(THANKS_PATH)).into_response());
+        }
+        Stamp::TooFast => return Ok(Redirect::to(&p.href(THANKS_PATH)).into_response()),
+        Stamp::Bad => {
+            let mut page = ContactPage::new(p, typed, Errors::default(), stamp(&state.secret, at));
+            page.stamp_problem = true;
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+        }
+        Stamp::Good { nonce_hash } => nonce_hash,
+    };
     let request = match IntakeRequest::parse(typed.input()) {
         Ok(request) => request,
         Err(problems) => {
@@ -251,11 +374,18 @@ pub async fn submit(
                     IntakeField::Consent => errors.consent = message,
                 }
             }
-            let page = ContactPage::new(p, typed, errors);
+            // The same stamp goes back: the person's time on the form keeps counting.
+            let stamp = typed.stamp.clone();
+            let page = ContactPage::new(p, typed, errors, stamp);
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
         }
     };
-    services::intake::submit_intake(&*state.store, &request, p.lang).await?;
+    let extras = IntakeExtras {
+        aspects: typed.aspects.clone(),
+        form_nonce: Some(nonce_hash),
+    };
+    // A second submit of the same form stores nothing and gets the same thank-you page.
+    services::intake::submit_intake(&*state.store, &request, &extras, p.lang).await?;
     state.mail_wake.notify_one();
     Ok(Redirect::to(&p.href(THANKS_PATH)).into_response())
 }

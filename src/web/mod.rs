@@ -14,6 +14,7 @@ pub mod inzichten;
 pub mod kompas;
 pub mod messages;
 pub mod page;
+pub mod portaal;
 pub mod privacy;
 pub mod respond;
 pub mod security;
@@ -57,6 +58,17 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// The introduction workflow's settings, for the services.
+    pub fn workflow(&self) -> crate::services::introductions::WorkflowSettings {
+        let i = &self.settings.introductions;
+        crate::services::introductions::WorkflowSettings {
+            response_working_days: i.response_working_days,
+            weights: i.weights(),
+            auto_propose_min_score: i.auto_propose_min_score,
+            base_url: self.settings.base_url().to_owned(),
+        }
+    }
+
     /// Records an event in the audit log (who, what, from which address).
     pub async fn audit(
         &self,
@@ -152,6 +164,7 @@ fn localised(state: &AppState) -> Router<AppState> {
         .merge(site::routes())
         .merge(autonomie_scan::routes())
         .merge(contact::routes())
+        .merge(portaal::routes())
         .merge(respond::routes())
         .merge(privacy::routes())
         .merge(kompas::routes())

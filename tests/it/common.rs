@@ -231,6 +231,50 @@ pub async fn mailed_sign_in_link(app: &TestApp, email: &str) -> String {
 
 /// The same, from the mail files in `dir` (e.g. the maildir of a test SMTP server).
 pub async fn mailed_sign_in_link_in(app: &TestApp, dir: &std::path::Path, email: &str) -> String {
+    mailed_link_in(app, dir, email, "/werkgever/inloggen/").await
+}
+
+/// The path of the newest link starting with `prefix` mailed to `email`.
+pub async fn mailed_link(app: &TestApp, email: &str, prefix: &str) -> String {
+    mailed_link_in(app, &app.dir.path().join("mail"), email, prefix).await
+}
+
+/// The newest mail to `email` (decoded text) that contains `needle`.
+pub async fn mailed_text(app: &TestApp, email: &str, needle: &str) -> String {
+    let dir = app.dir.path().join("mail");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    loop {
+        let found = std::fs::read_dir(&dir)
+            .map(|entries| {
+                entries
+                    .flatten()
+                    .filter_map(|e| std::fs::read_to_string(e.path()).ok())
+                    .map(|text| {
+                        text.replace("=\r\n", "")
+                            .replace("=\n", "")
+                            .replace("=3D", "=")
+                    })
+                    .find(|text| {
+                        text.contains(needle)
+                            && text
+                                .lines()
+                                .any(|l| l.to_ascii_lowercase() == format!("to: {email}"))
+                    })
+            })
+            .ok()
+            .flatten();
+        if let Some(text) = found {
+            return text;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no mail to {email} with {needle:?}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
+async fn mailed_link_in(app: &TestApp, dir: &std::path::Path, email: &str, prefix: &str) -> String {
     let base = app.running.state.settings.base_url().to_owned();
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
     loop {
@@ -259,7 +303,7 @@ pub async fn mailed_sign_in_link_in(app: &TestApp, dir: &std::path::Path, email:
                     .any(|l| l.to_ascii_lowercase() == format!("to: {email}"))
             })
             .find_map(|text| {
-                let at = text.find(&format!("{base}/werkgever/inloggen/"))?;
+                let at = text.find(&format!("{base}{prefix}"))?;
                 let url = text[at..].split_whitespace().next()?;
                 url.strip_prefix(&base).map(str::to_owned)
             });
@@ -268,7 +312,7 @@ pub async fn mailed_sign_in_link_in(app: &TestApp, dir: &std::path::Path, email:
         }
         assert!(
             std::time::Instant::now() < deadline,
-            "no sign-in link mailed to {email}"
+            "no {prefix} link mailed to {email}"
         );
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }

@@ -36,13 +36,26 @@ fn with(field: &str, value: &str) -> Vec<(&'static str, String)> {
     form
 }
 
+/// A form stamp handed out `seconds_ago`, as a person's browser would post it.
+fn stamp(app: &TestApp, seconds_ago: i64) -> String {
+    hrnexus::web::contact::stamp(
+        &app.running.state.secret,
+        hrnexus::storage::now() - seconds_ago,
+    )
+}
+
+/// Posts `form` with a stamp from a minute ago unless the form brings its own.
 async fn post(app: &TestApp, path: &str, form: &[(&'static str, String)]) -> reqwest::Response {
-    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let mut pairs: Vec<(&str, String)> = form.iter().map(|(k, v)| (*k, v.clone())).collect();
+    if !pairs.iter().any(|(k, _)| *k == "formulier") {
+        pairs.push(("formulier", stamp(app, 60)));
+    }
+    let pairs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
     app.post_form(path, &pairs).await
 }
 
 async fn nothing_stored(app: &TestApp) {
-    assert!(app.store.intakes(10).await.unwrap().is_empty());
+    assert!(app.store.intakes(None, 10).await.unwrap().is_empty());
     assert!(app.store.list_mail(10).await.unwrap().is_empty());
 }
 
@@ -54,7 +67,7 @@ async fn a_good_question_is_stored_and_confirmed(db: Db) {
     assert_eq!(response.status(), 303);
     assert_eq!(response.headers()["location"], "/contact/bedankt");
 
-    let intakes = app.store.intakes(10).await.unwrap();
+    let intakes = app.store.intakes(None, 10).await.unwrap();
     assert_eq!(intakes.len(), 1);
     let intake = &intakes[0];
     assert_eq!(intake.status(), Some(IntakeStatus::New));
@@ -108,7 +121,7 @@ async fn english_questions_get_english_pages_and_mail(db: Db) {
     let response = post(&app, "/en/contact", &good()).await;
     assert_eq!(response.status(), 303);
     assert_eq!(response.headers()["location"], "/en/contact/bedankt");
-    assert_eq!(app.store.intakes(1).await.unwrap()[0].lang, "en");
+    assert_eq!(app.store.intakes(None, 1).await.unwrap()[0].lang, "en");
     let mail = &app.store.list_mail(1).await.unwrap()[0].mail;
     assert_eq!(mail.subject, "We have received your question");
 
@@ -285,7 +298,7 @@ async fn the_provider_asked_for_is_carried_along_when_it_is_a_slug(db: Db) {
     assert_eq!(post(&app, "/contact", &form).await.status(), 303);
     let slugs: Vec<Option<String>> = app
         .store
-        .intakes(10)
+        .intakes(None, 10)
         .await
         .unwrap()
         .into_iter()
@@ -325,7 +338,74 @@ async fn the_home_page_leads_to_the_contact_page(db: Db) {
     assert!(page.contains("gezondheid"), "the health warning is visible");
 }
 
+/// Anti-automation without a captcha: a trap field people never see, and a signed stamp
+/// saying when the form was handed out. Bots get the thank-you page and nothing is stored;
+/// a missing or forged stamp brings the form back with what was typed; a double submit of
+/// one form stores one intake.
+async fn bots_are_told_apart_without_a_captcha(db: Db) {
+    let Some(app) = common::spawn(db).await else {
+        return;
+    };
+    // The page hands out a stamp and hides the trap from people.
+    let page = app.get("/contact").await.text().await.unwrap();
+    assert!(page.contains("name=\"formulier\""));
+    assert!(page.contains("class=\"trap\" aria-hidden=\"true\""));
+
+    // The trap filled in: thanks, nothing stored.
+    let mut form = good();
+    form.push(("website", "https://spam.example".into()));
+    let response = post(&app, "/contact", &form).await;
+    assert_eq!(response.headers()["location"], "/contact/bedankt");
+    nothing_stored(&app).await;
+
+    // Posted the moment the form was handed out: thanks, nothing stored.
+    let mut form = good();
+    form.push(("formulier", stamp(&app, 0)));
+    let response = post(&app, "/contact", &form).await;
+    assert_eq!(response.headers()["location"], "/contact/bedankt");
+    nothing_stored(&app).await;
+
+    // Forged, missing or two days old: the form comes back, typed text kept.
+    let forged = stamp(&app, 60).replace('.', ".1");
+    for bad in [forged, String::new(), stamp(&app, 2 * 86_400)] {
+        let mut form = good();
+        form.push(("formulier", bad));
+        let response = post(&app, "/contact", &form).await;
+        assert_eq!(response.status(), 422);
+        let html = response.text().await.unwrap();
+        assert!(html.contains("Dit formulier was verlopen"));
+        assert!(html.contains("value=\"Bakkerij Jansen\""));
+        nothing_stored(&app).await;
+    }
+
+    // The same form twice (a double click): one intake, one confirmation.
+    let mut form = good();
+    form.push(("formulier", stamp(&app, 30)));
+    for _ in 0..2 {
+        let response = post(&app, "/contact", &form).await;
+        assert_eq!(response.headers()["location"], "/contact/bedankt");
+    }
+    assert_eq!(app.store.intakes(None, 10).await.unwrap().len(), 1);
+    assert_eq!(app.store.list_mail(10).await.unwrap().len(), 1);
+}
+
+/// Aspects from a scan travel with the form and are stored; unknown ones are dropped.
+async fn aspects_from_a_scan_are_stored_with_the_intake(db: Db) {
+    let Some(app) = common::spawn(db).await else {
+        return;
+    };
+    let mut form = good();
+    form.push(("aspect", "steun".into()));
+    form.push(("aspect", "werkwijze".into()));
+    form.push(("aspect", "<script>".into()));
+    assert_eq!(post(&app, "/contact", &form).await.status(), 303);
+    let intake = app.store.intakes(None, 1).await.unwrap().remove(0);
+    assert_eq!(intake.aspects, "steun,werkwijze");
+}
+
 both_backends!(
+    bots_are_told_apart_without_a_captcha,
+    aspects_from_a_scan_are_stored_with_the_intake,
     a_good_question_is_stored_and_confirmed,
     english_questions_get_english_pages_and_mail,
     every_bad_field_is_named_and_what_was_typed_kept,

@@ -456,7 +456,7 @@ async fn signed_in_pages_and_the_api_are_not_stored(db: Db) {
         "/beheer/outbox",
         "/beheer/audit",
         "/beheer/api-sleutels",
-        "/beheer/hulpvragen",
+        "/beheer/intakes",
         "/beheer/login",
     ] {
         let response = app.get(path).await;
@@ -561,45 +561,6 @@ async fn using_a_sign_in_link_ends_the_older_ones(db: Db) {
     assert_eq!(oldest.status(), 410, "an older unused link stopped working");
     let newest = post(&app, &other, &links[0], &[], None).await;
     assert_eq!(newest.status(), 303, "a newer link still works");
-}
-
-async fn help_requests_are_rate_limited(db: Db) {
-    let Some(app) = common::spawn(db).await else {
-        return;
-    };
-    let employer = common::client();
-    sign_in_employer(&app, &employer).await;
-    let scan_id = create_scan(&app, &employer).await;
-    // Help is asked from the results, which appear once the round is closed.
-    let round = app.store.rounds(scan_id).await.unwrap()[0].id;
-    app.store
-        .close_round(round, hrnexus::storage::now())
-        .await
-        .unwrap();
-    let path = format!("/werkgever/scans/{scan_id}/hulp");
-    let form = [
-        ("toestemming", "ja"),
-        ("vraag", "Hoe nu verder?"),
-        ("ronde", "1"),
-    ];
-    for _ in 0..5 {
-        let response = post(&app, &employer, &path, &form, None).await;
-        assert_eq!(response.status(), 303);
-    }
-    let response = post(&app, &employer, &path, &form, None).await;
-    assert_eq!(response.status(), 429);
-    let retry: u64 = header(&response, "retry-after")
-        .parse()
-        .expect("Retry-After");
-    assert!((1..=3600).contains(&retry));
-    assert!(
-        response
-            .text()
-            .await
-            .unwrap()
-            .contains("<html lang=\"nl\">")
-    );
-    assert_eq!(app.store.help_requests(100).await.unwrap().len(), 5);
 }
 
 async fn the_origin_check_compares_scheme_host_and_port(db: Db) {
@@ -853,7 +814,6 @@ both_backends!(
     signed_in_pages_and_the_api_are_not_stored,
     error_pages_link_only_to_this_site,
     using_a_sign_in_link_ends_the_older_ones,
-    help_requests_are_rate_limited,
     the_origin_check_compares_scheme_host_and_port,
     a_new_beheerder_sets_up_the_account_with_a_personal_link,
 );

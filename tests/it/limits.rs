@@ -10,7 +10,7 @@ use hrnexus::{
     app::apply_retention,
     auth,
     config::Retention,
-    storage::{MailStatus, NewAuditEntry, NewHelpRequest, NewScan, OutgoingMail, ScanOwner, now},
+    storage::{MailStatus, NewAuditEntry, NewScan, OutgoingMail, ScanOwner, now},
 };
 use hrnexus_core::email::EmailAddress;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -406,17 +406,51 @@ async fn retention_deletes_only_what_is_old(db: Db) {
         })
         .await
         .unwrap();
-    let round = store.rounds(scan_id).await.unwrap().remove(0);
-    store
-        .create_help_request(&NewHelpRequest {
-            scan_id,
-            round_id: round.id,
-            employer_id: employer.id,
-            summary: "{}".into(),
-            question: "Hoe nu verder?".into(),
-        })
+    assert!(scan_id > 0);
+    // An intake closed today: its personal fields go after the retention period.
+    let intake = store
+        .create_intake(
+            &hrnexus_core::intake::IntakeRequest::parse(hrnexus_core::intake::IntakeInput {
+                organisation: "Bakkerij Jansen",
+                contact_name: "Anna",
+                email: EMPLOYER,
+                phone: "",
+                kvk: "",
+                company_size: "2-9",
+                province: "zeeland",
+                question: "Hoe nu verder?",
+                categories: &[],
+                consent: "ja",
+                provider: "",
+            })
+            .unwrap(),
+            &hrnexus::storage::IntakeExtras::default(),
+            "nl",
+            &secret_mail(EMPLOYER, false),
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    let closed = store
+        .change_intake(
+            &hrnexus::storage::IntakeChange {
+                intake_id: intake,
+                from: hrnexus_core::intake::IntakeStatus::New,
+                to: hrnexus_core::intake::IntakeStatus::Closed,
+                actor: hrnexus::storage::ActorRef {
+                    kind: "staff",
+                    id: Some(1),
+                },
+                event: "close",
+                detail: "spam",
+                effect: hrnexus::storage::IntakeEffect::Finish,
+                at: t0,
+            },
+            &[],
+        )
         .await
         .unwrap();
+    assert_eq!(closed, hrnexus::storage::ChangeOutcome::Done);
     store.session_upsert("expired", "{}", t0 - 1).await.unwrap();
     store.session_upsert("live", "{}", t0 + DAY).await.unwrap();
 
@@ -424,7 +458,7 @@ async fn retention_deletes_only_what_is_old(db: Db) {
         audit_log_days: 30,
         login_links_days: 7,
         outbox_days: 10,
-        help_requests_days: 60,
+        intakes_days: 60,
         sessions_days: 0,
         interval_minutes: 60,
     };
@@ -435,7 +469,7 @@ async fn retention_deletes_only_what_is_old(db: Db) {
             report.audit_log,
             report.login_links,
             report.outbox,
-            report.help_requests,
+            report.intakes,
             report.sessions
         ),
         (0, 0, 0, 0, 1)
@@ -464,14 +498,15 @@ async fn retention_deletes_only_what_is_old(db: Db) {
             .is_some()
     );
 
-    // Eleven days on: the delivered mail goes, the one still queued stays.
+    // Eleven days on: the delivered mail goes, those still queued (the other link's and
+    // the intake's confirmation) stay.
     let report = apply_retention(store, &retention, t0 + 11 * DAY)
         .await
         .unwrap();
     assert_eq!(report.outbox, 1);
     let left = store.list_mail(10).await.unwrap();
-    assert_eq!(left.len(), 1);
-    assert_eq!(left[0].status, MailStatus::Pending);
+    assert_eq!(left.len(), 2);
+    assert!(left.iter().all(|m| m.status == MailStatus::Pending));
 
     // Two months on, with every instance running the job at once: each row goes once.
     let later = t0 + 61 * DAY;
@@ -487,20 +522,24 @@ async fn retention_deletes_only_what_is_old(db: Db) {
         let r = run.await.unwrap();
         total.audit_log += r.audit_log;
         total.login_links += r.login_links;
-        total.help_requests += r.help_requests;
+        total.intakes += r.intakes;
         total.sessions += r.sessions;
     }
     assert_eq!(
         (
             total.audit_log,
             total.login_links,
-            total.help_requests,
+            total.intakes,
             total.sessions
         ),
         (1, 1, 1, 0)
     );
     assert!(store.recent_audit(10).await.unwrap().is_empty());
-    assert!(store.help_requests(10).await.unwrap().is_empty());
+    let anonymised = store.intake_by_id(intake).await.unwrap().unwrap();
+    assert_eq!(
+        (anonymised.email.as_str(), anonymised.question.as_str()),
+        ("", "")
+    );
     // Periods of 0 keep data for ever.
     let keep = Retention {
         audit_log_days: 0,
@@ -619,19 +658,27 @@ async fn control_characters_are_refused_beside_the_field(db: Db) {
         2,
         "one department per line"
     );
-    // Help is asked from the results, which appear once the round is closed.
-    app.store
-        .close_round(scan.latest.id, hrnexus::storage::now())
-        .await
-        .unwrap();
-    let path = format!("/werkgever/scans/{}/hulp", scan.scan.id);
+    // The contact form refuses them too, beside the question, and stores nothing.
+    let stamp = hrnexus::web::contact::stamp(&app.running.state.secret, now() - 60);
     let response = app
-        .post_form(&path, &[("vraag", "Hoe\0 nu?"), ("toestemming", "ja")])
+        .post_form(
+            "/contact",
+            &[
+                ("organisation", "Bakkerij Jansen"),
+                ("contact_name", "Anna"),
+                ("email", "anna@bakkerij.nl"),
+                ("company_size", "2-9"),
+                ("province", "zeeland"),
+                ("question", "Hoe\0 nu?"),
+                ("consent", "ja"),
+                ("formulier", &stamp),
+            ],
+        )
         .await;
     assert_eq!(response.status(), 422);
     let html = response.text().await.unwrap();
-    assert!(html.contains("id=\"vraag-error\"") && html.contains("niet kan"));
-    assert!(app.store.help_requests(10).await.unwrap().is_empty());
+    assert!(html.contains("id=\"question-error\""), "{html}");
+    assert!(app.store.intakes(None, 10).await.unwrap().is_empty());
 }
 
 async fn api_key_names_refuse_control_characters(db: Db) {

@@ -14,6 +14,7 @@ mod hardening;
 mod http_beheer;
 mod http_site;
 mod intake_storage;
+mod introductions;
 mod invitations;
 mod inzichten;
 mod kompas;

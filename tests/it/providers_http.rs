@@ -27,6 +27,7 @@ fn provider(
         languages: vec!["Nederlands".into()],
         capacity: 2,
         availability: Availability::Accepting,
+        contact_email: None,
     }
 }
 

@@ -28,6 +28,7 @@ fn provider(slug: &str, organisation: &str) -> NewProvider {
         languages: vec!["Nederlands".into(), "Engels".into()],
         capacity: 3,
         availability: Availability::Accepting,
+        contact_email: None,
     }
 }
 

@@ -96,17 +96,6 @@ impl SignedIn {
         assert_eq!(response.status(), 200, "GET {path}");
         response.text().await.unwrap()
     }
-
-    async fn post(&self, app: &TestApp, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
-        self.client
-            .post(app.url(path))
-            .header("cookie", &self.cookie)
-            .header("sec-fetch-site", "same-origin")
-            .form(form)
-            .send()
-            .await
-            .unwrap()
-    }
 }
 
 fn today() -> NaiveDate {
@@ -378,21 +367,11 @@ async fn only_the_owner_sees_results(db: Db) {
         base.clone(),
         format!("{base}.csv"),
         format!("/werkgever/scans/{}/rapport", scan.id),
-        format!("/werkgever/scans/{}/hulp/verstuurd", scan.id),
         format!("/en{base}"),
     ] {
         assert_eq!(other.get(&app, &path).await.status(), 404, "{path}");
         assert_eq!(owner.get(&app, &path).await.status(), 200, "{path}");
     }
-    let response = other
-        .post(
-            &app,
-            &format!("/werkgever/scans/{}/hulp", scan.id),
-            &[("toestemming", "ja")],
-        )
-        .await;
-    assert_eq!(response.status(), 404);
-    assert!(app.store.help_requests(10).await.unwrap().is_empty());
 
     // Unknown, malformed and out-of-range addresses are plain 404 pages.
     for path in [
@@ -604,7 +583,9 @@ async fn the_difference_agrees_with_the_shown_means(db: Db) {
     );
 }
 
-async fn asking_for_help_needs_consent(db: Db) {
+/// "Vraag hulp" leads to the contact form pre-filled with the aspects that need work and
+/// the categories that fit them: keys only, nothing about a department or an employee.
+async fn asking_for_help_prefills_the_contact_form(db: Db) {
     let Some(app) = common::spawn(db).await else {
         return;
     };
@@ -612,85 +593,29 @@ async fn asking_for_help_needs_consent(db: Db) {
     let scan = create_scan(&app, employer.id, &["Winkel", "Geheim"]).await;
     respond_n(&app, scan.round_id, Some(scan.departments[0]), 6, 2).await;
     close(&app, scan.round_id).await;
-    let path = format!("/werkgever/scans/{}/hulp", scan.id);
-
-    let response = employer
-        .post(
-            &app,
-            &path,
-            &[("vraag", "Hoe krijgen we meer ruimte?"), ("ronde", "1")],
-        )
-        .await;
-    assert_eq!(response.status(), 422);
-    let html = response.text().await.unwrap();
-    assert!(html.contains("id=\"toestemming-error\""));
-    assert!(html.contains("aria-describedby=\"toestemming-error\""));
-    assert!(html.contains("Zonder toestemming versturen we niets"));
+    let html = employer.page(&app, &results_path(&scan)).await;
+    let help = section(&html, "hulp");
+    let start = help
+        .find("href=\"/contact?")
+        .expect("a link to the contact form")
+        + 6;
+    let link = &help[start..start + help[start..].find('"').unwrap()];
+    let link = link.replace("&amp;", "&").replace("&#38;", "&");
+    assert!(link.contains("aspect=steun"), "{link}");
+    assert!(link.contains("categorie="), "{link}");
     assert!(
-        html.contains(">Hoe krijgen we meer ruimte?</textarea>"),
-        "question kept"
-    );
-    assert!(app.store.help_requests(10).await.unwrap().is_empty());
-
-    let long = "x".repeat(2001);
-    let response = employer
-        .post(&app, &path, &[("vraag", &long), ("toestemming", "ja")])
-        .await;
-    assert_eq!(response.status(), 422);
-    let html = response.text().await.unwrap();
-    assert!(html.contains("id=\"vraag-error\""));
-    assert!(html.contains(" checked"), "consent kept");
-    assert!(app.store.help_requests(10).await.unwrap().is_empty());
-
-    let response = employer
-        .post(
-            &app,
-            &path,
-            &[
-                ("vraag", "  Hoe krijgen we meer ruimte?  "),
-                ("toestemming", "ja"),
-                ("ronde", "1"),
-            ],
-        )
-        .await;
-    assert_eq!(response.status(), 303);
-    let location = response.headers()["location"].to_str().unwrap().to_owned();
-    assert_eq!(
-        location,
-        format!("/werkgever/scans/{}/hulp/verstuurd", scan.id)
-    );
-    let done = employer.page(&app, &location).await;
-    assert!(done.contains("Je hulpvraag is verstuurd"));
-    assert!(
-        done.contains("bouwen we nog"),
-        "honest about the intake to come"
+        !link.contains("Geheim") && !link.contains("Winkel"),
+        "{link}"
     );
 
-    let requests = app.store.help_requests(10).await.unwrap();
-    assert_eq!(requests.len(), 1);
-    let request = &requests[0];
-    assert_eq!(request.scan_id, scan.id);
-    assert_eq!(request.round_id, scan.round_id);
-    assert_eq!(request.employer_id, employer.id);
-    assert_eq!(request.question, "Hoe krijgen we meer ruimte?");
-    let summary: serde_json::Value = serde_json::from_str(&request.summary).unwrap();
-    let groups = summary["groups"].as_array().unwrap();
-    let names: Vec<_> = groups.iter().map(|g| g["name"].clone()).collect();
-    assert_eq!(names, [serde_json::Value::Null, "Winkel".into()]);
+    let form = app.get(&link).await.text().await.unwrap();
     assert!(
-        !request.summary.contains("Geheim"),
-        "hidden groups are not shared"
+        form.contains("name=\"aspect\" value=\"steun\""),
+        "aspects carried along: {link} {form}"
     );
-    assert_eq!(groups[1]["responses"], 6);
-    assert_eq!(
-        summary["groups"][0]["aspects"]["steun"]["band"],
-        "werk_aan_de_winkel"
-    );
-    assert!(
-        summary["advice"]["categories"]
-            .as_array()
-            .is_some_and(|c| !c.is_empty())
-    );
+    assert!(form.contains(" checked>"), "categories ticked");
+    // Nothing is stored until the employer sends the form.
+    assert!(app.store.intakes(None, 10).await.unwrap().is_empty());
 }
 
 async fn english_page_is_english(db: Db) {
@@ -1098,7 +1023,7 @@ both_backends!(
     csv_has_visible_groups_only_and_defuses_formulas,
     trend_labels_across_two_rounds,
     the_difference_agrees_with_the_shown_means,
-    asking_for_help_needs_consent,
+    asking_for_help_prefills_the_contact_form,
     english_page_is_english,
     random_scans_never_show_hidden_figures,
 );

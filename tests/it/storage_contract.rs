@@ -4,8 +4,8 @@
 use crate::{both_backends, common};
 
 use hrnexus::storage::{
-    MailStatus, NewAuditEntry, NewHelpRequest, NewScan, OutgoingMail, ScanEntry, ScanOwner,
-    StorageError, Submission, SubmitOutcome, now,
+    MailStatus, NewAuditEntry, NewScan, OutgoingMail, ScanEntry, ScanOwner, StorageError,
+    Submission, SubmitOutcome, now,
 };
 use hrnexus_core::email::EmailAddress;
 
@@ -753,40 +753,6 @@ async fn one_invite_used_at_once_stores_one_response(db: Db) {
     assert_eq!(store.rounds(scan_id).await.unwrap()[0].responses, 1);
 }
 
-async fn help_requests_are_kept_for_the_intake(db: Db) {
-    let Some(t) = common::store(db).await else {
-        return;
-    };
-    let store = &t.store;
-    let employer_id = employer(store, "a@x.nl").await;
-    let scan_id = store
-        .create_scan(&new_scan(ScanOwner::Employer(employer_id), &[], None))
-        .await
-        .unwrap();
-    let round = store.rounds(scan_id).await.unwrap().remove(0);
-    let id = store
-        .create_help_request(&NewHelpRequest {
-            scan_id,
-            round_id: round.id,
-            employer_id,
-            summary: "{\"index\":42}".into(),
-            question: "Hoe nu verder?".into(),
-        })
-        .await
-        .unwrap();
-    let requests = store.help_requests(10).await.unwrap();
-    assert_eq!(
-        (
-            requests[0].id,
-            requests[0].status.as_str(),
-            requests[0].summary.as_str()
-        ),
-        (id, "nieuw", "{\"index\":42}")
-    );
-    assert_eq!(store.count_help_requests("nieuw").await.unwrap(), 1);
-    assert_eq!(store.count_help_requests("afgerond").await.unwrap(), 0);
-}
-
 async fn many_invites_and_the_latest_round_per_scan(db: Db) {
     let Some(t) = common::store(db).await else {
         return;
@@ -828,7 +794,6 @@ both_backends!(
     scans_belong_to_their_owner,
     responses_are_stored_once_and_only_while_open,
     one_invite_used_at_once_stores_one_response,
-    help_requests_are_kept_for_the_intake,
     many_invites_and_the_latest_round_per_scan,
     staff_accounts_are_unique,
     enabling_totp_queues_its_notice_atomically,

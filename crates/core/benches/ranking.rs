@@ -91,7 +91,7 @@ fn request() -> MatchRequest {
         ],
         weak_aspects: vec![Aspect::ALL[0], Aspect::ALL[Aspect::ALL.len() - 1]],
         province: Some(Province::Utrecht),
-        company_size: Some(CompanySize::From10To49),
+        company_size: Some(CompanySize::Small),
         language: Some("nl".into()),
         urgency: Urgency::High,
         rotation: 4711,

@@ -119,96 +119,8 @@ impl IntakeErrors {
     }
 }
 
-/// Company size classes (employees).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CompanySize {
-    One,
-    From2To9,
-    From10To49,
-    From50To249,
-    From250,
-}
-
-impl CompanySize {
-    pub const ALL: [CompanySize; 5] = [
-        CompanySize::One,
-        CompanySize::From2To9,
-        CompanySize::From10To49,
-        CompanySize::From50To249,
-        CompanySize::From250,
-    ];
-
-    /// Stable key (form value, database).
-    pub const fn key(self) -> &'static str {
-        match self {
-            CompanySize::One => "1",
-            CompanySize::From2To9 => "2-9",
-            CompanySize::From10To49 => "10-49",
-            CompanySize::From50To249 => "50-249",
-            CompanySize::From250 => "250+",
-        }
-    }
-
-    pub fn from_key(key: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|s| s.key() == key)
-    }
-}
-
-/// The twelve Dutch provinces.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Province {
-    Drenthe,
-    Flevoland,
-    Friesland,
-    Gelderland,
-    Groningen,
-    Limburg,
-    NoordBrabant,
-    NoordHolland,
-    Overijssel,
-    Utrecht,
-    Zeeland,
-    ZuidHolland,
-}
-
-impl Province {
-    pub const ALL: [Province; 12] = [
-        Province::Drenthe,
-        Province::Flevoland,
-        Province::Friesland,
-        Province::Gelderland,
-        Province::Groningen,
-        Province::Limburg,
-        Province::NoordBrabant,
-        Province::NoordHolland,
-        Province::Overijssel,
-        Province::Utrecht,
-        Province::Zeeland,
-        Province::ZuidHolland,
-    ];
-
-    /// Stable key (form value, database, URLs).
-    pub const fn key(self) -> &'static str {
-        match self {
-            Province::Drenthe => "drenthe",
-            Province::Flevoland => "flevoland",
-            Province::Friesland => "friesland",
-            Province::Gelderland => "gelderland",
-            Province::Groningen => "groningen",
-            Province::Limburg => "limburg",
-            Province::NoordBrabant => "noord-brabant",
-            Province::NoordHolland => "noord-holland",
-            Province::Overijssel => "overijssel",
-            Province::Utrecht => "utrecht",
-            Province::Zeeland => "zeeland",
-            Province::ZuidHolland => "zuid-holland",
-        }
-    }
-
-    pub fn from_key(key: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|p| p.key() == key)
-    }
-}
+/// Size classes and provinces are the provider network's: an intake is matched against them.
+pub use crate::provider::{CompanySize, Province};
 
 /// Where an intake stands. Only `New` is written by the contact form; the rest belong to
 /// the introduction workflow (the rules are in [`crate::introduction`]):
@@ -528,7 +440,7 @@ mod tests {
         assert_eq!(r.email.as_str(), "anna@bakkerij.nl");
         assert_eq!(r.phone.unwrap().as_str(), "0612345678");
         assert_eq!(r.kvk.unwrap().as_str(), "12345678");
-        assert_eq!(r.company_size, CompanySize::From10To49);
+        assert_eq!(r.company_size, CompanySize::Small);
         assert_eq!(r.province, Province::NoordBrabant);
         assert_eq!(r.question.as_str(), "Hoe geven we ons team\nmeer ruimte?");
         assert_eq!(

@@ -20,8 +20,8 @@
 //!   `rotation` seed (so equally good providers take turns across requests), then the id.
 //!   The same input always gives the same output, whatever the order of the candidates.
 
-use crate::intake::{CompanySize, Province};
 use crate::introduction::{GOOD_FEEDBACK_MIN_RATINGS, ProviderRecord, is_good_feedback};
+use crate::provider::{CompanySize, Province};
 use crate::scan::advice::{ServiceCategory, categories_for};
 use crate::scan::aspect::Aspect;
 
@@ -438,7 +438,7 @@ mod tests {
             id,
             categories: vec![C::CoachingLeiderschap],
             provinces: vec![Province::Utrecht],
-            sizes: vec![CompanySize::From10To49],
+            sizes: vec![CompanySize::Small],
             languages: vec!["nl".into()],
             capacity_left: 3,
             accepting: true,
@@ -451,7 +451,7 @@ mod tests {
             categories: vec![C::CoachingLeiderschap],
             weak_aspects: vec![],
             province: Some(Province::Utrecht),
-            company_size: Some(CompanySize::From10To49),
+            company_size: Some(CompanySize::Small),
             language: Some("nl".into()),
             urgency: Urgency::Normal,
             rotation: 7,

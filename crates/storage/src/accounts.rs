@@ -43,6 +43,8 @@ pub trait AccountStore: Send + Sync {
     async fn staff_by_email(&self, email: &EmailAddress) -> Result<Option<Staff>>;
     async fn staff_by_id(&self, id: i64) -> Result<Option<Staff>>;
     async fn count_staff(&self) -> Result<i64>;
+    /// Addresses of every staff member, for notices from the workflow.
+    async fn staff_emails(&self) -> Result<Vec<String>>;
     /// Turns on two-factor sign-in and queues the notice about it in the same transaction.
     async fn enable_totp(&self, id: i64, secret: &str, notice: &OutgoingMail) -> Result<()>;
     /// Accepts a TOTP time step once: false when this or a later step was already used.
@@ -139,6 +141,12 @@ macro_rules! impl_account_store {
                 Ok(sqlx::query_as("SELECT id, email, password_hash, totp_secret, created_at FROM staff WHERE id = $1")
                     .bind(id)
                     .fetch_optional(&self.pool)
+                    .await?)
+            }
+
+            async fn staff_emails(&self) -> $crate::Result<Vec<String>> {
+                Ok(sqlx::query_scalar("SELECT email FROM staff ORDER BY id")
+                    .fetch_all(&self.pool)
                     .await?)
             }
 

@@ -13,8 +13,9 @@ pub struct RetentionCutoffs {
     pub login_links: Option<UnixTime>,
     /// Outbox mail sent, or failed for good, before this time.
     pub outbox: Option<UnixTime>,
-    /// Help requests made before this time.
-    pub help_requests: Option<UnixTime>,
+    /// Intakes that reached a final status before this time: their personal fields are
+    /// emptied (the statistics stay).
+    pub intakes: Option<UnixTime>,
     /// Sessions that expired before this time.
     pub sessions: Option<UnixTime>,
 }
@@ -25,7 +26,8 @@ pub struct RetentionReport {
     pub audit_log: u64,
     pub login_links: u64,
     pub outbox: u64,
-    pub help_requests: u64,
+    /// Intakes anonymised.
+    pub intakes: u64,
     pub sessions: u64,
 }
 
@@ -83,8 +85,33 @@ macro_rules! impl_operations {
                         cutoffs.outbox,
                     )
                     .await?,
-                    help_requests: delete("DELETE FROM help_requests WHERE created_at < $1", cutoffs.help_requests)
-                        .await?,
+                    intakes: match cutoffs.intakes {
+                        None => 0,
+                        Some(cutoff) => {
+                            let mut tx = self.begin_write().await?;
+                            let done = sqlx::query(
+                                "UPDATE intakes SET organisation = '', contact_name = '', email = '', phone = NULL,
+                                        kvk = NULL, question = '', provider_slug = NULL, scan_summary = NULL,
+                                        form_nonce = NULL, anonymised_at = $2
+                                  WHERE closed_at < $1 AND anonymised_at IS NULL",
+                            )
+                            .bind(cutoff)
+                            .bind($crate::now())
+                            .execute(&mut *tx)
+                            .await?;
+                            // What the employer or staff wrote along the way goes too.
+                            for sql in [
+                                "UPDATE intake_events SET detail = '' WHERE detail <> ''
+                                   AND intake_id IN (SELECT id FROM intakes WHERE anonymised_at IS NOT NULL)",
+                                "UPDATE introductions SET feedback_comment = NULL WHERE feedback_comment IS NOT NULL
+                                   AND intake_id IN (SELECT id FROM intakes WHERE anonymised_at IS NOT NULL)",
+                            ] {
+                                sqlx::query(sql).execute(&mut *tx).await?;
+                            }
+                            tx.commit().await?;
+                            done.rows_affected()
+                        }
+                    },
                     sessions: delete("DELETE FROM sessions WHERE expires_at < $1", cutoffs.sessions).await?,
                 })
             }

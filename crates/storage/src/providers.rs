@@ -6,6 +6,7 @@
 //! one item per line. Values are written from the domain types, so only known keys reach
 //! the database; a key read back that this version does not know is skipped.
 
+use hrnexus_core::email::EmailAddress;
 use hrnexus_core::provider::{
     Availability, CompanySize, KvkNumber, Province, ServiceCategory, Slug,
 };
@@ -28,6 +29,8 @@ pub struct NewProvider {
     /// Open introductions it can take at once.
     pub capacity: i32,
     pub availability: Availability,
+    /// Where introductions for the provider are mailed (not public).
+    pub contact_email: Option<EmailAddress>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -47,8 +50,19 @@ pub struct Provider {
     pub languages: Vec<String>,
     pub capacity: i32,
     pub availability: Availability,
+    pub contact_email: Option<EmailAddress>,
+    /// Introductions proposed to or accepted by the provider and not yet completed.
+    pub open_introductions: i64,
     pub created_at: UnixTime,
     pub updated_at: UnixTime,
+}
+
+impl Provider {
+    /// Open introductions it can still take (never negative: capacity may be lowered below
+    /// what is open).
+    pub fn capacity_left(&self) -> u32 {
+        (i64::from(self.capacity) - self.open_introductions).clamp(0, i64::from(u32::MAX)) as u32
+    }
 }
 
 /// Which providers a list holds. Empty: all of them.
@@ -86,6 +100,8 @@ pub(crate) struct ProviderRow {
     pub languages: String,
     pub capacity: i32,
     pub availability: String,
+    pub contact_email: String,
+    pub open_introductions: i64,
     pub created_at: UnixTime,
     pub updated_at: UnixTime,
 }
@@ -168,6 +184,8 @@ pub(crate) fn assemble(
                 certifications: split(&row.certifications),
                 languages: split(&row.languages),
                 capacity: row.capacity,
+                contact_email: EmailAddress::parse(&row.contact_email).ok(),
+                open_introductions: row.open_introductions,
                 created_at: row.created_at,
                 updated_at: row.updated_at,
             })
@@ -289,8 +307,8 @@ macro_rules! impl_provider_store {
                 let mut tx = self.begin_write().await?;
                 let id: i64 = sqlx::query_scalar(
                     "INSERT INTO providers (slug, organisation, kvk, description, certifications, languages,
-                                            capacity, availability, created_at, updated_at)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id",
+                                            capacity, availability, contact_email, created_at, updated_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $10, $9, $9) RETURNING id",
                 )
                 .bind(provider.slug.as_str())
                 .bind(&provider.organisation)
@@ -301,6 +319,7 @@ macro_rules! impl_provider_store {
                 .bind(provider.capacity)
                 .bind(provider.availability.key())
                 .bind(now)
+                .bind(provider.contact_email.as_ref().map_or("", |e| e.as_str()))
                 .fetch_one(&mut *tx)
                 .await
                 .map_err($crate::StorageError::from_write)?;
@@ -315,7 +334,7 @@ macro_rules! impl_provider_store {
                 let updated = sqlx::query(
                     "UPDATE providers SET slug = $2, organisation = $3, kvk = $4, description = $5,
                             certifications = $6, languages = $7, capacity = $8, availability = $9,
-                            updated_at = $10
+                            updated_at = $10, contact_email = $11
                       WHERE id = $1",
                 )
                 .bind(id)
@@ -328,6 +347,7 @@ macro_rules! impl_provider_store {
                 .bind(provider.capacity)
                 .bind(provider.availability.key())
                 .bind(now)
+                .bind(provider.contact_email.as_ref().map_or("", |e| e.as_str()))
                 .execute(&mut *tx)
                 .await
                 .map_err($crate::StorageError::from_write)?;

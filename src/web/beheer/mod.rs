@@ -1,6 +1,7 @@
 //! The back office for HRnexus staff: password + TOTP sign-in, then the tools.
 
 mod api_keys;
+mod intakes;
 mod login;
 mod outbox;
 
@@ -17,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use tower_sessions::Session;
 
 use crate::{
-    storage::{AuditEntry, HelpRequest, OutboxCounts},
+    storage::{AuditEntry, OutboxCounts},
     web::{
         AppState,
         account::{AccountSession, signed_in},
@@ -52,7 +53,9 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/api-sleutels", get(api_keys::list).post(api_keys::create))
         .route("/api-sleutels/{id}/intrekken", post(api_keys::revoke))
         .route("/audit", get(audit))
-        .route("/hulpvragen", get(help_requests))
+        .route("/intakes", get(intakes::queue))
+        .route("/intakes/{id}", get(intakes::detail))
+        .route("/intakes/{id}/{step}", post(intakes::step))
         .layer(session_store::layer(state))
 }
 
@@ -110,7 +113,7 @@ struct DashboardPage {
     staff_count: i64,
     outbox: OutboxCounts,
     api_keys: usize,
-    help_requests: i64,
+    new_intakes: i64,
 }
 
 async fn dashboard(
@@ -130,7 +133,10 @@ async fn dashboard(
             .iter()
             .filter(|k| k.revoked_at.is_none())
             .count(),
-        help_requests: state.store.count_help_requests("nieuw").await?,
+        new_intakes: state
+            .store
+            .count_intakes(hrnexus_core::intake::IntakeStatus::New)
+            .await?,
     })
 }
 
@@ -151,26 +157,5 @@ async fn audit(
         p,
         email: staff.email,
         entries: state.store.recent_audit(200).await?,
-    })
-}
-
-#[derive(Template, WebTemplate)]
-#[template(path = "beheer/help_requests.html")]
-struct HelpRequestsPage {
-    p: Page,
-    email: String,
-    requests: Vec<HelpRequest>,
-}
-
-/// Employers' "vraag hulp" requests from scan results, waiting for the intake to pick them up.
-async fn help_requests(
-    State(state): State<AppState>,
-    p: Page,
-    staff: Staff,
-) -> Result<HelpRequestsPage, WebError> {
-    Ok(HelpRequestsPage {
-        p,
-        email: staff.email,
-        requests: state.store.help_requests(200).await?,
     })
 }

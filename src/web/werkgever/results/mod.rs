@@ -11,11 +11,11 @@ use crate::web::cost_calculator::CostCalculator;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
-    Form, Router,
+    Router,
     extract::{Path, Query, State},
     http::{HeaderValue, StatusCode, header},
-    response::{IntoResponse, Redirect, Response},
-    routing::{get, post},
+    response::{IntoResponse, Response},
+    routing::get,
 };
 use chrono::NaiveDate;
 use hrnexus_core::cost::CostField;
@@ -35,19 +35,8 @@ use super::Employer;
 use crate::services::results::{self as view, Pending, Release, ResultsView, trend_chart};
 use crate::{
     i18n::Lang,
-    storage::{NewHelpRequest, Scan},
+    storage::Scan,
     web::{AppState, error::WebError, page::Page},
-};
-
-/// The longest question a help request may carry.
-pub const MAX_QUESTION_CHARS: usize = 2000;
-/// Help requests land in the staff's queue: a few an hour is plenty for a real question.
-const HELP_REQUESTS: crate::web::Throttle = crate::web::Throttle {
-    event: "help_requested",
-    throttled_event: "help_throttled",
-    per_account: 5,
-    per_ip: 20,
-    window_seconds: 60 * 60,
 };
 
 pub fn routes() -> Router<AppState> {
@@ -55,8 +44,6 @@ pub fn routes() -> Router<AppState> {
         .route("/scans/{id}/resultaten", get(results_page))
         .route("/scans/{id}/resultaten.csv", get(results_csv))
         .route("/scans/{id}/rapport", get(report_page))
-        .route("/scans/{id}/hulp", post(ask_help))
-        .route("/scans/{id}/hulp/verstuurd", get(help_sent))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -322,13 +309,6 @@ impl Words {
             ],
         )
     }
-
-    pub fn max_question(&self) -> String {
-        self.args(
-            "results-help-question-hint",
-            &[("max", MAX_QUESTION_CHARS.to_string())],
-        )
-    }
 }
 
 /// Chart geometry the templates need.
@@ -380,15 +360,6 @@ impl Chart {
     }
 }
 
-/// The state of the "vraag hulp" form.
-#[derive(Debug, Clone, Default)]
-pub struct HelpState {
-    pub consent: bool,
-    pub question: String,
-    pub consent_error: Option<String>,
-    pub question_error: Option<String>,
-}
-
 #[derive(Template, WebTemplate)]
 #[template(path = "werkgever/results.html")]
 pub struct ResultsPage {
@@ -397,7 +368,6 @@ pub struct ResultsPage {
     w: Words,
     chart: Chart,
     v: ResultsView,
-    help: HelpState,
     /// The cost of doing nothing, prefilled with the scan's headcount.
     cost: CostCalculator,
 }
@@ -406,6 +376,26 @@ impl ResultsPage {
     /// The results address of this scan with the shown round, plus `suffix`.
     fn link(&self, path: &str) -> String {
         link(&self.p, &self.v, path)
+    }
+
+    /// The contact form, pre-filled with the aspects that need work and the categories
+    /// that fit them: domain keys only, nothing about any employee.
+    pub fn help_link(&self) -> String {
+        let mut query: Vec<String> = Vec::new();
+        if let Some(advice) = &self.v.advice {
+            for a in &advice.aspects {
+                query.push(format!("aspect={}", a.aspect.key()));
+            }
+            for c in &advice.categories {
+                query.push(format!("categorie={}", c.key()));
+            }
+        }
+        let contact = self.p.href("/contact");
+        if query.is_empty() {
+            contact
+        } else {
+            format!("{contact}?{}#formulier", query.join("&"))
+        }
     }
 }
 
@@ -488,7 +478,6 @@ pub async fn results_page(
             chart: Chart,
             p,
             v,
-            help: HelpState::default(),
             cost,
         },
     ))
@@ -601,100 +590,4 @@ pub fn csv(v: &ResultsView, lang: Lang) -> String {
         }
     }
     out
-}
-
-#[derive(Debug, Deserialize)]
-pub struct HelpForm {
-    #[serde(default)]
-    toestemming: Option<String>,
-    #[serde(default)]
-    vraag: String,
-    #[serde(default)]
-    ronde: Option<String>,
-}
-
-pub async fn ask_help(
-    employer: Employer,
-    p: Page,
-    ip: crate::web::security::ClientIp,
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-    Form(form): Form<HelpForm>,
-) -> Result<Response, WebError> {
-    let v = match results_view(&state, &employer, &id, form.ronde.as_deref()).await? {
-        Shown::Results(v) => *v,
-        Shown::Pending(pending) => return Ok(pending_page(p, StatusCode::CONFLICT, pending)),
-    };
-    if let Some(retry) = HELP_REQUESTS.check(&state, &employer.email, &ip).await? {
-        // An empty 429: the error page in the visitor's language fills it in.
-        return Ok((StatusCode::TOO_MANY_REQUESTS, retry.header()).into_response());
-    }
-    let consent = form.toestemming.as_deref() == Some("ja");
-    use hrnexus_core::text::{MultiLine, TextError};
-    let (question, question_error) =
-        match MultiLine::parse_or_empty(&form.vraag, MAX_QUESTION_CHARS) {
-            Ok(question) => (question.into_string(), None),
-            Err(TextError::TooLong) => (
-                String::new(),
-                Some(p.t_args(
-                    "results-help-question-too-long",
-                    &[("max", MAX_QUESTION_CHARS.to_string())],
-                )),
-            ),
-            Err(e) => (String::new(), Some(p.t(&format!("text-error-{}", e.key())))),
-        };
-    let help = HelpState {
-        consent,
-        consent_error: (!consent).then(|| p.t("results-help-consent-missing")),
-        question_error,
-        question: form.vraag,
-    };
-    if help.consent_error.is_some() || help.question_error.is_some() {
-        let cost = cost_calculator(&p, &v, &[]);
-        let page = ResultsPage {
-            n: Num::new(p.lang),
-            w: Words::new(p.lang),
-            chart: Chart,
-            p,
-            v,
-            help,
-            cost,
-        };
-        return Ok(private(StatusCode::UNPROCESSABLE_ENTITY, page));
-    }
-    let summary = view::help_summary(&v).to_string();
-    state
-        .store
-        .create_help_request(&NewHelpRequest {
-            scan_id: v.scan_id,
-            round_id: v.round.id,
-            employer_id: employer.id,
-            summary,
-            question,
-        })
-        .await?;
-    state
-        .audit(Some(&employer.email), HELP_REQUESTS.event, "", &ip)
-        .await?;
-    Ok(
-        Redirect::to(&p.href(&format!("/werkgever/scans/{}/hulp/verstuurd", v.scan_id)))
-            .into_response(),
-    )
-}
-
-#[derive(Template, WebTemplate)]
-#[template(path = "werkgever/results/help_sent.html")]
-pub struct HelpSentPage {
-    p: Page,
-    scan: Scan,
-}
-
-pub async fn help_sent(
-    employer: Employer,
-    p: Page,
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-) -> Result<Response, WebError> {
-    let scan = own_scan(&state, &employer, &id).await?;
-    Ok(private(StatusCode::OK, HelpSentPage { p, scan }))
 }

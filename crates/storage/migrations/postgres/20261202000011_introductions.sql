@@ -1,0 +1,76 @@
+-- Issue 7: the introduction workflow. Help requests from a scan's results become intakes
+-- (one queue for staff); every status change is recorded; introductions to providers count
+-- against the provider's capacity.
+
+-- Weak aspects of the employer's scan (keys, comma-separated): aggregates only, never
+-- anything about one employee.
+ALTER TABLE intakes ADD COLUMN aspects TEXT NOT NULL DEFAULT '';
+-- Hash of the form's one-time id: a double submit stores one intake.
+ALTER TABLE intakes ADD COLUMN form_nonce TEXT;
+-- When the intake reached a final status (completed or closed): retention counts from here.
+ALTER TABLE intakes ADD COLUMN closed_at BIGINT;
+-- Set when retention has emptied the personal fields; the statistics remain.
+ALTER TABLE intakes ADD COLUMN anonymised_at BIGINT;
+-- The totals a "vraag hulp" from a scan's results shared (JSON); only for migrated requests.
+ALTER TABLE intakes ADD COLUMN scan_summary TEXT;
+CREATE UNIQUE INDEX intakes_form_nonce ON intakes (form_nonce);
+
+INSERT INTO intakes (created_at, status, lang, organisation, contact_name, email, company_size,
+                     province, question, categories, consent_at, scan_summary)
+SELECT h.created_at, 'new', s.lang, s.organisation, '', e.email, '', '', h.question, '',
+       h.consent_at, h.summary
+FROM help_requests h
+JOIN scans s ON s.id = h.scan_id
+JOIN employers e ON e.id = h.employer_id
+ORDER BY h.id;
+DROP TABLE help_requests;
+
+-- Every transition of an intake: who, when, from which status to which.
+CREATE TABLE intake_events (
+    id          BIGSERIAL PRIMARY KEY,
+    intake_id   BIGINT  NOT NULL REFERENCES intakes (id) ON DELETE CASCADE,
+    at          BIGINT  NOT NULL,
+    -- staff | provider | employer | system
+    actor       TEXT    NOT NULL,
+    actor_id    BIGINT,
+    event       TEXT    NOT NULL,
+    from_status TEXT    NOT NULL,
+    to_status   TEXT    NOT NULL,
+    detail      TEXT    NOT NULL DEFAULT ''
+);
+CREATE INDEX intake_events_intake ON intake_events (intake_id, id);
+
+CREATE TABLE introductions (
+    id               BIGSERIAL PRIMARY KEY,
+    intake_id        BIGINT  NOT NULL REFERENCES intakes (id) ON DELETE CASCADE,
+    provider_id      BIGINT  NOT NULL REFERENCES providers (id) ON DELETE CASCADE,
+    -- proposed (waiting for the provider) | accepted | declined | expired | withdrawn | completed
+    status           TEXT    NOT NULL CHECK (status IN ('proposed', 'accepted', 'declined', 'expired', 'withdrawn', 'completed')),
+    score            BIGINT  NOT NULL,
+    -- Reason codes the provider met, comma-separated: "waarom deze match" as it was.
+    reasons          TEXT    NOT NULL,
+    proposed_at      BIGINT  NOT NULL,
+    deadline_at      BIGINT  NOT NULL,
+    answered_at      BIGINT,
+    decline_reason   TEXT,
+    feedback_rating  BIGINT  CHECK (feedback_rating BETWEEN 1 AND 5),
+    feedback_comment TEXT,
+    feedback_at      BIGINT,
+    -- SHA-256 of the provider's answer link (the link itself is only in the delivered mail).
+    answer_token_hash TEXT NOT NULL UNIQUE
+);
+CREATE INDEX introductions_intake ON introductions (intake_id);
+CREATE INDEX introductions_provider ON introductions (provider_id, status);
+CREATE INDEX introductions_deadline ON introductions (status, deadline_at);
+-- One provider at a time is asked about an intake.
+CREATE UNIQUE INDEX introductions_one_open ON introductions (intake_id) WHERE status = 'proposed';
+
+-- Open introductions (proposed or accepted, not yet completed): raised only by an UPDATE that
+-- checks it against the capacity, so two instances can never overfill a provider.
+ALTER TABLE providers ADD COLUMN open_introductions BIGINT NOT NULL DEFAULT 0 CHECK (open_introductions >= 0);
+
+-- Where introductions and deadline reminders for a provider go; never shown in public.
+ALTER TABLE providers ADD COLUMN contact_email TEXT NOT NULL DEFAULT '';
+
+-- One spelling of the size classes: the provider network's.
+UPDATE intakes SET company_size = '250-plus' WHERE company_size = '250+';

@@ -1,0 +1,553 @@
+//! The introduction workflow: staff take up an intake, see the providers the matching engine
+//! suggests with why, and propose one; the provider accepts or declines through the link in
+//! its mail before a deadline of working days; on a decline or a missed deadline the next
+//! match is asked and staff are told. Every change is recorded with who and when, and the
+//! mails it causes are queued in the same transaction (`IntakeStore::change_intake`).
+//!
+//! The rules of which change is legal live in `hrnexus_core::introduction`; the ranking in
+//! `hrnexus_core::matching`. This module loads, decides the effect and composes the mails.
+
+use hrnexus_core::{
+    intake::IntakeStatus,
+    introduction::{Actor, CloseReason, DeclineReason, IntakeEvent, IntakeState, ProviderRecord},
+    matching::{self, MatchRequest, ProviderProfile, Ranking, Weights},
+    provider::{CompanySize, Province},
+    scan::{advice::ServiceCategory, aspect::Aspect},
+};
+
+use super::{Result, ServiceError};
+use crate::{
+    auth,
+    i18n::Lang,
+    mail::{IntroductionMade, IntroductionProposal, IntroductionTurn, compose},
+    storage::{
+        ActorRef, ChangeOutcome, Intake, IntakeChange, IntakeEffect, Introduction, OutgoingMail,
+        Provider, ProviderFilter, UnixTime,
+    },
+};
+
+/// Settings of the workflow (`[introductions]`).
+#[derive(Debug, Clone)]
+pub struct WorkflowSettings {
+    /// Working days a provider has to answer a proposal.
+    pub response_working_days: u32,
+    pub weights: Weights,
+    /// Propose the best match without staff when its score reaches this (0: never).
+    pub auto_propose_min_score: u32,
+    /// The site's address, for links in mail.
+    pub base_url: String,
+}
+
+/// The workflow touches intakes, providers, staff addresses and the outbox.
+type WorkflowStore = dyn crate::storage::Storage;
+
+/// Everything staff see of one intake.
+pub struct IntakeDetail {
+    pub intake: Intake,
+    pub events: Vec<crate::storage::IntakeEventRow>,
+    pub introductions: Vec<Introduction>,
+    /// Ranked candidates (best first) with their provider, and those left out.
+    pub ranked: Vec<(Provider, matching::Ranked)>,
+    pub excluded: Vec<(Provider, matching::Exclusion)>,
+}
+
+/// What the matching sees of an intake.
+pub fn match_request(intake: &Intake) -> MatchRequest {
+    MatchRequest {
+        categories: intake
+            .category_keys()
+            .filter_map(ServiceCategory::from_key)
+            .collect(),
+        weak_aspects: intake.aspect_keys().filter_map(Aspect::from_key).collect(),
+        province: Province::from_key(&intake.province),
+        company_size: CompanySize::from_key(&intake.company_size),
+        language: Some(intake.lang.clone()),
+        urgency: Default::default(),
+        // Equally good providers take turns from one intake to the next.
+        rotation: intake.id as u64,
+    }
+}
+
+/// Providers and their past record as the matching sees them.
+async fn candidates(store: &WorkflowStore) -> Result<(Vec<Provider>, Vec<ProviderProfile>)> {
+    let providers = store.providers(&ProviderFilter::default()).await?;
+    let tallies = store.provider_tallies().await?;
+    let profiles = providers
+        .iter()
+        .map(|p| {
+            let tally = tallies.iter().find(|t| t.provider_id == p.id);
+            let count = |v: Option<i64>| v.unwrap_or(0).clamp(0, i64::from(u32::MAX)) as u32;
+            ProviderProfile {
+                id: p.id,
+                categories: p.categories.clone(),
+                provinces: p.provinces.clone(),
+                sizes: p.sizes.clone(),
+                languages: p.languages.iter().map(|l| language_code(l)).collect(),
+                capacity_left: p.capacity_left(),
+                accepting: p.availability == hrnexus_core::provider::Availability::Accepting,
+                record: ProviderRecord {
+                    accepted: count(tally.map(|t| t.accepted)),
+                    declined: count(tally.map(|t| t.declined)),
+                    timed_out: count(tally.map(|t| t.expired)),
+                    ratings: count(tally.map(|t| t.ratings)),
+                    rating_sum: count(tally.map(|t| t.rating_sum)),
+                },
+            }
+        })
+        .collect();
+    Ok((providers, profiles))
+}
+
+/// Provider languages are written as words ("Nederlands", "English"); the matching
+/// compares ISO codes.
+fn language_code(language: &str) -> String {
+    match language.trim().to_lowercase().as_str() {
+        "nederlands" | "dutch" | "nl" => "nl".into(),
+        "engels" | "english" | "en" => "en".into(),
+        "duits" | "german" | "deutsch" | "de" => "de".into(),
+        "frans" | "french" | "français" | "fr" => "fr".into(),
+        other => other.to_owned(),
+    }
+}
+
+async fn ranking(
+    store: &WorkflowStore,
+    intake: &Intake,
+    weights: &Weights,
+) -> Result<(Vec<Provider>, Ranking)> {
+    let (providers, profiles) = candidates(store).await?;
+    let ranking = matching::rank(&match_request(intake), &profiles, weights);
+    Ok((providers, ranking))
+}
+
+/// The staff view of intake `id`.
+pub async fn detail(
+    store: &WorkflowStore,
+    settings: &WorkflowSettings,
+    id: i64,
+) -> Result<IntakeDetail> {
+    let intake = store
+        .intake_by_id(id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let (providers, ranking) = ranking(store, &intake, &settings.weights).await?;
+    let find = |pid: i64| providers.iter().find(|p| p.id == pid).cloned();
+    Ok(IntakeDetail {
+        events: store.intake_events(id).await?,
+        introductions: store.introductions_of_intake(id).await?,
+        ranked: ranking
+            .ranked
+            .into_iter()
+            .filter_map(|r| find(r.provider_id).map(|p| (p, r)))
+            .collect(),
+        excluded: ranking
+            .excluded
+            .into_iter()
+            .filter_map(|e| find(e.provider_id).map(|p| (p, e.exclusion)))
+            .collect(),
+        intake,
+    })
+}
+
+/// Why a change was not made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refused {
+    /// The workflow does not allow it from here (a code of `IllegalTransition`).
+    Illegal(&'static str),
+    /// Someone else changed the intake first.
+    Stale,
+    /// The provider is paused or full.
+    NoCapacity,
+    /// The provider has no address to mail the proposal to.
+    NoContact,
+}
+
+/// The current state of `intake` and its open introduction, if any.
+async fn state_of(
+    store: &WorkflowStore,
+    intake: &Intake,
+) -> Result<(IntakeState, Option<Introduction>)> {
+    let status = intake.status().ok_or(ServiceError::NotFound)?;
+    let introductions = store.introductions_of_intake(intake.id).await?;
+    let open = introductions
+        .into_iter()
+        .rev()
+        .find(|i| i.status == "proposed" || i.status == "accepted");
+    Ok((
+        IntakeState {
+            status,
+            provider: open.as_ref().map(|i| i.provider_id),
+        },
+        open,
+    ))
+}
+
+fn actor_ref(actor: Actor) -> ActorRef {
+    match actor {
+        Actor::Staff(id) => ActorRef {
+            kind: "staff",
+            id: Some(id),
+        },
+        Actor::Provider(id) => ActorRef {
+            kind: "provider",
+            id: Some(id),
+        },
+        Actor::Employer => ActorRef {
+            kind: "employer",
+            id: None,
+        },
+        Actor::System => ActorRef {
+            kind: "system",
+            id: None,
+        },
+    }
+}
+
+/// Applies `event` by `actor` to intake `id` at `now`, with its effect and mails.
+pub async fn change(
+    store: &WorkflowStore,
+    settings: &WorkflowSettings,
+    id: i64,
+    actor: Actor,
+    event: IntakeEvent,
+    now: UnixTime,
+) -> Result<std::result::Result<(), Refused>> {
+    let intake = store
+        .intake_by_id(id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let (state, open) = state_of(store, &intake).await?;
+    let next = match state.apply(actor, event) {
+        Ok(next) => next,
+        Err(illegal) => return Ok(Err(Refused::Illegal(illegal.code()))),
+    };
+    let lang = if intake.lang == "en" {
+        Lang::En
+    } else {
+        Lang::Nl
+    };
+    let mut mails: Vec<OutgoingMail> = Vec::new();
+    let mut detail = String::new();
+    let effect = match event {
+        IntakeEvent::TakeUp => IntakeEffect::None,
+        IntakeEvent::Propose { provider } => {
+            let (providers, ranking) = ranking(store, &intake, &settings.weights).await?;
+            let Some(chosen) = providers.into_iter().find(|p| p.id == provider) else {
+                return Err(ServiceError::NotFound);
+            };
+            let Some(ranked) = ranking.ranked.iter().find(|r| r.provider_id == provider) else {
+                // Paused, full or offering nothing asked for: the matching left it out.
+                return Ok(Err(Refused::NoCapacity));
+            };
+            let Some(to) = chosen.contact_email.clone() else {
+                return Ok(Err(Refused::NoContact));
+            };
+            let token = auth::random_token();
+            let deadline_at = crate::i18n::after_working_days(now, settings.response_working_days);
+            mails.push(compose(
+                to.as_str(),
+                &IntroductionProposal {
+                    lang: Lang::Nl,
+                    provider: chosen.organisation.clone(),
+                    intake: intake.clone(),
+                    link: format!("{}/portaal/voorstel/{token}", settings.base_url),
+                    deadline: Lang::Nl.datetime(deadline_at),
+                },
+            )?);
+            detail = chosen.organisation.clone();
+            let reasons: Vec<&str> = ranked
+                .reasons
+                .iter()
+                .filter(|r| r.met())
+                .map(|r| r.code())
+                .collect();
+            IntakeEffect::Propose {
+                provider_id: provider,
+                score: i64::from(ranked.score),
+                reasons: reasons.join(","),
+                deadline_at,
+                answer_token_hash: auth::token_hash(&token),
+            }
+        }
+        IntakeEvent::Accept => {
+            let open = open.ok_or(ServiceError::Conflict)?;
+            let provider = store
+                .provider_by_id(open.provider_id)
+                .await?
+                .ok_or(ServiceError::NotFound)?;
+            detail = provider.organisation.clone();
+            mails.push(compose(
+                &intake.email,
+                &IntroductionMade {
+                    lang,
+                    to_provider: false,
+                    provider: provider.organisation.clone(),
+                    profile: format!(
+                        "{}{}/dienstverleners/{}",
+                        settings.base_url,
+                        lang.prefix(),
+                        provider.slug.as_str()
+                    ),
+                    intake: intake.clone(),
+                },
+            )?);
+            if let Some(to) = &provider.contact_email {
+                mails.push(compose(
+                    to.as_str(),
+                    &IntroductionMade {
+                        lang: Lang::Nl,
+                        to_provider: true,
+                        provider: provider.organisation.clone(),
+                        profile: String::new(),
+                        intake: intake.clone(),
+                    },
+                )?);
+            }
+            IntakeEffect::Accept {
+                introduction_id: open.id,
+            }
+        }
+        IntakeEvent::Decline { reason } => {
+            let open = open.ok_or(ServiceError::Conflict)?;
+            detail = format!("{}: {}", open.provider_organisation, reason.key());
+            IntakeEffect::EndProposal {
+                introduction_id: open.id,
+                status: "declined",
+                reason: Some(reason.key().to_owned()),
+            }
+        }
+        IntakeEvent::DeadlinePassed => {
+            let open = open.ok_or(ServiceError::Conflict)?;
+            detail = open.provider_organisation.clone();
+            IntakeEffect::EndProposal {
+                introduction_id: open.id,
+                status: "expired",
+                reason: None,
+            }
+        }
+        IntakeEvent::Complete => IntakeEffect::Finish,
+        IntakeEvent::Close { reason } => {
+            detail = reason.key().to_owned();
+            IntakeEffect::Finish
+        }
+    };
+    let outcome = store
+        .change_intake(
+            &IntakeChange {
+                intake_id: id,
+                from: state.status,
+                to: next.status,
+                actor: actor_ref(actor),
+                event: event.code(),
+                detail: &detail,
+                effect,
+                at: now,
+            },
+            &mails,
+        )
+        .await?;
+    match outcome {
+        ChangeOutcome::Done => {}
+        ChangeOutcome::Stale => return Ok(Err(Refused::Stale)),
+        ChangeOutcome::NoCapacity => return Ok(Err(Refused::NoCapacity)),
+    }
+    Ok(Ok(()))
+}
+
+/// [`change`], and when a proposal ended (declined, or its deadline passed) the intake goes
+/// on to the next match, or staff are told it waits for them.
+pub async fn change_and_follow(
+    store: &WorkflowStore,
+    settings: &WorkflowSettings,
+    id: i64,
+    actor: Actor,
+    event: IntakeEvent,
+    now: UnixTime,
+) -> Result<std::result::Result<(), Refused>> {
+    let outcome = change(store, settings, id, actor, event, now).await?;
+    if outcome.is_ok()
+        && matches!(
+            event,
+            IntakeEvent::Decline { .. } | IntakeEvent::DeadlinePassed
+        )
+    {
+        next_match(store, settings, id, now, true).await?;
+    }
+    Ok(outcome)
+}
+
+/// Proposes the best match not asked before when one exists (and, unless `always`, only
+/// when its score reaches the automatic threshold); otherwise tells staff the intake waits
+/// for them. Returns whether a proposal was made.
+pub async fn next_match(
+    store: &WorkflowStore,
+    settings: &WorkflowSettings,
+    id: i64,
+    now: UnixTime,
+    always: bool,
+) -> Result<bool> {
+    let intake = store
+        .intake_by_id(id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    if intake.status() != Some(IntakeStatus::InProgress) {
+        return Ok(false);
+    }
+    let asked: Vec<i64> = store
+        .introductions_of_intake(id)
+        .await?
+        .iter()
+        .map(|i| i.provider_id)
+        .collect();
+    let (providers, ranking) = ranking(store, &intake, &settings.weights).await?;
+    let threshold = if always {
+        1
+    } else {
+        settings.auto_propose_min_score
+    };
+    let candidates: Vec<i64> = ranking
+        .ranked
+        .iter()
+        .filter(|r| !asked.contains(&r.provider_id))
+        .filter(|r| threshold > 0 && r.score >= threshold)
+        .filter(|r| {
+            providers
+                .iter()
+                .any(|p| p.id == r.provider_id && p.contact_email.is_some())
+        })
+        .map(|r| r.provider_id)
+        .collect();
+    for provider in candidates {
+        match change(
+            store,
+            settings,
+            id,
+            Actor::System,
+            IntakeEvent::Propose { provider },
+            now,
+        )
+        .await?
+        {
+            Ok(()) => return Ok(true),
+            // Filled up meanwhile: try the next one.
+            Err(Refused::NoCapacity) | Err(Refused::NoContact) => continue,
+            Err(_) => return Ok(false),
+        }
+    }
+    if always {
+        tell_staff(store, &intake).await?;
+    }
+    Ok(false)
+}
+
+/// Mails every staff member that intake `intake` waits for them (no match left to ask).
+async fn tell_staff(store: &WorkflowStore, intake: &Intake) -> Result<()> {
+    for staff in store.staff_emails().await? {
+        let mail = compose(
+            &staff,
+            &IntroductionTurn {
+                lang: Lang::Nl,
+                intake_id: intake.id,
+                organisation: intake.organisation.clone(),
+            },
+        )?;
+        store.enqueue_mail(&mail).await?;
+    }
+    Ok(())
+}
+
+/// Ends every proposal whose deadline passed before `now` (the next match is asked).
+/// Safe on every instance at once: a second instance finds the proposal already ended.
+pub async fn expire_overdue(
+    store: &WorkflowStore,
+    settings: &WorkflowSettings,
+    now: UnixTime,
+) -> Result<usize> {
+    let mut expired = 0;
+    for overdue in store.overdue_proposals(now).await? {
+        if change_and_follow(
+            store,
+            settings,
+            overdue.intake_id,
+            Actor::System,
+            IntakeEvent::DeadlinePassed,
+            now,
+        )
+        .await?
+        .is_ok()
+        {
+            expired += 1;
+        }
+    }
+    Ok(expired)
+}
+
+/// A proposal as the provider sees it through its answer link.
+pub struct ProposalView {
+    pub introduction: Introduction,
+    pub intake: Intake,
+}
+
+/// The proposal whose answer link carries `token`. Only a proposal still waiting, or one
+/// this link already answered, is shown; anything else looks like no proposal at all.
+pub async fn proposal(store: &WorkflowStore, token: &str) -> Result<ProposalView> {
+    let introduction = store
+        .introduction_by_answer_token(&auth::token_hash(token))
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let intake = store
+        .intake_by_id(introduction.intake_id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    Ok(ProposalView {
+        introduction,
+        intake,
+    })
+}
+
+/// The provider's answer through its link: accept, or decline with a reason.
+pub async fn answer(
+    store: &WorkflowStore,
+    settings: &WorkflowSettings,
+    token: &str,
+    decline: Option<DeclineReason>,
+    now: UnixTime,
+) -> Result<std::result::Result<(), Refused>> {
+    let view = proposal(store, token).await?;
+    if view.introduction.status != "proposed" {
+        return Ok(Err(Refused::Stale));
+    }
+    let actor = Actor::Provider(view.introduction.provider_id);
+    let event = match decline {
+        None => IntakeEvent::Accept,
+        Some(reason) => IntakeEvent::Decline { reason },
+    };
+    change_and_follow(store, settings, view.intake.id, actor, event, now).await
+}
+
+/// Closing reasons staff may pick.
+pub fn close_reasons() -> [CloseReason; 5] {
+    CloseReason::ALL
+}
+
+/// The deadline job of one instance: every few minutes, proposals past their deadline end
+/// and their intakes go on to the next match. Runs on every instance; a proposal ends once.
+pub async fn run_deadlines(
+    store: crate::storage::DynStorage,
+    settings: WorkflowSettings,
+    every: std::time::Duration,
+    mail_wake: std::sync::Arc<tokio::sync::Notify>,
+    mut signal: tokio::sync::watch::Receiver<bool>,
+) {
+    loop {
+        match expire_overdue(store.as_ref(), &settings, crate::storage::now()).await {
+            Ok(0) => {}
+            Ok(_) => mail_wake.notify_one(),
+            Err(e) => tracing::warn!(error = %e, "introduction deadline job"),
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(every) => {}
+            _ = signal.wait_for(|stop| *stop) => return,
+        }
+    }
+}
