@@ -721,3 +721,33 @@ mail_templates!(
     "mail/introduction_turn.html",
     "mail/introduction_turn.txt"
 );
+
+/// Asks the employer, once the introduction is completed, how it went (1–5 and a comment):
+/// the answer feeds the provider's ranking. The link is the key to the form.
+pub struct IntroductionFeedback {
+    pub lang: Lang,
+    pub provider: String,
+    pub link: String,
+}
+
+impl Mail for IntroductionFeedback {
+    const SUBJECT: &'static str = "introduction-feedback-subject";
+    const CARRIES_SECRET: bool = true;
+
+    fn lang(&self) -> Lang {
+        self.lang
+    }
+
+    fn args(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("provider", self.provider.clone()),
+            ("link", self.link.clone()),
+        ]
+    }
+}
+
+mail_templates!(
+    IntroductionFeedback,
+    "mail/introduction_feedback.html",
+    "mail/introduction_feedback.txt"
+);

@@ -5,8 +5,8 @@ mod compose;
 mod worker;
 
 pub use compose::{
-    IntakeReceived, IntroductionMade, IntroductionProposal, IntroductionTurn, Invitation,
-    KompasAlready, KompasConfirm, KompasWelcome, Mail, Reminder, Rendered, SignInLink, TestMail,
-    TotpEnabled, compose, compose_subscribed,
+    IntakeReceived, IntroductionFeedback, IntroductionMade, IntroductionProposal, IntroductionTurn,
+    Invitation, KompasAlready, KompasConfirm, KompasWelcome, Mail, Reminder, Rendered, SignInLink,
+    TestMail, TotpEnabled, compose, compose_subscribed,
 };
 pub use worker::{DeliveryReport, MAX_ATTEMPTS, Mailer, backoff_seconds, deliver_due, run_worker};

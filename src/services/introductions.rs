@@ -19,7 +19,9 @@ use super::{Result, ServiceError};
 use crate::{
     auth,
     i18n::Lang,
-    mail::{IntroductionMade, IntroductionProposal, IntroductionTurn, compose},
+    mail::{
+        IntroductionFeedback, IntroductionMade, IntroductionProposal, IntroductionTurn, compose,
+    },
     storage::{
         ActorRef, ChangeOutcome, Intake, IntakeChange, IntakeEffect, Introduction, OutgoingMail,
         Provider, ProviderFilter, UnixTime,
@@ -325,10 +327,29 @@ pub async fn change(
                 reason: None,
             }
         }
-        IntakeEvent::Complete => IntakeEffect::Finish,
+        IntakeEvent::Complete => {
+            // The employer is asked how it went; the answer feeds the provider's ranking.
+            let token = auth::random_token();
+            if let Some(open) = &open {
+                detail = open.provider_organisation.clone();
+                mails.push(compose(
+                    &intake.email,
+                    &IntroductionFeedback {
+                        lang,
+                        provider: open.provider_organisation.clone(),
+                        link: format!("{}{}/beoordeling/{token}", settings.base_url, lang.prefix()),
+                    },
+                )?);
+            }
+            IntakeEffect::Finish {
+                feedback_token_hash: open.is_some().then(|| auth::token_hash(&token)),
+            }
+        }
         IntakeEvent::Close { reason } => {
             detail = reason.key().to_owned();
-            IntakeEffect::Finish
+            IntakeEffect::Finish {
+                feedback_token_hash: None,
+            }
         }
     };
     let outcome = store
@@ -523,6 +544,32 @@ pub async fn answer(
         Some(reason) => IntakeEvent::Decline { reason },
     };
     change_and_follow(store, settings, view.intake.id, actor, event, now).await
+}
+
+/// The completed introduction whose feedback link carries `token`.
+pub async fn feedback_for(store: &WorkflowStore, token: &str) -> Result<Introduction> {
+    store
+        .introduction_by_feedback_token(&auth::token_hash(token))
+        .await?
+        .ok_or(ServiceError::NotFound)
+}
+
+/// Stores the employer's rating (once); false when it was given before.
+pub async fn give_feedback(
+    store: &WorkflowStore,
+    token: &str,
+    feedback: &hrnexus_core::introduction::Feedback,
+    now: UnixTime,
+) -> Result<bool> {
+    let introduction = feedback_for(store, token).await?;
+    Ok(store
+        .set_feedback(
+            introduction.id,
+            i64::from(feedback.rating.get()),
+            feedback.comment.as_ref().map(|c| c.as_str()),
+            now,
+        )
+        .await?)
 }
 
 /// Closing reasons staff may pick.

@@ -4,6 +4,7 @@ pub mod account;
 pub mod api;
 pub mod autonomie_scan;
 pub mod beheer;
+pub mod beoordeling;
 pub mod contact;
 pub mod cost_calculator;
 pub mod dienstverleners;
@@ -165,6 +166,7 @@ fn localised(state: &AppState) -> Router<AppState> {
         .merge(autonomie_scan::routes())
         .merge(contact::routes())
         .merge(portaal::routes())
+        .merge(beoordeling::routes())
         .merge(respond::routes())
         .merge(privacy::routes())
         .merge(kompas::routes())

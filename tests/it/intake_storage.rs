@@ -390,7 +390,9 @@ async fn introductions_hold_capacity_and_record_every_change(db: Db) {
         b,
         IntakeStatus::Introduced,
         IntakeStatus::Completed,
-        IntakeEffect::Finish,
+        IntakeEffect::Finish {
+            feedback_token_hash: Some("fb-b".into()),
+        },
     );
     assert_eq!(
         store.change_intake(&finish, &[]).await.unwrap(),
@@ -422,6 +424,15 @@ async fn introductions_hold_capacity_and_record_every_change(db: Db) {
         .map(|(a, b)| (a.to_owned(), b.to_owned()))
     );
 
+    assert_eq!(
+        store
+            .introduction_by_feedback_token("fb-b")
+            .await
+            .unwrap()
+            .unwrap()
+            .id,
+        intro_b.id
+    );
     // Feedback once; tallies count what happened.
     assert!(
         store

@@ -286,6 +286,35 @@ async fn the_whole_workflow(db: Db) {
         "a final intake offers no steps"
     );
 
+    // The employer is asked how it went; the rating counts once, in the provider's record.
+    let feedback = common::mailed_link(&app, EMPLOYER, "/beoordeling/").await;
+    let form = app.get(&feedback).await.text().await.unwrap();
+    assert!(form.contains("Derde Bureau"));
+    let response = post(&app, &feedback, &[("comment", "Fijn gesprek")]).await;
+    assert_eq!(response.status(), 422);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("id=\"rating-error\"") && html.contains(">Fijn gesprek</textarea>"));
+    let response = post(
+        &app,
+        &feedback,
+        &[("rating", "5"), ("comment", "Fijn gesprek")],
+    )
+    .await;
+    assert_eq!(response.status(), 303);
+    assert!(
+        app.get(&feedback)
+            .await
+            .text()
+            .await
+            .unwrap()
+            .contains("Dank je wel")
+    );
+    let tallies = app.store.provider_tallies().await.unwrap();
+    let derde_tally = tallies.iter().find(|t| t.provider_id == derde).unwrap();
+    assert_eq!((derde_tally.ratings, derde_tally.rating_sum), (1, 5));
+    let unknown = format!("/beoordeling/{}", auth::random_token());
+    assert_eq!(app.get(&unknown).await.status(), 404);
+
     // A completed intake takes no further step.
     assert_eq!(
         step(&app, id, "sluiten", &[("reason", "other")])

@@ -443,7 +443,9 @@ async fn retention_deletes_only_what_is_old(db: Db) {
                 },
                 event: "close",
                 detail: "spam",
-                effect: hrnexus::storage::IntakeEffect::Finish,
+                effect: hrnexus::storage::IntakeEffect::Finish {
+                    feedback_token_hash: None,
+                },
                 at: t0,
             },
             &[],

@@ -129,8 +129,11 @@ pub enum IntakeEffect {
         reason: Option<String>,
     },
     /// Completed or closed: an open proposal is withdrawn and an accepted introduction
-    /// completed, their places freed; the intake gets its closing time.
-    Finish,
+    /// completed, their places freed; the intake gets its closing time. The completed
+    /// introduction keeps the hash of the employer's feedback link, when one is mailed.
+    Finish {
+        feedback_token_hash: Option<String>,
+    },
 }
 
 /// A status change: from `from` (which must still be the intake's status) to `to`.
@@ -205,6 +208,11 @@ pub trait IntakeStore: Send + Sync {
     /// The intake's introductions, oldest first.
     async fn introductions_of_intake(&self, intake_id: i64) -> Result<Vec<Introduction>>;
     async fn introduction_by_id(&self, id: i64) -> Result<Option<Introduction>>;
+    /// The introduction whose feedback link hashes to `token_hash`.
+    async fn introduction_by_feedback_token(
+        &self,
+        token_hash: &str,
+    ) -> Result<Option<Introduction>>;
     /// The introduction whose answer link hashes to `token_hash`.
     async fn introduction_by_answer_token(&self, token_hash: &str) -> Result<Option<Introduction>>;
     /// Proposals still waiting for an answer after `now`'s deadline.
@@ -309,7 +317,7 @@ macro_rules! impl_intake_store {
             ) -> $crate::Result<$crate::ChangeOutcome> {
                 use $crate::{ChangeOutcome, IntakeEffect};
                 let mut tx = self.begin_write().await?;
-                let finishing = matches!(change.effect, IntakeEffect::Finish);
+                let finishing = matches!(change.effect, IntakeEffect::Finish { .. });
                 // The conditional UPDATE is the lock: of two instances changing the same
                 // intake, the second finds the status moved and writes nothing.
                 let moved = sqlx::query(
@@ -387,7 +395,7 @@ macro_rules! impl_intake_store {
                         };
                         $crate::intake::free_place!(&mut *tx, provider)?;
                     }
-                    IntakeEffect::Finish => {
+                    IntakeEffect::Finish { feedback_token_hash } => {
                         let open: Vec<(i64, String)> = sqlx::query_as(
                             "SELECT provider_id, status FROM introductions
                               WHERE intake_id = $1 AND status IN ('proposed', 'accepted')",
@@ -398,11 +406,13 @@ macro_rules! impl_intake_store {
                         sqlx::query(
                             "UPDATE introductions
                                 SET status = CASE WHEN status = 'proposed' THEN 'withdrawn' ELSE 'completed' END,
-                                    answered_at = COALESCE(answered_at, $1)
+                                    answered_at = COALESCE(answered_at, $1),
+                                    feedback_token_hash = CASE WHEN status = 'accepted' THEN $3 ELSE NULL END
                               WHERE intake_id = $2 AND status IN ('proposed', 'accepted')",
                         )
                         .bind(change.at)
                         .bind(change.intake_id)
+                        .bind(feedback_token_hash.as_deref())
                         .execute(&mut *tx)
                         .await?;
                         for (provider, _) in open {
@@ -454,6 +464,13 @@ macro_rules! impl_intake_store {
 
             async fn introduction_by_answer_token(&self, token_hash: &str) -> $crate::Result<Option<$crate::Introduction>> {
                 Ok(sqlx::query_as(concat!($crate::intake::introduction_select!(), " WHERE i.answer_token_hash = $1"))
+                    .bind(token_hash)
+                    .fetch_optional(&self.pool)
+                    .await?)
+            }
+
+            async fn introduction_by_feedback_token(&self, token_hash: &str) -> $crate::Result<Option<$crate::Introduction>> {
+                Ok(sqlx::query_as(concat!($crate::intake::introduction_select!(), " WHERE i.feedback_token_hash = $1"))
                     .bind(token_hash)
                     .fetch_optional(&self.pool)
                     .await?)

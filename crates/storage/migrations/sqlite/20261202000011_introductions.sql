@@ -57,7 +57,9 @@ CREATE TABLE introductions (
     feedback_comment TEXT,
     feedback_at      INTEGER,
     -- SHA-256 of the provider's answer link (the link itself is only in the delivered mail).
-    answer_token_hash TEXT NOT NULL UNIQUE
+    answer_token_hash TEXT NOT NULL UNIQUE,
+    -- SHA-256 of the employer's feedback link, mailed when the introduction is completed.
+    feedback_token_hash TEXT UNIQUE
 );
 CREATE INDEX introductions_intake ON introductions (intake_id);
 CREATE INDEX introductions_provider ON introductions (provider_id, status);
