@@ -154,3 +154,12 @@ beoordeling-problem-rating_missing = Choose a number from 1 to 5.
 beoordeling-problem-rating_invalid = Choose a number from 1 to 5.
 beoordeling-problem-comment_too_long = Your comment is too long: keep it under 2,000 characters.
 beoordeling-problem-comment_invalid = Your comment contains characters we cannot store.
+
+dashboard-intakes-title = Intakes and introductions
+dashboard-per-month = Requests per month, last 12 months
+dashboard-acceptance = Acceptance per provider (accepted of asked)
+dashboard-acceptance-none = No proposals answered yet.
+dashboard-median-days = { $days } days
+dashboard-median-none = –
+dashboard-median-label = median time from request to introduction
+dashboard-overdue = proposals past their deadline

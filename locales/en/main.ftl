@@ -124,7 +124,6 @@ beheer-nav-audit = Audit log
 beheer-logout = Sign out
 beheer-signed-in-as = Signed in as
 beheer-dashboard-title = Back office
-beheer-dashboard-next = Intake requests, providers, articles and the newsletter will appear here as those parts arrive.
 beheer-stat-staff = administrators
 beheer-stat-mail-waiting = emails waiting
 beheer-stat-mail-sent = emails sent

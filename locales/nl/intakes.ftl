@@ -154,3 +154,12 @@ beoordeling-problem-rating_missing = Kies een cijfer van 1 tot en met 5.
 beoordeling-problem-rating_invalid = Kies een cijfer van 1 tot en met 5.
 beoordeling-problem-comment_too_long = Je toelichting is te lang: houd het onder de 2.000 tekens.
 beoordeling-problem-comment_invalid = Je toelichting bevat tekens die we niet kunnen opslaan.
+
+dashboard-intakes-title = Intakes en introducties
+dashboard-per-month = Aanvragen per maand, laatste 12 maanden
+dashboard-acceptance = Acceptatie per dienstverlener (geaccepteerd van gevraagd)
+dashboard-acceptance-none = Nog geen voorstellen beantwoord.
+dashboard-median-days = { $days } dagen
+dashboard-median-none = –
+dashboard-median-label = mediane tijd van aanvraag tot introductie
+dashboard-overdue = voorstellen over hun termijn

@@ -124,7 +124,6 @@ beheer-nav-audit = Auditlog
 beheer-logout = Uitloggen
 beheer-signed-in-as = Ingelogd als
 beheer-dashboard-title = Beheer
-beheer-dashboard-next = Aanvragen via de intake, dienstverleners, artikelen en de nieuwsbrief komen hier zodra die onderdelen er zijn.
 beheer-stat-staff = beheerders
 beheer-stat-mail-waiting = e-mails in de wachtrij
 beheer-stat-mail-sent = e-mails verzonden

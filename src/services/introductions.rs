@@ -598,3 +598,80 @@ pub async fn run_deadlines(
         }
     }
 }
+
+/// What the back-office dashboard shows of the workflow.
+pub struct WorkflowFigures {
+    /// Intakes per calendar month (Dutch time), oldest first: (year, month, count).
+    pub per_month: Vec<(i32, u32, u32)>,
+    /// Median days from intake to the provider's acceptance, over intakes of the period.
+    pub median_days_to_introduction: Option<f64>,
+    /// Per provider with at least one answered or expired proposal: (name, accepted, asked).
+    pub acceptance: Vec<(String, u32, u32)>,
+    /// Proposals past their deadline that the job has not ended yet.
+    pub overdue: usize,
+}
+
+/// The figures for the last `months` calendar months up to `now`.
+pub async fn figures(store: &WorkflowStore, now: UnixTime, months: u32) -> Result<WorkflowFigures> {
+    use chrono::Datelike;
+    let today = crate::i18n::date_in_netherlands(now);
+    let mut per_month: Vec<(i32, u32, u32)> = Vec::new();
+    let (mut year, mut month) = (today.year(), today.month());
+    for _ in 0..months.max(1) {
+        per_month.push((year, month, 0));
+        if month == 1 {
+            year -= 1;
+            month = 12;
+        } else {
+            month -= 1;
+        }
+    }
+    per_month.reverse();
+    let (first_year, first_month, _) = per_month[0];
+    let since = chrono::NaiveDate::from_ymd_opt(first_year, first_month, 1)
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(|d| d.and_utc().timestamp() - 2 * 3600)
+        .unwrap_or(0);
+    let timeline = store.intake_timeline(since).await?;
+    let mut waits: Vec<f64> = Vec::new();
+    for (created, introduced) in &timeline {
+        let date = crate::i18n::date_in_netherlands(*created);
+        if let Some(slot) = per_month
+            .iter_mut()
+            .find(|(y, m, _)| *y == date.year() && *m == date.month())
+        {
+            slot.2 += 1;
+        }
+        if let Some(at) = introduced {
+            waits.push((at - created) as f64 / 86_400.0);
+        }
+    }
+    waits.sort_by(|a, b| a.total_cmp(b));
+    let median_days_to_introduction = match waits.len() {
+        0 => None,
+        n if n % 2 == 1 => Some(waits[n / 2]),
+        n => Some((waits[n / 2 - 1] + waits[n / 2]) / 2.0),
+    };
+    let providers = store.providers(&ProviderFilter::default()).await?;
+    let mut acceptance: Vec<(String, u32, u32)> = store
+        .provider_tallies()
+        .await?
+        .into_iter()
+        .filter_map(|t| {
+            let asked = (t.accepted + t.declined + t.expired).clamp(0, i64::from(u32::MAX)) as u32;
+            let name = providers
+                .iter()
+                .find(|p| p.id == t.provider_id)?
+                .organisation
+                .clone();
+            (asked > 0).then(|| (name, t.accepted.clamp(0, i64::from(u32::MAX)) as u32, asked))
+        })
+        .collect();
+    acceptance.sort_by_key(|a| a.0.to_lowercase());
+    Ok(WorkflowFigures {
+        per_month,
+        median_days_to_introduction,
+        acceptance,
+        overdue: store.overdue_proposals(now).await?.len(),
+    })
+}

@@ -315,6 +315,18 @@ async fn the_whole_workflow(db: Db) {
     let unknown = format!("/beoordeling/{}", auth::random_token());
     assert_eq!(app.get(&unknown).await.status(), 404);
 
+    // The dashboard draws the workflow: this month's request, acceptance per provider, the
+    // median time to an introduction, nothing overdue.
+    let dashboard = app.get("/beheer").await.text().await.unwrap();
+    assert!(dashboard.contains("Aanvragen per maand"));
+    assert!(dashboard.contains("<svg"));
+    assert!(
+        dashboard.contains("Derde Bureau: 100% (1/1)"),
+        "{dashboard}"
+    );
+    assert!(dashboard.contains("Eerste Coaching: 0% (0/1)"));
+    assert!(dashboard.contains("dagen</span> mediane tijd"));
+
     // A completed intake takes no further step.
     assert_eq!(
         step(&app, id, "sluiten", &[("reason", "other")])

@@ -217,6 +217,9 @@ pub trait IntakeStore: Send + Sync {
     async fn introduction_by_answer_token(&self, token_hash: &str) -> Result<Option<Introduction>>;
     /// Proposals still waiting for an answer after `now`'s deadline.
     async fn overdue_proposals(&self, now: UnixTime) -> Result<Vec<OverdueProposal>>;
+    /// For every intake made at or after `since`: when it was made, and when a provider
+    /// accepted it (the first time), for the dashboard.
+    async fn intake_timeline(&self, since: UnixTime) -> Result<Vec<(UnixTime, Option<UnixTime>)>>;
     /// Accepted, declined and expired introductions and feedback per provider.
     async fn provider_tallies(&self) -> Result<Vec<ProviderTally>>;
     /// Stores the employer's feedback on an accepted or completed introduction, once.
@@ -482,6 +485,21 @@ macro_rules! impl_intake_store {
                       WHERE status = 'proposed' AND deadline_at < $1 ORDER BY deadline_at, id",
                 )
                 .bind(now)
+                .fetch_all(&self.pool)
+                .await?)
+            }
+
+            async fn intake_timeline(
+                &self,
+                since: $crate::UnixTime,
+            ) -> $crate::Result<Vec<($crate::UnixTime, Option<$crate::UnixTime>)>> {
+                Ok(sqlx::query_as(
+                    "SELECT i.created_at,
+                            (SELECT MIN(e.at) FROM intake_events e
+                              WHERE e.intake_id = i.id AND e.event = 'accept') AS introduced_at
+                       FROM intakes i WHERE i.created_at >= $1 ORDER BY i.created_at",
+                )
+                .bind(since)
                 .fetch_all(&self.pool)
                 .await?)
             }

@@ -334,3 +334,79 @@ pub async fn step(
         }
     }
 }
+
+/// One bar of a chart: label, value shown, and geometry in the SVG's units.
+pub struct Bar {
+    pub label: String,
+    pub value: String,
+    pub x: u32,
+    pub y: u32,
+    pub height: u32,
+    pub width: u32,
+}
+
+/// The dashboard's charts of the workflow, drawn as SVG on the server (with the figures as
+/// text beside them: the chart is never the only way to read them).
+pub struct Charts {
+    pub months: Vec<Bar>,
+    pub median: String,
+    pub providers: Vec<Bar>,
+    pub overdue: usize,
+    pub total: u32,
+}
+
+/// Height of the bar area of a chart, in SVG units.
+pub const CHART_HEIGHT: u32 = 120;
+
+impl Charts {
+    pub fn new(p: &Page, f: crate::services::introductions::WorkflowFigures) -> Charts {
+        let max = f.per_month.iter().map(|m| m.2).max().unwrap_or(0).max(1);
+        let months = f
+            .per_month
+            .iter()
+            .enumerate()
+            .map(|(i, (year, month, count))| {
+                let height = count * CHART_HEIGHT / max;
+                Bar {
+                    label: format!("{}-{}", month, year % 100),
+                    value: count.to_string(),
+                    x: i as u32 * 40 + 4,
+                    y: CHART_HEIGHT - height + 16,
+                    height,
+                    width: 30,
+                }
+            })
+            .collect();
+        let providers = f
+            .acceptance
+            .iter()
+            .enumerate()
+            .map(|(i, (name, accepted, asked))| {
+                let pct = accepted * 100 / (*asked).max(1);
+                Bar {
+                    label: name.clone(),
+                    value: format!("{pct}% ({accepted}/{asked})"),
+                    x: 0,
+                    y: i as u32 * 28,
+                    height: 20,
+                    width: pct * 3,
+                }
+            })
+            .collect();
+        let median = match f.median_days_to_introduction {
+            Some(days) => p.t_args("dashboard-median-days", &[("days", p.lang.number(days, 1))]),
+            None => p.t("dashboard-median-none"),
+        };
+        Charts {
+            total: f.per_month.iter().map(|m| m.2).sum(),
+            months,
+            median,
+            providers,
+            overdue: f.overdue,
+        }
+    }
+
+    pub fn providers_height(&self) -> u32 {
+        (self.providers.len() as u32 * 28).max(28)
+    }
+}

@@ -114,6 +114,7 @@ struct DashboardPage {
     outbox: OutboxCounts,
     api_keys: usize,
     new_intakes: i64,
+    charts: intakes::Charts,
 }
 
 async fn dashboard(
@@ -122,7 +123,6 @@ async fn dashboard(
     staff: Staff,
 ) -> Result<DashboardPage, WebError> {
     Ok(DashboardPage {
-        p,
         email: staff.email,
         staff_count: state.store.count_staff().await?,
         outbox: state.store.outbox_counts().await?,
@@ -137,6 +137,12 @@ async fn dashboard(
             .store
             .count_intakes(hrnexus_core::intake::IntakeStatus::New)
             .await?,
+        charts: intakes::Charts::new(
+            &p,
+            crate::services::introductions::figures(&*state.store, crate::storage::now(), 12)
+                .await?,
+        ),
+        p,
     })
 }
 
