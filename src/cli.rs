@@ -65,6 +65,17 @@ enum Command {
         #[arg(long)]
         email: String,
     },
+    /// Import provider profiles from a CSV file (one per line; the header names the columns:
+    /// organisation, slug, kvk, description, categories, provinces, sizes, certifications,
+    /// languages, capacity, availability, contact_email). Each line is checked and saved on
+    /// its own; an existing slug is updated. Prints a report per line; exits 1 when a line
+    /// was wrong.
+    ImportProviders {
+        #[command(flatten)]
+        common: Common,
+        /// The CSV file.
+        file: PathBuf,
+    },
     /// Write a consistent copy of the running SQLite database to FILE.
     Backup {
         #[command(flatten)]
@@ -181,6 +192,66 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         } => {
             let settings = load(&common, None)?;
             restore(&settings, &from, force).await
+        }
+        Command::ImportProviders { common, file } => {
+            let settings = load(&common, None)?;
+            let bytes = std::fs::read(&file)
+                .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
+            let rows = crate::services::providers::read_csv(&bytes).map_err(|e| match e {
+                crate::services::providers::ImportError::Unreadable(why) => {
+                    anyhow::anyhow!("{}: not readable CSV: {why}", file.display())
+                }
+                crate::services::providers::ImportError::MissingColumns(c) => {
+                    anyhow::anyhow!("{}: missing columns: {}", file.display(), c.join(", "))
+                }
+                crate::services::providers::ImportError::TooManyRows => anyhow::anyhow!(
+                    "{}: more than {} lines; split the file",
+                    file.display(),
+                    crate::services::providers::MAX_IMPORT_ROWS
+                ),
+            })?;
+            let store = app::open_storage(&settings).await?;
+            // The bar goes to stderr (hidden when it is not a terminal); the report to stdout.
+            let bar = indicatif::ProgressBar::new(rows.len() as u64).with_style(
+                indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} {msg}")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            let report = crate::services::providers::import(store.as_ref(), rows, |done| {
+                bar.set_position(done as u64)
+            })
+            .await?;
+            bar.finish_and_clear();
+            let mut wrong = 0;
+            for row in &report {
+                match &row.outcome {
+                    Ok((slug, crate::services::providers::Saved::Created(_))) => {
+                        println!("line {}: created {slug}", row.line)
+                    }
+                    Ok((slug, crate::services::providers::Saved::Updated(_))) => {
+                        println!("line {}: updated {slug}", row.line)
+                    }
+                    Err(problems) => {
+                        wrong += 1;
+                        let what: Vec<String> = problems
+                            .iter()
+                            .map(|(field, problem)| match problem {
+                                hrnexus_core::provider::ProviderProblem::Unknown(v) => {
+                                    format!("{}: unknown value {v:?}", field.key())
+                                }
+                                other => format!("{}: {}", field.key(), other.code()),
+                            })
+                            .collect();
+                        println!("line {}: NOT saved: {}", row.line, what.join("; "));
+                    }
+                }
+            }
+            println!(
+                "{} saved, {wrong} not saved, of {} lines",
+                report.len() - wrong,
+                report.len()
+            );
+            anyhow::ensure!(wrong == 0, "{wrong} line(s) were not saved");
+            Ok(())
         }
         Command::CreateApiKey { common, name } => {
             let settings = load(&common, None)?;

@@ -4,11 +4,13 @@
 //! provider's contact details: the public profile is the description, what they offer and
 //! where, and the way to the intake.
 
-use hrnexus_core::provider::{DirectoryFilter, Slug};
+use hrnexus_core::provider::{
+    DirectoryFilter, ProviderDraft, ProviderField, ProviderInput, ProviderProblem, Slug,
+};
 
 use crate::{
     services::{Result, ServiceError},
-    storage::{Provider, ProviderFilter, ProviderStore},
+    storage::{NewProvider, Provider, ProviderFilter, ProviderStore},
 };
 
 /// Providers in the public directory for `filter`, by name. Paused providers are listed too
@@ -32,4 +34,172 @@ pub async fn profile(store: &dyn ProviderStore, slug: &Slug) -> Result<Provider>
         .provider_by_slug(slug)
         .await?
         .ok_or(ServiceError::NotFound)
+}
+
+/// What saving a checked profile did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Saved {
+    Created(i64),
+    Updated(i64),
+}
+
+/// Stores a checked profile as a new provider; `Conflict` when its slug is taken.
+pub async fn create(store: &dyn ProviderStore, draft: ProviderDraft) -> Result<i64> {
+    Ok(store.create_provider(&NewProvider::from(draft)).await?)
+}
+
+/// Replaces provider `id`'s profile; `NotFound` when there is none, `Conflict` when the new
+/// slug belongs to another provider.
+pub async fn update(store: &dyn ProviderStore, id: i64, draft: ProviderDraft) -> Result<()> {
+    if store.update_provider(id, &NewProvider::from(draft)).await? {
+        Ok(())
+    } else {
+        Err(ServiceError::NotFound)
+    }
+}
+
+/// Creates the provider, or updates the one with the same slug (an import run twice
+/// changes nothing the second time).
+pub async fn upsert(store: &dyn ProviderStore, draft: ProviderDraft) -> Result<Saved> {
+    match store.provider_by_slug(&draft.slug).await? {
+        Some(existing) => {
+            update(store, existing.id, draft).await?;
+            Ok(Saved::Updated(existing.id))
+        }
+        None => Ok(Saved::Created(create(store, draft).await?)),
+    }
+}
+
+/// One row of an import: its line in the file and what happened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportRow {
+    /// Line number in the file (the header is line 1).
+    pub line: usize,
+    pub outcome: Result<(String, Saved), Vec<(ProviderField, ProviderProblem)>>,
+}
+
+/// Why a whole file was refused before any row was read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ImportError {
+    /// Not CSV that can be read (the reader's message).
+    Unreadable(String),
+    /// Required columns the header lacks.
+    MissingColumns(Vec<&'static str>),
+    /// More rows than one import takes.
+    TooManyRows,
+}
+
+/// One CSV line: its number in the file and its values by field.
+pub type CsvRow = (usize, Vec<(ProviderField, String)>);
+
+/// Rows one import takes: enough for a network, small enough for one request.
+pub const MAX_IMPORT_ROWS: usize = 5000;
+
+/// Reads a CSV file of provider profiles (header row with the column names of
+/// [`ProviderField`]; comma or semicolon separated, as spreadsheets in the Netherlands
+/// write them) into inputs, each with its line number.
+pub fn read_csv(bytes: &[u8]) -> std::result::Result<Vec<CsvRow>, ImportError> {
+    let text = String::from_utf8_lossy(bytes);
+    let text = text.trim_start_matches('\u{feff}');
+    let first = text.lines().next().unwrap_or_default();
+    let delimiter = if first.matches(';').count() > first.matches(',').count() {
+        b';'
+    } else {
+        b','
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let headers: Vec<Option<ProviderField>> = reader
+        .headers()
+        .map_err(|e| ImportError::Unreadable(e.to_string()))?
+        .iter()
+        .map(|h| ProviderField::from_key(h.trim().to_lowercase().as_str()))
+        .collect();
+    let required = [
+        ProviderField::Organisation,
+        ProviderField::Kvk,
+        ProviderField::Description,
+        ProviderField::Categories,
+        ProviderField::Provinces,
+        ProviderField::Sizes,
+        ProviderField::Capacity,
+    ];
+    let missing: Vec<&'static str> = required
+        .iter()
+        .filter(|f| !headers.contains(&Some(**f)))
+        .map(|f| f.key())
+        .collect();
+    if !missing.is_empty() {
+        return Err(ImportError::MissingColumns(missing));
+    }
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| ImportError::Unreadable(e.to_string()))?;
+        if record.iter().all(|v| v.trim().is_empty()) {
+            continue;
+        }
+        if rows.len() == MAX_IMPORT_ROWS {
+            return Err(ImportError::TooManyRows);
+        }
+        let line = record
+            .position()
+            .map_or(rows.len() + 2, |p| p.line() as usize);
+        let values = headers
+            .iter()
+            .zip(record.iter())
+            .filter_map(|(h, v)| h.map(|h| (h, v.to_owned())))
+            .collect();
+        rows.push((line, values));
+    }
+    Ok(rows)
+}
+
+/// Checks and saves each row on its own: good rows are stored (created, or updated by
+/// slug), wrong ones are reported with every problem; `progress` is told after each row.
+pub async fn import(
+    store: &dyn ProviderStore,
+    rows: Vec<CsvRow>,
+    mut progress: impl FnMut(usize),
+) -> Result<Vec<ImportRow>> {
+    let mut report = Vec::with_capacity(rows.len());
+    for (i, (line, values)) in rows.into_iter().enumerate() {
+        let get = |f: ProviderField| {
+            values
+                .iter()
+                .find(|(k, _)| *k == f)
+                .map_or("", |(_, v)| v.as_str())
+        };
+        let input = ProviderInput {
+            organisation: get(ProviderField::Organisation),
+            slug: get(ProviderField::Slug),
+            kvk: get(ProviderField::Kvk),
+            description: get(ProviderField::Description),
+            categories: get(ProviderField::Categories),
+            provinces: get(ProviderField::Provinces),
+            sizes: get(ProviderField::Sizes),
+            certifications: get(ProviderField::Certifications),
+            languages: get(ProviderField::Languages),
+            capacity: get(ProviderField::Capacity),
+            availability: get(ProviderField::Availability),
+            contact_email: get(ProviderField::ContactEmail),
+        };
+        let outcome = match ProviderDraft::parse(input) {
+            Ok(draft) => {
+                let slug = draft.slug.as_str().to_owned();
+                match upsert(store, draft).await {
+                    Ok(saved) => Ok((slug, saved)),
+                    Err(ServiceError::Conflict) => {
+                        Err(vec![(ProviderField::Slug, ProviderProblem::Taken)])
+                    }
+                    Err(e) => return Err(e),
+                }
+            }
+            Err(problems) => Err(problems),
+        };
+        report.push(ImportRow { line, outcome });
+        progress(i + 1);
+    }
+    Ok(report)
 }

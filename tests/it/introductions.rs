@@ -40,7 +40,7 @@ async fn post(app: &TestApp, path: &str, form: &[(&str, &str)]) -> reqwest::Resp
 }
 
 /// Password and TOTP enrolment: signed in to the back office afterwards.
-async fn sign_in_staff(app: &TestApp) {
+pub async fn sign_in_staff(app: &TestApp) {
     let email = EmailAddress::parse(STAFF).unwrap();
     app.store
         .create_staff(&email, &auth::hash_password(PASSWORD))

@@ -507,3 +507,459 @@ mod tests {
         assert_eq!(f.province, Some(Province::Limburg));
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// A profile as typed in the back office or read from one CSV row, checked once.
+
+/// Characters in an organisation's name.
+pub const MAX_ORGANISATION_CHARS: usize = 120;
+/// Characters in a profile's description.
+pub const MAX_DESCRIPTION_CHARS: usize = 4000;
+/// Characters in one certification or language.
+pub const MAX_ITEM_CHARS: usize = 120;
+/// Items in the certifications or languages list.
+pub const MAX_ITEMS: usize = 20;
+/// Open introductions a provider can take at once.
+pub const MAX_CAPACITY: u32 = 500;
+
+/// The fields of a provider profile, in form (and CSV column) order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ProviderField {
+    Organisation,
+    Slug,
+    Kvk,
+    Description,
+    Categories,
+    Provinces,
+    Sizes,
+    Certifications,
+    Languages,
+    Capacity,
+    Availability,
+    ContactEmail,
+}
+
+impl ProviderField {
+    pub const ALL: [ProviderField; 12] = [
+        ProviderField::Organisation,
+        ProviderField::Slug,
+        ProviderField::Kvk,
+        ProviderField::Description,
+        ProviderField::Categories,
+        ProviderField::Provinces,
+        ProviderField::Sizes,
+        ProviderField::Certifications,
+        ProviderField::Languages,
+        ProviderField::Capacity,
+        ProviderField::Availability,
+        ProviderField::ContactEmail,
+    ];
+
+    /// Form field name and CSV column header.
+    pub const fn key(self) -> &'static str {
+        match self {
+            ProviderField::Organisation => "organisation",
+            ProviderField::Slug => "slug",
+            ProviderField::Kvk => "kvk",
+            ProviderField::Description => "description",
+            ProviderField::Categories => "categories",
+            ProviderField::Provinces => "provinces",
+            ProviderField::Sizes => "sizes",
+            ProviderField::Certifications => "certifications",
+            ProviderField::Languages => "languages",
+            ProviderField::Capacity => "capacity",
+            ProviderField::Availability => "availability",
+            ProviderField::ContactEmail => "contact_email",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|f| f.key() == key)
+    }
+}
+
+/// What is wrong with one field of a profile. Codes are worded by the web layer
+/// (`provider-problem-<code>`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProviderProblem {
+    Missing,
+    TooLong,
+    ControlCharacter,
+    NotASlug,
+    KvkNotEightDigits,
+    /// A key that is not one of the field's values (shown back to the person).
+    Unknown(String),
+    TooMany,
+    CapacityInvalid,
+    AvailabilityInvalid,
+    EmailInvalid,
+    /// The slug belongs to another provider (found when saving).
+    Taken,
+}
+
+impl ProviderProblem {
+    pub fn code(&self) -> &'static str {
+        match self {
+            ProviderProblem::Missing => "missing",
+            ProviderProblem::TooLong => "too_long",
+            ProviderProblem::ControlCharacter => "control_character",
+            ProviderProblem::NotASlug => "not_a_slug",
+            ProviderProblem::KvkNotEightDigits => "kvk",
+            ProviderProblem::Unknown(_) => "unknown",
+            ProviderProblem::TooMany => "too_many",
+            ProviderProblem::CapacityInvalid => "capacity",
+            ProviderProblem::AvailabilityInvalid => "availability",
+            ProviderProblem::EmailInvalid => "email",
+            ProviderProblem::Taken => "taken",
+        }
+    }
+
+    fn of_text(e: crate::text::TextError) -> Self {
+        match e {
+            crate::text::TextError::Empty => ProviderProblem::Missing,
+            crate::text::TextError::TooLong => ProviderProblem::TooLong,
+            crate::text::TextError::ControlCharacter => ProviderProblem::ControlCharacter,
+        }
+    }
+}
+
+/// A profile as typed: every value as text. Lists are separated by commas, semicolons or
+/// line breaks (a form's checkboxes arrive joined the same way); keys or their Dutch names
+/// are both accepted for categories, provinces and sizes.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ProviderInput<'a> {
+    pub organisation: &'a str,
+    /// Empty: made from the organisation's name.
+    pub slug: &'a str,
+    pub kvk: &'a str,
+    pub description: &'a str,
+    pub categories: &'a str,
+    pub provinces: &'a str,
+    pub sizes: &'a str,
+    pub certifications: &'a str,
+    pub languages: &'a str,
+    pub capacity: &'a str,
+    /// `accepting` or `paused` (Dutch `ja`/`nee` too); empty means accepting.
+    pub availability: &'a str,
+    pub contact_email: &'a str,
+}
+
+/// A checked profile.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProviderDraft {
+    pub organisation: String,
+    pub slug: Slug,
+    pub kvk: KvkNumber,
+    pub description: String,
+    pub categories: Vec<ServiceCategory>,
+    pub provinces: Vec<Province>,
+    pub sizes: Vec<CompanySize>,
+    pub certifications: Vec<String>,
+    pub languages: Vec<String>,
+    pub capacity: u32,
+    pub availability: Availability,
+    pub contact_email: Option<crate::email::EmailAddress>,
+}
+
+fn items(raw: &str) -> impl Iterator<Item = &str> {
+    raw.split([',', ';', '\n', '|'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+}
+
+/// Lowercase, with spaces and underscores as hyphens: "Noord-Holland", "noord holland" and
+/// "noord_holland" are one province.
+fn loose(raw: &str) -> String {
+    raw.trim().to_lowercase().replace([' ', '_'], "-")
+}
+
+fn keys<T: Copy + PartialEq>(
+    raw: &str,
+    all: &[T],
+    key: fn(T) -> &'static str,
+    required: bool,
+) -> Result<Vec<T>, ProviderProblem> {
+    let mut found: Vec<T> = Vec::new();
+    for item in items(raw) {
+        let wanted = loose(item);
+        let Some(value) = all.iter().copied().find(|v| loose(key(*v)) == wanted) else {
+            return Err(ProviderProblem::Unknown(item.to_owned()));
+        };
+        if !found.contains(&value) {
+            found.push(value);
+        }
+    }
+    if required && found.is_empty() {
+        return Err(ProviderProblem::Missing);
+    }
+    Ok(found)
+}
+
+fn list(raw: &str) -> Result<Vec<String>, ProviderProblem> {
+    let mut out = Vec::new();
+    for item in items(raw) {
+        let item = crate::text::SingleLine::parse(item, MAX_ITEM_CHARS)
+            .map_err(ProviderProblem::of_text)?;
+        out.push(item.into_string());
+    }
+    if out.len() > MAX_ITEMS {
+        return Err(ProviderProblem::TooMany);
+    }
+    Ok(out)
+}
+
+impl ProviderDraft {
+    /// Checks every field; on failure returns one problem per wrong field, in field order.
+    pub fn parse(input: ProviderInput<'_>) -> Result<Self, Vec<(ProviderField, ProviderProblem)>> {
+        use crate::text::{MultiLine, SingleLine};
+        let mut problems: Vec<(ProviderField, ProviderProblem)> = Vec::new();
+        let mut check = |field: ProviderField, result: Result<(), ProviderProblem>| {
+            if let Err(p) = result {
+                problems.push((field, p));
+            }
+        };
+        let organisation = SingleLine::parse(input.organisation, MAX_ORGANISATION_CHARS)
+            .map(SingleLine::into_string)
+            .map_err(ProviderProblem::of_text);
+        let slug = if input.slug.trim().is_empty() {
+            match &organisation {
+                Ok(name) => Slug::from_name(name).ok_or(ProviderProblem::NotASlug),
+                // The organisation's own problem says it all.
+                Err(_) => Err(ProviderProblem::Missing),
+            }
+        } else {
+            Slug::parse(input.slug.trim()).map_err(|_| ProviderProblem::NotASlug)
+        };
+        let kvk = KvkNumber::parse(input.kvk).map_err(|e| match e {
+            KvkError::Empty => ProviderProblem::Missing,
+            _ => ProviderProblem::KvkNotEightDigits,
+        });
+        let description = MultiLine::parse(input.description, MAX_DESCRIPTION_CHARS)
+            .map(MultiLine::into_string)
+            .map_err(ProviderProblem::of_text);
+        let categories = keys(
+            input.categories,
+            &ServiceCategory::ALL,
+            ServiceCategory::key,
+            true,
+        );
+        let provinces = keys(input.provinces, &Province::ALL, Province::key, true);
+        let sizes = keys(input.sizes, &CompanySize::ALL, CompanySize::key, true);
+        let certifications = list(input.certifications);
+        let languages = list(input.languages);
+        let capacity = match input.capacity.trim().parse::<u32>() {
+            Ok(n) if n <= MAX_CAPACITY => Ok(n),
+            _ if input.capacity.trim().is_empty() => Err(ProviderProblem::Missing),
+            _ => Err(ProviderProblem::CapacityInvalid),
+        };
+        let availability = match loose(input.availability).as_str() {
+            "" | "accepting" | "ja" | "yes" | "open" => Ok(Availability::Accepting),
+            "paused" | "nee" | "no" | "gepauzeerd" | "pauze" => Ok(Availability::Paused),
+            _ => Err(ProviderProblem::AvailabilityInvalid),
+        };
+        let contact_email = if input.contact_email.trim().is_empty() {
+            Ok(None)
+        } else {
+            crate::email::EmailAddress::parse(input.contact_email)
+                .map(Some)
+                .map_err(|_| ProviderProblem::EmailInvalid)
+        };
+        check(
+            ProviderField::Organisation,
+            organisation.as_ref().map(|_| ()).map_err(Clone::clone),
+        );
+        if organisation.is_ok() {
+            check(
+                ProviderField::Slug,
+                slug.as_ref().map(|_| ()).map_err(Clone::clone),
+            );
+        } else if !input.slug.trim().is_empty() {
+            check(
+                ProviderField::Slug,
+                slug.as_ref().map(|_| ()).map_err(Clone::clone),
+            );
+        }
+        check(
+            ProviderField::Kvk,
+            kvk.as_ref().map(|_| ()).map_err(Clone::clone),
+        );
+        check(
+            ProviderField::Description,
+            description.as_ref().map(|_| ()).map_err(Clone::clone),
+        );
+        check(
+            ProviderField::Categories,
+            categories.as_ref().map(|_| ()).map_err(Clone::clone),
+        );
+        check(
+            ProviderField::Provinces,
+            provinces.as_ref().map(|_| ()).map_err(Clone::clone),
+        );
+        check(
+            ProviderField::Sizes,
+            sizes.as_ref().map(|_| ()).map_err(Clone::clone),
+        );
+        check(
+            ProviderField::Certifications,
+            certifications.as_ref().map(|_| ()).map_err(Clone::clone),
+        );
+        check(
+            ProviderField::Languages,
+            languages.as_ref().map(|_| ()).map_err(Clone::clone),
+        );
+        check(
+            ProviderField::Capacity,
+            capacity.as_ref().map(|_| ()).map_err(Clone::clone),
+        );
+        check(
+            ProviderField::Availability,
+            availability.as_ref().map(|_| ()).map_err(Clone::clone),
+        );
+        check(
+            ProviderField::ContactEmail,
+            contact_email.as_ref().map(|_| ()).map_err(Clone::clone),
+        );
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        match (
+            organisation,
+            slug,
+            kvk,
+            description,
+            categories,
+            provinces,
+            sizes,
+            certifications,
+            languages,
+            capacity,
+            availability,
+            contact_email,
+        ) {
+            (
+                Ok(organisation),
+                Ok(slug),
+                Ok(kvk),
+                Ok(description),
+                Ok(categories),
+                Ok(provinces),
+                Ok(sizes),
+                Ok(certifications),
+                Ok(languages),
+                Ok(capacity),
+                Ok(availability),
+                Ok(contact_email),
+            ) => Ok(ProviderDraft {
+                organisation,
+                slug,
+                kvk,
+                description,
+                categories,
+                provinces,
+                sizes,
+                certifications,
+                languages,
+                capacity,
+                availability,
+                contact_email,
+            }),
+            // Every error was pushed above.
+            _ => Err(problems),
+        }
+    }
+}
+
+#[cfg(test)]
+mod draft_tests {
+    use super::*;
+
+    fn good() -> ProviderInput<'static> {
+        ProviderInput {
+            organisation: "De Koers Coaching",
+            slug: "",
+            kvk: "1234 5678",
+            description: "Wij coachen leidinggevenden in het mkb.",
+            categories: "coaching_leiderschap, teamontwikkeling",
+            provinces: "Noord-Holland; utrecht",
+            sizes: "2-9, 10-49",
+            certifications: "NOBCO",
+            languages: "Nederlands, Engels",
+            capacity: "4",
+            availability: "",
+            contact_email: "intro@dekoers.nl",
+        }
+    }
+
+    #[test]
+    fn a_good_profile_parses_with_a_slug_from_its_name() {
+        let d = ProviderDraft::parse(good()).unwrap();
+        assert_eq!(d.slug.as_str(), "de-koers-coaching");
+        assert_eq!(d.kvk.as_str(), "12345678");
+        assert_eq!(d.provinces, [Province::NoordHolland, Province::Utrecht]);
+        assert_eq!(d.sizes, [CompanySize::Micro, CompanySize::Small]);
+        assert_eq!(d.languages, ["Nederlands", "Engels"]);
+        assert_eq!((d.capacity, d.availability), (4, Availability::Accepting));
+        assert_eq!(d.contact_email.unwrap().as_str(), "intro@dekoers.nl");
+    }
+
+    #[test]
+    fn every_wrong_field_is_named_once_in_field_order() {
+        let input = ProviderInput {
+            organisation: "",
+            kvk: "1234",
+            categories: "tovenarij",
+            provinces: "",
+            capacity: "veel",
+            availability: "misschien",
+            contact_email: "geen-adres",
+            description: "Tab\there",
+            ..good()
+        };
+        let problems = ProviderDraft::parse(input).unwrap_err();
+        let fields: Vec<ProviderField> = problems.iter().map(|(f, _)| *f).collect();
+        assert_eq!(
+            fields,
+            [
+                ProviderField::Organisation,
+                ProviderField::Kvk,
+                ProviderField::Description,
+                ProviderField::Categories,
+                ProviderField::Provinces,
+                ProviderField::Capacity,
+                ProviderField::Availability,
+                ProviderField::ContactEmail,
+            ]
+        );
+        assert_eq!(problems[3].1, ProviderProblem::Unknown("tovenarij".into()));
+    }
+
+    #[test]
+    fn capacity_has_bounds_and_availability_reads_dutch() {
+        let over = ProviderInput {
+            capacity: "501",
+            ..good()
+        };
+        assert_eq!(
+            ProviderDraft::parse(over).unwrap_err(),
+            [(ProviderField::Capacity, ProviderProblem::CapacityInvalid)]
+        );
+        let paused = ProviderInput {
+            availability: "nee",
+            slug: "eigen-naam",
+            ..good()
+        };
+        let d = ProviderDraft::parse(paused).unwrap();
+        assert_eq!(
+            (d.availability, d.slug.as_str()),
+            (Availability::Paused, "eigen-naam")
+        );
+        let bad_slug = ProviderInput {
+            slug: "Niet Goed",
+            ..good()
+        };
+        assert_eq!(
+            ProviderDraft::parse(bad_slug).unwrap_err(),
+            [(ProviderField::Slug, ProviderProblem::NotASlug)]
+        );
+    }
+}

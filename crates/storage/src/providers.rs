@@ -384,3 +384,23 @@ macro_rules! impl_provider_store {
     };
 }
 pub(crate) use impl_provider_store;
+
+impl From<hrnexus_core::provider::ProviderDraft> for NewProvider {
+    fn from(d: hrnexus_core::provider::ProviderDraft) -> Self {
+        NewProvider {
+            slug: d.slug,
+            organisation: d.organisation,
+            kvk: d.kvk,
+            description: d.description,
+            categories: d.categories,
+            provinces: d.provinces,
+            sizes: d.sizes,
+            certifications: d.certifications,
+            languages: d.languages,
+            // Bounded by the core (at most `MAX_CAPACITY`).
+            capacity: i32::try_from(d.capacity).unwrap_or(i32::MAX),
+            availability: d.availability,
+            contact_email: d.contact_email,
+        }
+    }
+}

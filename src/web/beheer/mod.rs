@@ -4,6 +4,7 @@ mod api_keys;
 mod intakes;
 mod login;
 mod outbox;
+mod providers;
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -53,6 +54,16 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/api-sleutels", get(api_keys::list).post(api_keys::create))
         .route("/api-sleutels/{id}/intrekken", post(api_keys::revoke))
         .route("/audit", get(audit))
+        .route("/dienstverleners", get(providers::list))
+        .route(
+            "/dienstverleners/nieuw",
+            get(providers::new_form).post(providers::create),
+        )
+        .route("/dienstverleners/import", post(providers::import))
+        .route(
+            "/dienstverleners/{id}",
+            get(providers::edit_form).post(providers::update),
+        )
         .route("/intakes", get(intakes::queue))
         .route("/intakes/{id}", get(intakes::detail))
         .route("/intakes/{id}/{step}", post(intakes::step))
