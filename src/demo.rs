@@ -71,6 +71,15 @@ pub async fn fill(store: &DynStorage) -> anyhow::Result<Option<DemoLogin>> {
     login.scan_token = Some(demo_scan(store).await?);
     demo_providers(store).await?;
     demo_intakes(store).await?;
+    // The first provider's portal: sign in at /portaal/inloggen with this address.
+    if let Some(first) = store
+        .providers(&crate::storage::ProviderFilter::default())
+        .await?
+        .first()
+        && let Some(email) = &first.contact_email
+    {
+        store.create_provider_account(first.id, email).await?;
+    }
     Ok(Some(login))
 }
 

@@ -216,3 +216,23 @@ provider-import-ok = saved
 provider-import-wrong = not saved
 provider-import-created = new: { $slug }
 provider-import-updated = updated: { $slug }
+
+portaal-nav-introductions = My introductions
+portaal-nav-profile = My profile
+portaal-login-title = Sign in to the provider portal
+portaal-login-intro = Enter the e-mail address HRnexus gave access. We send you a link to sign in.
+portaal-login-sent = If this address has access to the portal, a sign-in link is now in your mailbox. The link works for 30 minutes.
+portaal-home-title = My introductions
+portaal-home-capacity = Open introductions: { $open } of { $capacity }.
+portaal-home-empty = No proposals or introductions yet.
+portaal-profile-title = My profile
+portaal-profile-fixed = Name, KvK number and address of the profile are managed by HRnexus:
+portaal-profile-public = view the public profile
+portaal-profile-saved = Your profile has been saved.
+
+provider-accounts-title = Access to the portal
+provider-accounts-intro = These addresses sign in at /portaal with a link by e-mail and see only this provider's introductions and profile there.
+provider-accounts-none = Nobody yet.
+provider-accounts-email = E-mail address
+provider-accounts-add = Give access
+provider-account-taken = This address already has access to a portal.

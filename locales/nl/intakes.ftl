@@ -216,3 +216,23 @@ provider-import-ok = opgeslagen
 provider-import-wrong = niet opgeslagen
 provider-import-created = nieuw: { $slug }
 provider-import-updated = bijgewerkt: { $slug }
+
+portaal-nav-introductions = Mijn introducties
+portaal-nav-profile = Mijn profiel
+portaal-login-title = Inloggen op het portaal voor dienstverleners
+portaal-login-intro = Vul het e-mailadres in waarmee HRnexus je toegang gaf. We sturen je een link waarmee je inlogt.
+portaal-login-sent = Als dit adres toegang heeft tot het portaal, staat er nu een inloglink in je mailbox. De link werkt 30 minuten.
+portaal-home-title = Mijn introducties
+portaal-home-capacity = Open introducties: { $open } van { $capacity }.
+portaal-home-empty = Nog geen voorstellen of introducties.
+portaal-profile-title = Mijn profiel
+portaal-profile-fixed = Naam, KvK-nummer en adres van het profiel beheert HRnexus:
+portaal-profile-public = bekijk het openbare profiel
+portaal-profile-saved = Je profiel is opgeslagen.
+
+provider-accounts-title = Toegang tot het portaal
+provider-accounts-intro = Deze adressen loggen in op /portaal met een link per e-mail en zien daar alleen de introducties en het profiel van deze dienstverlener.
+provider-accounts-none = Nog niemand.
+provider-accounts-email = E-mailadres
+provider-accounts-add = Toegang geven
+provider-account-taken = Dit adres heeft al toegang tot een portaal.

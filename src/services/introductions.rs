@@ -675,3 +675,67 @@ pub async fn figures(store: &WorkflowStore, now: UnixTime, months: u32) -> Resul
         overdue: store.overdue_proposals(now).await?.len(),
     })
 }
+
+/// An introduction as its provider sees it in the portal: the employer's contact details
+/// only once the provider accepted.
+pub struct ProviderIntroduction {
+    pub introduction: Introduction,
+    pub intake: Intake,
+}
+
+impl ProviderIntroduction {
+    /// Whether the provider may see who asked (it accepted).
+    pub fn contact_visible(&self) -> bool {
+        matches!(self.introduction.status.as_str(), "accepted" | "completed")
+    }
+}
+
+/// Every introduction of provider `provider_id`, newest first.
+pub async fn of_provider(
+    store: &WorkflowStore,
+    provider_id: i64,
+) -> Result<Vec<ProviderIntroduction>> {
+    let mut out = Vec::new();
+    for introduction in store.introductions_of_provider(provider_id).await? {
+        if let Some(intake) = store.intake_by_id(introduction.intake_id).await? {
+            out.push(ProviderIntroduction {
+                introduction,
+                intake,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// A signed-in provider answers its own proposal `introduction_id`. Someone else's
+/// introduction is `NotFound`, exactly like one that does not exist.
+pub async fn answer_as_provider(
+    store: &WorkflowStore,
+    settings: &WorkflowSettings,
+    provider_id: i64,
+    introduction_id: i64,
+    decline: Option<DeclineReason>,
+    now: UnixTime,
+) -> Result<std::result::Result<(), Refused>> {
+    let introduction = store
+        .introduction_by_id(introduction_id)
+        .await?
+        .filter(|i| i.provider_id == provider_id)
+        .ok_or(ServiceError::NotFound)?;
+    if introduction.status != "proposed" {
+        return Ok(Err(Refused::Stale));
+    }
+    let event = match decline {
+        None => IntakeEvent::Accept,
+        Some(reason) => IntakeEvent::Decline { reason },
+    };
+    change_and_follow(
+        store,
+        settings,
+        introduction.intake_id,
+        Actor::Provider(provider_id),
+        event,
+        now,
+    )
+    .await
+}

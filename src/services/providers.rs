@@ -203,3 +203,29 @@ pub async fn import(
     }
     Ok(report)
 }
+
+/// A provider changes its own profile: its name, address (slug) and KvK number stay as
+/// HRnexus registered them; the rest comes from `input`.
+pub async fn update_own(
+    store: &dyn ProviderStore,
+    provider_id: i64,
+    input: ProviderInput<'_>,
+) -> Result<std::result::Result<(), Vec<(ProviderField, ProviderProblem)>>> {
+    let current = store
+        .provider_by_id(provider_id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let fixed = ProviderInput {
+        organisation: &current.organisation,
+        slug: current.slug.as_str(),
+        kvk: current.kvk.as_str(),
+        ..input
+    };
+    match ProviderDraft::parse(fixed) {
+        Ok(draft) => {
+            update(store, provider_id, draft).await?;
+            Ok(Ok(()))
+        }
+        Err(problems) => Ok(Err(problems)),
+    }
+}

@@ -165,7 +165,6 @@ fn localised(state: &AppState) -> Router<AppState> {
         .merge(site::routes())
         .merge(autonomie_scan::routes())
         .merge(contact::routes())
-        .merge(portaal::routes())
         .merge(beoordeling::routes())
         .merge(respond::routes())
         .merge(privacy::routes())
@@ -174,6 +173,7 @@ fn localised(state: &AppState) -> Router<AppState> {
         .merge(dienstverleners::routes())
         .nest("/beheer", beheer::routes(state))
         .nest("/werkgever", werkgever::routes(state))
+        .nest("/portaal", portaal::routes(state))
 }
 
 /// The site's routes. Requests reach them through [`site`], which adds what every request

@@ -1,8 +1,9 @@
-//! `/portaal`: the provider's side of an introduction. For now a provider answers a
-//! proposal through the personal link in its mail (`/portaal/voorstel/{token}`): it reads
-//! what the employer asked (not yet who they are) and accepts, or declines with a reason.
-//! The link is the key: its hash is stored, the link only travels in the mail. A signed-in
-//! portal with the provider's own profile and introductions is still to be built.
+//! `/portaal`: the provider's side. A provider answers a proposal through the personal link
+//! in its mail (`/portaal/voorstel/{token}`: what the employer asked, not yet who they are;
+//! accept, or decline with a reason), or signs in (a mailed single-use link, the same
+//! mechanism as employers, on the shared session/role layer of `web::account`) to see its
+//! own introductions, answer them, and keep its profile up to date. A provider only ever
+//! reaches its own introductions and profile: anything else is a 404.
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -17,16 +18,31 @@ use hrnexus_core::{introduction::DeclineReason, token::UrlToken};
 use serde::Deserialize;
 
 use crate::{
-    services::introductions::{self, ProposalView, Refused},
-    storage::now,
-    web::{AppState, error::WebError, page::Page, security::ClientIp},
+    auth,
+    mail::{SignInLink, compose},
+    services::introductions::{self, ProposalView, ProviderIntroduction, Refused},
+    storage::{Provider, now},
+    web::{
+        AppState, Throttle,
+        account::{AccountSession, signed_in},
+        error::WebError,
+        page::Page,
+        security::ClientIp,
+    },
 };
 
-pub fn routes() -> Router<AppState> {
+pub fn routes(state: &AppState) -> Router<AppState> {
     Router::new()
-        .route("/portaal/voorstel/{token}", get(proposal))
-        .route("/portaal/voorstel/{token}/accepteren", post(accept))
-        .route("/portaal/voorstel/{token}/afwijzen", post(decline))
+        .route("/", get(home))
+        .route("/inloggen", get(login_form).post(login_submit))
+        .route("/inloggen/{token}", get(confirm_form).post(confirm))
+        .route("/uitloggen", post(logout))
+        .route("/profiel", get(profile_form).post(profile_submit))
+        .route("/introducties/{id}/{answer}", post(answer_own))
+        .route("/voorstel/{token}", get(proposal))
+        .route("/voorstel/{token}/accepteren", post(accept))
+        .route("/voorstel/{token}/afwijzen", post(decline))
+        .layer(crate::web::session_store::layer(state))
 }
 
 #[derive(Template, WebTemplate)]
@@ -214,5 +230,530 @@ async fn answer(
             ))
         }
         Err(Refused::NoCapacity) | Err(Refused::NoContact) => Err(WebError::NotFound),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Signing in
+
+const PROVIDER_KEY: &str = "provider";
+/// How long a portal sign-in link works.
+const LINK_VALID_SECONDS: i64 = 30 * 60;
+const LINK_REQUESTS: Throttle = Throttle {
+    event: "provider_link_requested",
+    throttled_event: "provider_link_throttled",
+    per_account: 5,
+    per_ip: 20,
+    window_seconds: 60 * 60,
+};
+
+/// What the session remembers about a signed-in provider account.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+struct ProviderSession {
+    account_id: i64,
+    provider_id: i64,
+    email: String,
+    signed_in_at: i64,
+}
+
+impl AccountSession for ProviderSession {
+    const KEY: &'static str = PROVIDER_KEY;
+    const LOGIN_PATH: &'static str = "/portaal/inloggen";
+
+    fn signed_in_at(&self) -> i64 {
+        self.signed_in_at
+    }
+}
+
+/// A signed-in provider account. Anyone else is sent to the sign-in page.
+pub struct ProviderUser {
+    provider_id: i64,
+    email: String,
+}
+
+impl axum::extract::FromRequestParts<AppState> for ProviderUser {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let (record, _session) = signed_in::<ProviderSession>(parts, state).await?;
+        Ok(ProviderUser {
+            provider_id: record.provider_id,
+            email: record.email,
+        })
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "portaal/login.html")]
+pub struct LoginPage {
+    p: Page,
+    email: String,
+    email_error: Option<String>,
+    error: Option<String>,
+    sent: bool,
+}
+
+pub async fn login_form(p: Page) -> LoginPage {
+    LoginPage {
+        p,
+        email: String::new(),
+        email_error: None,
+        error: None,
+        sent: false,
+    }
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    email: String,
+}
+
+/// The same page for known and unknown addresses: it never tells who has an account.
+pub async fn login_submit(
+    State(state): State<AppState>,
+    p: Page,
+    ip: ClientIp,
+    Form(form): Form<LoginForm>,
+) -> Result<Response, WebError> {
+    if !state.form_limiter.allow(&ip) {
+        return Err(WebError::TooManyRequests);
+    }
+    let typed = form.email.trim().to_owned();
+    let Ok(email) = hrnexus_core::email::EmailAddress::parse(&typed) else {
+        let email_error = Some(p.t("wg-login-email-invalid"));
+        let page = LoginPage {
+            p,
+            email: typed,
+            email_error,
+            error: None,
+            sent: false,
+        };
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    };
+    if let Some(retry) = LINK_REQUESTS.check(&state, email.as_str(), &ip).await? {
+        let error = Some(p.t("wg-login-throttled"));
+        let page = LoginPage {
+            p,
+            email: typed,
+            email_error: None,
+            error,
+            sent: false,
+        };
+        return Ok((StatusCode::TOO_MANY_REQUESTS, retry.header(), page).into_response());
+    }
+    if let Some(account) = state.store.provider_account_by_email(&email).await? {
+        let token = auth::random_token();
+        let link = format!("{}{}{}", p.base_url, p.href("/portaal/inloggen/"), token);
+        let mail = compose(email.as_str(), &SignInLink { lang: p.lang, link })
+            .map_err(anyhow::Error::from)?;
+        state
+            .store
+            .create_provider_login_link(
+                account.id,
+                &auth::token_hash(&token),
+                now() + LINK_VALID_SECONDS,
+                &mail,
+            )
+            .await?;
+        state.mail_wake.notify_one();
+    }
+    state
+        .audit(Some(email.as_str()), LINK_REQUESTS.event, "", &ip)
+        .await?;
+    Ok(LoginPage {
+        p,
+        email: email.as_str().to_owned(),
+        email_error: None,
+        error: None,
+        sent: true,
+    }
+    .into_response())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "portaal/confirm.html")]
+pub struct ConfirmPage {
+    p: Page,
+    token: UrlToken,
+}
+
+/// A button, so that a mail scanner opening the link does not use it up.
+pub async fn confirm_form(
+    p: Page,
+    token: Result<Path<UrlToken>, PathRejection>,
+) -> Result<ConfirmPage, WebError> {
+    Ok(ConfirmPage {
+        p,
+        token: parsed(token)?,
+    })
+}
+
+pub async fn confirm(
+    State(state): State<AppState>,
+    p: Page,
+    ip: ClientIp,
+    session: tower_sessions::Session,
+    token: Result<Path<UrlToken>, PathRejection>,
+) -> Result<Response, WebError> {
+    if !state.form_limiter.allow(&ip) {
+        return Err(WebError::TooManyRequests);
+    }
+    let token = parsed(token)?;
+    let Some(account) = state
+        .store
+        .consume_provider_login_link(&auth::token_hash(token.as_str()), now())
+        .await?
+    else {
+        return Err(WebError::Refused {
+            status: StatusCode::GONE,
+            code: "link_invalid",
+            message: "this sign-in link is unknown, used or expired".into(),
+        });
+    };
+    // A new session id at every change of privilege prevents session fixation.
+    session.cycle_id().await?;
+    let record = ProviderSession {
+        account_id: account.id,
+        provider_id: account.provider_id,
+        email: account.email.clone(),
+        signed_in_at: now(),
+    };
+    session.insert(PROVIDER_KEY, &record).await?;
+    state
+        .audit(Some(&account.email), "provider_login", "", &ip)
+        .await?;
+    Ok(Redirect::to(&p.href("/portaal")).into_response())
+}
+
+pub async fn logout(p: Page, session: tower_sessions::Session) -> Result<Response, WebError> {
+    session.remove::<ProviderSession>(PROVIDER_KEY).await?;
+    session.cycle_id().await?;
+    Ok(Redirect::to(&p.href("/portaal/inloggen")).into_response())
+}
+
+// ---------------------------------------------------------------------------------------
+// The signed-in portal
+
+#[derive(Template, WebTemplate)]
+#[template(path = "portaal/home.html")]
+pub struct HomePage {
+    p: Page,
+    email: String,
+    provider: Provider,
+    introductions: Vec<ProviderIntroduction>,
+    reasons: Vec<(&'static str, String)>,
+    problem: Option<String>,
+}
+
+impl HomePage {
+    pub fn capacity_line(&self) -> String {
+        self.p.t_args(
+            "portaal-home-capacity",
+            &[
+                ("open", self.provider.open_introductions.to_string()),
+                ("capacity", self.provider.capacity.to_string()),
+            ],
+        )
+    }
+
+    pub fn status_words(&self, status: &str) -> String {
+        self.p.tk("introduction-status-", status)
+    }
+}
+
+async fn home_page(
+    state: &AppState,
+    p: Page,
+    user: ProviderUser,
+    problem: Option<String>,
+) -> Result<HomePage, WebError> {
+    let provider = state
+        .store
+        .provider_by_id(user.provider_id)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    let introductions = introductions::of_provider(&*state.store, user.provider_id).await?;
+    let reasons = DeclineReason::ALL
+        .into_iter()
+        .map(|r| (r.key(), p.tk("decline-reason-", r.key())))
+        .collect();
+    Ok(HomePage {
+        p,
+        email: user.email,
+        provider,
+        introductions,
+        reasons,
+        problem,
+    })
+}
+
+pub async fn home(
+    State(state): State<AppState>,
+    p: Page,
+    user: ProviderUser,
+) -> Result<HomePage, WebError> {
+    home_page(&state, p, user, None).await
+}
+
+/// Accept or decline one's own proposal from the portal (`accepteren` / `afwijzen`).
+pub async fn answer_own(
+    State(state): State<AppState>,
+    p: Page,
+    user: ProviderUser,
+    ip: ClientIp,
+    Path((id, answer)): Path<(String, String)>,
+    Form(form): Form<DeclineForm>,
+) -> Result<Response, WebError> {
+    let id = hrnexus_core::token::RecordId::parse(&id)
+        .map_err(|_| WebError::NotFound)?
+        .get();
+    let decline = match answer.as_str() {
+        "accepteren" => None,
+        "afwijzen" => match DeclineReason::from_key(&form.reason) {
+            Some(reason) => Some(reason),
+            None => {
+                let problem = Some(p.t("portaal-reason-missing"));
+                let page = home_page(&state, p, user, problem).await?;
+                return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+            }
+        },
+        _ => return Err(WebError::NotFound),
+    };
+    let outcome = introductions::answer_as_provider(
+        &*state.store,
+        &state.workflow(),
+        user.provider_id,
+        id,
+        decline,
+        now(),
+    )
+    .await?;
+    match outcome {
+        Ok(()) => {
+            state.mail_wake.notify_one();
+            state
+                .audit(
+                    Some(&user.email),
+                    if decline.is_some() {
+                        "proposal_declined"
+                    } else {
+                        "proposal_accepted"
+                    },
+                    &id.to_string(),
+                    &ip,
+                )
+                .await?;
+            Ok(Redirect::to(&p.href("/portaal")).into_response())
+        }
+        Err(_) => {
+            let problem = Some(p.t("intake-refused-stale"));
+            let page = home_page(&state, p, user, problem).await?;
+            Ok((StatusCode::CONFLICT, page).into_response())
+        }
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "portaal/profile.html")]
+pub struct ProfilePage {
+    p: Page,
+    email: String,
+    provider: Provider,
+    values: Vec<(String, String)>,
+    errors: Vec<(String, String)>,
+    saved: bool,
+}
+
+impl ProfilePage {
+    pub fn value(&self, field: &str) -> &str {
+        self.values
+            .iter()
+            .find(|(k, _)| k == field)
+            .map_or("", |(_, v)| v.as_str())
+    }
+
+    pub fn error(&self, field: &str) -> Option<&str> {
+        self.errors
+            .iter()
+            .find(|(k, _)| k == field)
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn chosen(&self, field: &str, key: &str) -> bool {
+        self.value(field).split(',').any(|v| v.trim() == key)
+    }
+
+    /// The checkbox lists with their field names.
+    pub fn groups(&self) -> [(&'static str, Vec<(&'static str, String)>); 3] {
+        [
+            ("categories", self.categories()),
+            ("provinces", self.provinces()),
+            ("sizes", self.sizes()),
+        ]
+    }
+
+    pub fn categories(&self) -> Vec<(&'static str, String)> {
+        hrnexus_core::provider::ServiceCategory::ALL
+            .into_iter()
+            .map(|c| (c.key(), self.p.tk("autonomie-scan-category-", c.key())))
+            .collect()
+    }
+
+    pub fn provinces(&self) -> Vec<(&'static str, String)> {
+        hrnexus_core::provider::Province::ALL
+            .into_iter()
+            .map(|c| (c.key(), self.p.tk("contact-province-", c.key())))
+            .collect()
+    }
+
+    pub fn sizes(&self) -> Vec<(&'static str, String)> {
+        hrnexus_core::provider::CompanySize::ALL
+            .into_iter()
+            .map(|c| (c.key(), self.p.tk("contact-size-", c.key())))
+            .collect()
+    }
+}
+
+fn profile_values(provider: &Provider) -> Vec<(String, String)> {
+    let join = |v: Vec<&str>| v.join(",");
+    vec![
+        ("description".into(), provider.description.clone()),
+        (
+            "categories".into(),
+            join(provider.categories.iter().map(|c| c.key()).collect()),
+        ),
+        (
+            "provinces".into(),
+            join(provider.provinces.iter().map(|c| c.key()).collect()),
+        ),
+        (
+            "sizes".into(),
+            join(provider.sizes.iter().map(|c| c.key()).collect()),
+        ),
+        ("certifications".into(), provider.certifications.join("\n")),
+        ("languages".into(), provider.languages.join("\n")),
+        ("capacity".into(), provider.capacity.to_string()),
+        (
+            "availability".into(),
+            provider.availability.key().to_owned(),
+        ),
+        (
+            "contact_email".into(),
+            provider
+                .contact_email
+                .as_ref()
+                .map_or(String::new(), |e| e.as_str().to_owned()),
+        ),
+    ]
+}
+
+pub async fn profile_form(
+    State(state): State<AppState>,
+    p: Page,
+    user: ProviderUser,
+) -> Result<ProfilePage, WebError> {
+    let provider = state
+        .store
+        .provider_by_id(user.provider_id)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    Ok(ProfilePage {
+        values: profile_values(&provider),
+        p,
+        email: user.email,
+        provider,
+        errors: Vec::new(),
+        saved: false,
+    })
+}
+
+pub async fn profile_submit(
+    State(state): State<AppState>,
+    p: Page,
+    user: ProviderUser,
+    ip: ClientIp,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    use hrnexus_core::provider::{ProviderField, ProviderInput};
+    // Repeated checkboxes arrive as several pairs: joined with commas.
+    let mut values: Vec<(String, String)> = Vec::new();
+    for (name, value) in pairs.into_iter().take(200) {
+        if ProviderField::from_key(&name).is_none() {
+            continue;
+        }
+        match values.iter_mut().find(|(k, _)| *k == name) {
+            Some((_, existing)) => {
+                existing.push(',');
+                existing.push_str(&value);
+            }
+            None => values.push((name, value)),
+        }
+    }
+    let get = |k: &str| {
+        values
+            .iter()
+            .find(|(n, _)| n == k)
+            .map_or("", |(_, v)| v.as_str())
+    };
+    let input = ProviderInput {
+        description: get("description"),
+        categories: get("categories"),
+        provinces: get("provinces"),
+        sizes: get("sizes"),
+        certifications: get("certifications"),
+        languages: get("languages"),
+        capacity: get("capacity"),
+        availability: get("availability"),
+        contact_email: get("contact_email"),
+        ..ProviderInput::default()
+    };
+    let outcome =
+        crate::services::providers::update_own(state.store.as_ref(), user.provider_id, input)
+            .await?;
+    let provider = state
+        .store
+        .provider_by_id(user.provider_id)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    match outcome {
+        Ok(()) => {
+            state
+                .audit(Some(&user.email), "provider_profile_saved", "", &ip)
+                .await?;
+            Ok(ProfilePage {
+                values: profile_values(&provider),
+                p,
+                email: user.email,
+                provider,
+                errors: Vec::new(),
+                saved: true,
+            }
+            .into_response())
+        }
+        Err(problems) => {
+            let errors = problems
+                .iter()
+                .map(|(f, problem)| {
+                    let mut words = p.tk("provider-problem-", problem.code());
+                    if let hrnexus_core::provider::ProviderProblem::Unknown(v) = problem {
+                        words = format!("{words}: {v}");
+                    }
+                    (f.key().to_owned(), words)
+                })
+                .collect();
+            let page = ProfilePage {
+                p,
+                email: user.email,
+                provider,
+                values,
+                errors,
+                saved: false,
+            };
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
     }
 }

@@ -75,7 +75,14 @@ pub fn is_one_click_unsubscribe(method: &Method, path: &str) -> bool {
 
 /// Areas whose pages belong to one person (or carry a token or an API answer): no shared
 /// or browser cache may keep a copy. Public pages keep their own caching rules.
-const PRIVATE_AREAS: [&str; 4] = ["/beheer", "/werkgever", "/scan", "/api"];
+const PRIVATE_AREAS: [&str; 6] = [
+    "/beheer",
+    "/werkgever",
+    "/scan",
+    "/api",
+    "/portaal",
+    "/beoordeling",
+];
 
 pub fn is_private_path(path: &str) -> bool {
     let path = path.strip_prefix("/en").unwrap_or(path);
@@ -308,6 +315,8 @@ mod tests {
             "/werkgever/scans/1",
             "/scan/abc",
             "/api/v1/me",
+            "/portaal/voorstel/abc",
+            "/en/beoordeling/abc",
         ] {
             assert!(is_private_path(path), "{path}");
         }

@@ -21,6 +21,7 @@ mod kompas;
 mod limits;
 mod mail_delivery;
 mod newsletter_storage;
+mod portaal;
 mod providers_admin;
 mod providers_http;
 mod providers_storage;

@@ -100,6 +100,38 @@ async fn providers_are_added_changed_and_imported(db: Db) {
     let now = app.store.provider_by_id(stored.id).await.unwrap().unwrap();
     assert_eq!((now.availability, now.capacity), (Availability::Paused, 1));
 
+    // Portal access: an address is added once, and a bad one is refused beside the field.
+    let access = format!("{location}/toegang");
+    assert_eq!(
+        app.post_form(&access, &[("email", "lisa@balans.nl")])
+            .await
+            .status(),
+        303
+    );
+    assert!(
+        app.get(&location)
+            .await
+            .text()
+            .await
+            .unwrap()
+            .contains("lisa@balans.nl")
+    );
+    let again = app.post_form(&access, &[("email", "lisa@balans.nl")]).await;
+    assert_eq!(again.status(), 422);
+    assert!(again.text().await.unwrap().contains("heeft al toegang"));
+    let bad = app.post_form(&access, &[("email", "geen adres")]).await;
+    assert_eq!(bad.status(), 422);
+    assert!(
+        bad.text()
+            .await
+            .unwrap()
+            .contains("id=\"account-email-error\"")
+    );
+    assert_eq!(
+        app.store.provider_accounts(stored.id).await.unwrap().len(),
+        1
+    );
+
     // A second provider may not take the first one's slug.
     let mut clash = good.to_vec();
     clash.push(("slug", "bureau-balans"));

@@ -208,6 +208,8 @@ pub trait IntakeStore: Send + Sync {
     /// The intake's introductions, oldest first.
     async fn introductions_of_intake(&self, intake_id: i64) -> Result<Vec<Introduction>>;
     async fn introduction_by_id(&self, id: i64) -> Result<Option<Introduction>>;
+    /// Every introduction of one provider, newest first.
+    async fn introductions_of_provider(&self, provider_id: i64) -> Result<Vec<Introduction>>;
     /// The introduction whose feedback link hashes to `token_hash`.
     async fn introduction_by_feedback_token(
         &self,
@@ -469,6 +471,13 @@ macro_rules! impl_intake_store {
                 Ok(sqlx::query_as(concat!($crate::intake::introduction_select!(), " WHERE i.answer_token_hash = $1"))
                     .bind(token_hash)
                     .fetch_optional(&self.pool)
+                    .await?)
+            }
+
+            async fn introductions_of_provider(&self, provider_id: i64) -> $crate::Result<Vec<$crate::Introduction>> {
+                Ok(sqlx::query_as(concat!($crate::intake::introduction_select!(), " WHERE i.provider_id = $1 ORDER BY i.id DESC"))
+                    .bind(provider_id)
+                    .fetch_all(&self.pool)
                     .await?)
             }
 

@@ -79,7 +79,12 @@ macro_rules! impl_operations {
                         "DELETE FROM login_links WHERE expires_at < $1 OR used_at < $1",
                         cutoffs.login_links,
                     )
-                    .await?,
+                    .await?
+                        + delete(
+                            "DELETE FROM provider_login_links WHERE expires_at < $1 OR used_at < $1",
+                            cutoffs.login_links,
+                        )
+                        .await?,
                     outbox: delete(
                         "DELETE FROM outbox WHERE status IN ('sent', 'failed') AND COALESCE(sent_at, created_at) < $1",
                         cutoffs.outbox,

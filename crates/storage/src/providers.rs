@@ -65,6 +65,16 @@ impl Provider {
     }
 }
 
+/// Someone of a provider who signs in to the portal.
+#[derive(Debug, Clone, sqlx::FromRow, Serialize, PartialEq, Eq)]
+pub struct ProviderAccount {
+    pub id: i64,
+    pub provider_id: i64,
+    pub email: String,
+    pub created_at: UnixTime,
+    pub last_login_at: Option<UnixTime>,
+}
+
 /// Which providers a list holds. Empty: all of them.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ProviderFilter {
@@ -86,6 +96,29 @@ pub trait ProviderStore: Send + Sync {
     /// Providers that pass the filter, by organisation name.
     async fn providers(&self, filter: &ProviderFilter) -> Result<Vec<Provider>>;
     async fn count_providers(&self) -> Result<i64>;
+    /// Gives `email` access to the portal of provider `provider_id`; `Conflict` when the
+    /// address already has an account.
+    async fn create_provider_account(&self, provider_id: i64, email: &EmailAddress) -> Result<i64>;
+    async fn provider_accounts(&self, provider_id: i64) -> Result<Vec<ProviderAccount>>;
+    async fn provider_account_by_email(
+        &self,
+        email: &EmailAddress,
+    ) -> Result<Option<ProviderAccount>>;
+    /// Stores a portal sign-in link (its hash) and queues its mail, in one transaction.
+    async fn create_provider_login_link(
+        &self,
+        account_id: i64,
+        token_hash: &str,
+        expires_at: UnixTime,
+        mail: &crate::OutgoingMail,
+    ) -> Result<()>;
+    /// Uses a link once; `None` when unknown, used or expired. Older unused links of the
+    /// account stop working.
+    async fn consume_provider_login_link(
+        &self,
+        token_hash: &str,
+        now: UnixTime,
+    ) -> Result<Option<ProviderAccount>>;
 }
 
 /// A providers row before its child rows are added.
@@ -371,6 +404,95 @@ macro_rules! impl_provider_store {
 
             async fn providers(&self, filter: &$crate::ProviderFilter) -> $crate::Result<Vec<$crate::Provider>> {
                 self.load_providers($crate::providers::FILTER, filter, None, None).await
+            }
+
+            async fn create_provider_account(
+                &self,
+                provider_id: i64,
+                email: &hrnexus_core::email::EmailAddress,
+            ) -> $crate::Result<i64> {
+                sqlx::query_scalar::<_, i64>(
+                    "INSERT INTO provider_accounts (provider_id, email, created_at) VALUES ($1, $2, $3) RETURNING id",
+                )
+                .bind(provider_id)
+                .bind(email.as_str())
+                .bind($crate::now())
+                .fetch_one(&self.pool)
+                .await
+                .map_err($crate::StorageError::from_write)
+            }
+
+            async fn provider_accounts(&self, provider_id: i64) -> $crate::Result<Vec<$crate::ProviderAccount>> {
+                Ok(sqlx::query_as("SELECT * FROM provider_accounts WHERE provider_id = $1 ORDER BY id")
+                    .bind(provider_id)
+                    .fetch_all(&self.pool)
+                    .await?)
+            }
+
+            async fn provider_account_by_email(
+                &self,
+                email: &hrnexus_core::email::EmailAddress,
+            ) -> $crate::Result<Option<$crate::ProviderAccount>> {
+                Ok(sqlx::query_as("SELECT * FROM provider_accounts WHERE email = $1")
+                    .bind(email.as_str())
+                    .fetch_optional(&self.pool)
+                    .await?)
+            }
+
+            async fn create_provider_login_link(
+                &self,
+                account_id: i64,
+                token_hash: &str,
+                expires_at: $crate::UnixTime,
+                mail: &$crate::OutgoingMail,
+            ) -> $crate::Result<()> {
+                let mut tx = self.begin_write().await?;
+                sqlx::query("INSERT INTO provider_login_links (token_hash, account_id, expires_at) VALUES ($1, $2, $3)")
+                    .bind(token_hash)
+                    .bind(account_id)
+                    .bind(expires_at)
+                    .execute(&mut *tx)
+                    .await?;
+                $crate::outbox::insert_mail!(&mut *tx, mail, $crate::now())?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn consume_provider_login_link(
+                &self,
+                token_hash: &str,
+                now: $crate::UnixTime,
+            ) -> $crate::Result<Option<$crate::ProviderAccount>> {
+                let mut tx = self.begin_write().await?;
+                let used: Option<(i64, i64)> = sqlx::query_as(
+                    "UPDATE provider_login_links SET used_at = $2
+                      WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2
+                      RETURNING account_id, expires_at",
+                )
+                .bind(token_hash)
+                .bind(now)
+                .fetch_optional(&mut *tx)
+                .await?;
+                let Some((account_id, expires_at)) = used else { return Ok(None) };
+                // Links live equally long: an earlier expiry is an older link.
+                sqlx::query(
+                    "UPDATE provider_login_links SET used_at = $1
+                      WHERE account_id = $2 AND used_at IS NULL AND expires_at < $3",
+                )
+                .bind(now)
+                .bind(account_id)
+                .bind(expires_at)
+                .execute(&mut *tx)
+                .await?;
+                let account: Option<$crate::ProviderAccount> = sqlx::query_as(
+                    "UPDATE provider_accounts SET last_login_at = $1 WHERE id = $2 RETURNING *",
+                )
+                .bind(now)
+                .bind(account_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok(account)
             }
 
             async fn count_providers(&self) -> $crate::Result<i64> {

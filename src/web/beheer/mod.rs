@@ -61,6 +61,10 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         )
         .route("/dienstverleners/import", post(providers::import))
         .route(
+            "/dienstverleners/{id}/toegang",
+            post(providers::add_account),
+        )
+        .route(
             "/dienstverleners/{id}",
             get(providers::edit_form).post(providers::update),
         )

@@ -184,6 +184,10 @@ pub struct FormPage {
     categories: Vec<Choice>,
     provinces: Vec<Choice>,
     sizes: Vec<Choice>,
+    /// Addresses with access to this provider's portal (existing providers only).
+    accounts: Vec<String>,
+    account_email: String,
+    account_error: Option<String>,
 }
 
 impl FormPage {
@@ -229,6 +233,9 @@ impl FormPage {
             categories,
             provinces,
             sizes,
+            accounts: Vec::new(),
+            account_email: String::new(),
+            account_error: None,
         }
     }
 
@@ -301,13 +308,70 @@ pub async fn edit_form(
         .provider_by_id(id)
         .await?
         .ok_or(WebError::NotFound)?;
-    Ok(FormPage::new(
-        p,
-        staff.email,
-        Some(id),
-        Typed::of(&provider),
-        Vec::new(),
-    ))
+    let mut page = FormPage::new(p, staff.email, Some(id), Typed::of(&provider), Vec::new());
+    page.accounts = account_emails(&state, id).await?;
+    Ok(page)
+}
+
+async fn account_emails(state: &AppState, provider_id: i64) -> Result<Vec<String>, WebError> {
+    Ok(state
+        .store
+        .provider_accounts(provider_id)
+        .await?
+        .into_iter()
+        .map(|a| a.email)
+        .collect())
+}
+
+#[derive(serde::Deserialize)]
+pub struct AccountForm {
+    #[serde(default)]
+    email: String,
+}
+
+/// Gives an address access to this provider's portal (it signs in with a mailed link).
+pub async fn add_account(
+    State(state): State<AppState>,
+    p: Page,
+    staff: Staff,
+    ip: ClientIp,
+    IdPath(id): IdPath,
+    Form(form): Form<AccountForm>,
+) -> Result<Response, WebError> {
+    let provider = state
+        .store
+        .provider_by_id(id)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    let problem = match hrnexus_core::email::EmailAddress::parse(&form.email) {
+        Err(_) => Some(p.t("provider-problem-email")),
+        Ok(email) => match state.store.create_provider_account(id, &email).await {
+            Ok(_) => {
+                state
+                    .audit(
+                        Some(&staff.email),
+                        "provider_account_added",
+                        email.as_str(),
+                        &ip,
+                    )
+                    .await?;
+                None
+            }
+            Err(crate::storage::StorageError::Conflict) => Some(p.t("provider-account-taken")),
+            Err(e) => return Err(e.into()),
+        },
+    };
+    match problem {
+        None => Ok(Redirect::to(&p.href(&format!("{PATH}/{id}"))).into_response()),
+        Some(message) => {
+            let mut page =
+                FormPage::new(p, staff.email, Some(id), Typed::of(&provider), Vec::new());
+            page.accounts = account_emails(&state, id).await?;
+            page.account_email = form.email;
+            page.account_error = Some(message);
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+    }
 }
 
 async fn save(

@@ -76,3 +76,22 @@ ALTER TABLE providers ADD COLUMN contact_email TEXT NOT NULL DEFAULT '';
 
 -- One spelling of the size classes: the provider network's.
 UPDATE intakes SET company_size = '250-plus' WHERE company_size = '250+';
+
+-- People of a provider who sign in to the portal (/portaal) by a mailed link.
+CREATE TABLE provider_accounts (
+    id            INTEGER PRIMARY KEY AUTOINCREMENT,
+    provider_id   INTEGER NOT NULL REFERENCES providers (id) ON DELETE CASCADE,
+    email         TEXT    NOT NULL UNIQUE,
+    created_at    INTEGER NOT NULL,
+    last_login_at INTEGER
+);
+CREATE INDEX provider_accounts_provider ON provider_accounts (provider_id);
+
+-- Portal sign-in links: only the hash is stored; single use; a newer one used ends older ones.
+CREATE TABLE provider_login_links (
+    token_hash TEXT    PRIMARY KEY,
+    account_id INTEGER NOT NULL REFERENCES provider_accounts (id) ON DELETE CASCADE,
+    expires_at INTEGER NOT NULL,
+    used_at    INTEGER
+);
+CREATE INDEX provider_login_links_account ON provider_login_links (account_id);

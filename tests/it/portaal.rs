@@ -1,0 +1,340 @@
+//! The provider portal over HTTP, with two provider accounts: each signs in with a mailed
+//! link and only ever reaches its own introductions and profile; the other's ids are 404
+//! on every route that takes one.
+
+use crate::{both_backends, common};
+
+use common::{Db, TestApp};
+use hrnexus::storage::{
+    ActorRef, ChangeOutcome, IntakeChange, IntakeEffect, IntakeExtras, NewProvider, OutgoingMail,
+};
+use hrnexus_core::{
+    email::EmailAddress,
+    intake::{IntakeInput, IntakeRequest, IntakeStatus},
+    provider::{Availability, CompanySize, KvkNumber, Province, ServiceCategory, Slug},
+};
+
+fn provider(slug: &str) -> NewProvider {
+    NewProvider {
+        slug: Slug::parse(slug).unwrap(),
+        organisation: format!("Bureau {slug}"),
+        kvk: KvkNumber::parse("12345678").unwrap(),
+        description: format!("Profiel van {slug}."),
+        categories: vec![ServiceCategory::CoachingLeiderschap],
+        provinces: vec![Province::Zeeland],
+        sizes: vec![CompanySize::Micro],
+        certifications: vec![],
+        languages: vec!["Nederlands".into()],
+        capacity: 2,
+        availability: Availability::Accepting,
+        contact_email: EmailAddress::parse(&format!("intro@{slug}.nl")).ok(),
+    }
+}
+
+/// An intake proposed to `provider`; returns the introduction's id.
+async fn proposed_to(app: &TestApp, provider: i64, question: &str) -> i64 {
+    let email = format!("werkgever-{provider}@x.nl");
+    let request = IntakeRequest::parse(IntakeInput {
+        organisation: "Bakkerij Jansen",
+        contact_name: "Anna",
+        email: &email,
+        phone: "0612345678",
+        kvk: "",
+        company_size: "2-9",
+        province: "zeeland",
+        question,
+        categories: &[],
+        consent: "ja",
+        provider: "",
+    })
+    .unwrap();
+    let mail = OutgoingMail {
+        recipient: email.clone(),
+        subject: "Ontvangen".into(),
+        text_body: "Bedankt".into(),
+        html_body: None,
+        headers: vec![],
+        carries_secret: false,
+    };
+    let id = app
+        .store
+        .create_intake(&request, &IntakeExtras::default(), "nl", &mail)
+        .await
+        .unwrap()
+        .unwrap();
+    let at = hrnexus::storage::now();
+    let staff = ActorRef {
+        kind: "staff",
+        id: Some(1),
+    };
+    for change in [
+        IntakeChange {
+            intake_id: id,
+            from: IntakeStatus::New,
+            to: IntakeStatus::InProgress,
+            actor: staff,
+            event: "take_up",
+            detail: "",
+            effect: IntakeEffect::None,
+            at,
+        },
+        IntakeChange {
+            intake_id: id,
+            from: IntakeStatus::InProgress,
+            to: IntakeStatus::Proposed,
+            actor: staff,
+            event: "propose",
+            detail: "",
+            effect: IntakeEffect::Propose {
+                provider_id: provider,
+                score: 10,
+                reasons: String::new(),
+                deadline_at: at + 3 * 86_400,
+                answer_token_hash: format!("hash-{id}"),
+            },
+            at,
+        },
+    ] {
+        assert_eq!(
+            app.store.change_intake(&change, &[]).await.unwrap(),
+            ChangeOutcome::Done
+        );
+    }
+    app.store.introductions_of_intake(id).await.unwrap()[0].id
+}
+
+/// Signs `email` in to the portal with a fresh client, through the mailed link.
+async fn portal_client(app: &TestApp, email: &str) -> reqwest::Client {
+    let client = common::client();
+    let post = |path: &str, form: &[(&str, &str)]| {
+        client
+            .post(app.url(path))
+            .header("sec-fetch-site", "same-origin")
+            .form(form)
+            .send()
+    };
+    let page = post("/portaal/inloggen", &[("email", email)])
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    assert!(
+        page.text()
+            .await
+            .unwrap()
+            .contains("Als dit adres toegang heeft")
+    );
+    let link = common::mailed_link(app, email, "/portaal/inloggen/").await;
+    let confirm = client.get(app.url(&link)).send().await.unwrap();
+    assert_eq!(confirm.status(), 200, "a button, not a sign-in on GET");
+    let signed_in = post(&link, &[]).await.unwrap();
+    assert_eq!(signed_in.headers()["location"], "/portaal");
+    // Single use.
+    assert_eq!(post(&link, &[]).await.unwrap().status(), 410);
+    client
+}
+
+async fn send(
+    client: &reqwest::Client,
+    app: &TestApp,
+    path: &str,
+    form: &[(&str, &str)],
+) -> reqwest::Response {
+    client
+        .post(app.url(path))
+        .header("sec-fetch-site", "same-origin")
+        .form(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn a_provider_reaches_only_its_own(db: Db) {
+    let Some(app) = common::spawn(db).await else {
+        return;
+    };
+    let a = app.store.create_provider(&provider("alfa")).await.unwrap();
+    let b = app.store.create_provider(&provider("beta")).await.unwrap();
+    let email_a = EmailAddress::parse("lisa@alfa.nl").unwrap();
+    let email_b = EmailAddress::parse("tom@beta.nl").unwrap();
+    app.store
+        .create_provider_account(a, &email_a)
+        .await
+        .unwrap();
+    app.store
+        .create_provider_account(b, &email_b)
+        .await
+        .unwrap();
+    let intro_a = proposed_to(&app, a, "Vraag voor Alfa over roosters.").await;
+    let intro_b = proposed_to(&app, b, "Vraag voor Beta over werkdruk.").await;
+
+    // Signed out: the sign-in page.
+    let anonymous = common::client()
+        .get(app.url("/portaal"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status(), 303);
+    assert_eq!(anonymous.headers()["location"], "/portaal/inloggen");
+    // An unknown address gets the same page and no mail.
+    let unknown = send(
+        &common::client(),
+        &app,
+        "/portaal/inloggen",
+        &[("email", "niemand@x.nl")],
+    )
+    .await;
+    assert!(
+        unknown
+            .text()
+            .await
+            .unwrap()
+            .contains("Als dit adres toegang heeft")
+    );
+
+    let alfa = portal_client(&app, "lisa@alfa.nl").await;
+    let home = alfa.get(app.url("/portaal")).send().await.unwrap();
+    assert_eq!(home.headers()["cache-control"], "no-store");
+    let home = home.text().await.unwrap();
+    assert!(home.contains("Vraag voor Alfa"));
+    assert!(
+        !home.contains("Vraag voor Beta"),
+        "another provider's request"
+    );
+    assert!(
+        !home.contains("werkgever-"),
+        "no contact details before accepting"
+    );
+
+    // The other provider's introduction is not there for Alfa, on every route.
+    for answer in ["accepteren", "afwijzen"] {
+        let path = format!("/portaal/introducties/{intro_b}/{answer}");
+        let response = send(&alfa, &app, &path, &[("reason", "other")]).await;
+        assert_eq!(response.status(), 404, "{path}");
+    }
+    for path in [
+        "/portaal/introducties/999999/accepteren",
+        "/portaal/introducties/abc/accepteren",
+        &format!("/portaal/introducties/{intro_a}/verzinsel"),
+    ] {
+        assert_eq!(send(&alfa, &app, path, &[]).await.status(), 404, "{path}");
+    }
+    let b_intro = app
+        .store
+        .introduction_by_id(intro_b)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(b_intro.status, "proposed", "untouched");
+
+    // Alfa accepts its own: the employer's details appear.
+    let accepted = send(
+        &alfa,
+        &app,
+        &format!("/portaal/introducties/{intro_a}/accepteren"),
+        &[],
+    )
+    .await;
+    assert_eq!(accepted.status(), 303);
+    let home = alfa
+        .get(app.url("/portaal"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(home.contains(&format!("werkgever-{a}@x.nl")));
+    // Answering twice is refused.
+    let again = send(
+        &alfa,
+        &app,
+        &format!("/portaal/introducties/{intro_a}/afwijzen"),
+        &[("reason", "other")],
+    )
+    .await;
+    assert_eq!(again.status(), 409);
+
+    // The profile: Alfa's own, changes stay Alfa's.
+    let profile = alfa
+        .get(app.url("/portaal/profiel"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(profile.contains("Profiel van alfa.") && !profile.contains("Profiel van beta."));
+    let bad = send(
+        &alfa,
+        &app,
+        "/portaal/profiel",
+        &[("description", "Nieuw"), ("capacity", "veel")],
+    )
+    .await;
+    assert_eq!(bad.status(), 422);
+    let html = bad.text().await.unwrap();
+    assert!(html.contains("id=\"capacity-error\"") && html.contains(">Nieuw</textarea>"));
+    let good = [
+        ("description", "Wij coachen teams in Zeeland."),
+        ("categories", "coaching_leiderschap"),
+        ("provinces", "zeeland"),
+        ("provinces", "utrecht"),
+        ("sizes", "2-9"),
+        ("languages", "Nederlands"),
+        ("capacity", "5"),
+        ("availability", "accepting"),
+        ("contact_email", "nieuw@alfa.nl"),
+        // Fields HRnexus manages are ignored when sent.
+        ("organisation", "Overgenomen"),
+        ("slug", "beta"),
+    ];
+    assert_eq!(
+        send(&alfa, &app, "/portaal/profiel", &good).await.status(),
+        200
+    );
+    let now_a = app.store.provider_by_id(a).await.unwrap().unwrap();
+    assert_eq!(now_a.description, "Wij coachen teams in Zeeland.");
+    assert_eq!(
+        (
+            now_a.capacity,
+            now_a.organisation.as_str(),
+            now_a.slug.as_str()
+        ),
+        (5, "Bureau alfa", "alfa")
+    );
+    assert_eq!(now_a.provinces.len(), 2);
+    let now_b = app.store.provider_by_id(b).await.unwrap().unwrap();
+    assert_eq!(now_b.description, "Profiel van beta.");
+
+    // Beta signs in and sees its own, not Alfa's.
+    let beta = portal_client(&app, "tom@beta.nl").await;
+    let home = beta
+        .get(app.url("/portaal"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(home.contains("Vraag voor Beta") && !home.contains("Vraag voor Alfa"));
+    let response = send(
+        &beta,
+        &app,
+        &format!("/portaal/introducties/{intro_a}/afwijzen"),
+        &[("reason", "other")],
+    )
+    .await;
+    assert_eq!(response.status(), 404);
+
+    // Signing out ends it.
+    assert_eq!(
+        send(&beta, &app, "/portaal/uitloggen", &[]).await.status(),
+        303
+    );
+    assert_eq!(
+        beta.get(app.url("/portaal")).send().await.unwrap().status(),
+        303
+    );
+}
+
+both_backends!(a_provider_reaches_only_its_own);
