@@ -375,8 +375,9 @@ pub async fn change(
     Ok(Ok(()))
 }
 
-/// [`change`], and when a proposal ended (declined, or its deadline passed) the intake goes
-/// on to the next match, or staff are told it waits for them.
+/// [`change`], and then what follows by itself: when a proposal ended (declined, or its
+/// deadline passed) the intake goes on to the next match, or staff are told it waits for
+/// them; when an intake is taken up, a match scoring above the threshold is proposed.
 pub async fn change_and_follow(
     store: &WorkflowStore,
     settings: &WorkflowSettings,
@@ -386,13 +387,18 @@ pub async fn change_and_follow(
     now: UnixTime,
 ) -> Result<std::result::Result<(), Refused>> {
     let outcome = change(store, settings, id, actor, event, now).await?;
-    if outcome.is_ok()
-        && matches!(
-            event,
-            IntakeEvent::Decline { .. } | IntakeEvent::DeadlinePassed
-        )
-    {
-        next_match(store, settings, id, now, true).await?;
+    if outcome.is_ok() {
+        match event {
+            IntakeEvent::Decline { .. } | IntakeEvent::DeadlinePassed => {
+                next_match(store, settings, id, now, true).await?;
+            }
+            // Taken up: the best match is proposed at once when it scores above the
+            // configured threshold (`introductions.auto_propose_min_score`).
+            IntakeEvent::TakeUp => {
+                next_match(store, settings, id, now, false).await?;
+            }
+            _ => {}
+        }
     }
     Ok(outcome)
 }

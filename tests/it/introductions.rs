@@ -373,4 +373,37 @@ async fn odd_ids_and_links_are_not_found(db: Db) {
     assert_eq!(status(&app, id).await, Some(IntakeStatus::New));
 }
 
-both_backends!(the_whole_workflow, odd_ids_and_links_are_not_found);
+/// With `auto_propose_min_score` set, taking an intake up proposes the best match at once
+/// when it scores that high; below it, staff choose.
+async fn a_strong_match_is_proposed_when_taken_up(db: Db) {
+    let Some(app) = common::spawn_with(db, "[introductions]\nauto_propose_min_score = 20\n").await
+    else {
+        return;
+    };
+    let eerste = app
+        .store
+        .create_provider(&provider("eerste", "Eerste Coaching"))
+        .await
+        .unwrap();
+    sign_in_staff(&app).await;
+    let strong = ask(&app).await;
+    assert_eq!(step(&app, strong, "oppakken", &[]).await.status(), 303);
+    assert_eq!(status(&app, strong).await, Some(IntakeStatus::Proposed));
+    let intros = app.store.introductions_of_intake(strong).await.unwrap();
+    assert_eq!(intros[0].provider_id, eerste);
+    let events = app.store.intake_events(strong).await.unwrap();
+    assert_eq!(
+        (events[1].actor.as_str(), events[1].event.as_str()),
+        ("system", "propose")
+    );
+    // Eerste is now full (capacity 1): the next intake waits for staff.
+    let next = ask(&app).await;
+    assert_eq!(step(&app, next, "oppakken", &[]).await.status(), 303);
+    assert_eq!(status(&app, next).await, Some(IntakeStatus::InProgress));
+}
+
+both_backends!(
+    the_whole_workflow,
+    odd_ids_and_links_are_not_found,
+    a_strong_match_is_proposed_when_taken_up
+);

@@ -89,7 +89,7 @@ CREATE INDEX provider_accounts_provider ON provider_accounts (provider_id);
 
 -- Portal sign-in links: only the hash is stored; single use; a newer one used ends older ones.
 CREATE TABLE provider_login_links (
-    token_hash TEXT    PRIMARY KEY,
+    token_hash TEXT    NOT NULL PRIMARY KEY,
     account_id INTEGER NOT NULL REFERENCES provider_accounts (id) ON DELETE CASCADE,
     expires_at INTEGER NOT NULL,
     used_at    INTEGER
