@@ -597,4 +597,90 @@ both_backends!(
     introductions_hold_capacity_and_record_every_change,
     simultaneous_proposals_never_overfill_a_provider,
     a_double_submit_stores_one_intake,
+    help_requests_of_the_previous_schema_become_intakes,
 );
+
+/// Help requests stored under the previous schema (version 10) become intakes when the
+/// database is migrated forward, keeping the question, the shared totals and who asked;
+/// old intakes get the provider network's spelling of the size classes.
+async fn help_requests_of_the_previous_schema_become_intakes(db: Db) {
+    const PREVIOUS: i64 = 20261130000010;
+    let old_rows = "
+        INSERT INTO employers (email, created_at) VALUES ('eigenaar@bakkerij.nl', 1700000000);
+        INSERT INTO scans (employer_id, organisation, team, lang, min_group, min_comments, comment_seed, created_at)
+             VALUES (1, 'Bakkerij Jansen', 'Winkel', 'nl', 5, 8, 7, 1700000000);
+        INSERT INTO rounds (scan_id, number, opened_on, closes_on) VALUES (1, 1, '2026-11-01', '2026-11-15');
+        INSERT INTO help_requests (scan_id, round_id, employer_id, summary, question, consent_at, created_at)
+             VALUES (1, 1, 1, '{\"index\":42}', 'Hoe nu verder?', 1700000100, 1700000100);
+        INSERT INTO intakes (created_at, status, lang, organisation, contact_name, email, company_size,
+                             province, question, categories, consent_at)
+             VALUES (1700000200, 'new', 'nl', 'Groot Bedrijf', 'Piet', 'piet@groot.nl', '250+',
+                     'utrecht', 'Vraag', '', 1700000200);";
+    let (url, _keep): (String, Box<dyn std::any::Any>) = match db {
+        Db::Sqlite => {
+            let dir = tempfile::tempdir().unwrap();
+            let url = format!("sqlite://{}?mode=rwc", dir.path().join("old.db").display());
+            (url, Box::new(dir))
+        }
+        Db::Postgres => match common::fresh_pg_database().await {
+            Some(pg) => (pg.url.clone(), Box::new(pg)),
+            None => return,
+        },
+    };
+    let backend = if db == Db::Sqlite {
+        "sqlite"
+    } else {
+        "postgres"
+    };
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("crates/storage/migrations")
+        .join(backend);
+    let migrator = sqlx::migrate::Migrator::new(path).await.unwrap();
+    match db {
+        Db::Sqlite => {
+            use sqlx::Connection;
+            let mut conn = sqlx::SqliteConnection::connect(&url).await.unwrap();
+            migrator.run_to(PREVIOUS, &mut conn).await.unwrap();
+            sqlx::raw_sql(old_rows).execute(&mut conn).await.unwrap();
+            conn.close().await.unwrap();
+        }
+        Db::Postgres => {
+            use sqlx::Connection;
+            let mut conn = sqlx::PgConnection::connect(&url).await.unwrap();
+            migrator.run_to(PREVIOUS, &mut conn).await.unwrap();
+            sqlx::raw_sql(old_rows).execute(&mut conn).await.unwrap();
+            conn.close().await.unwrap();
+        }
+    }
+    // Opening the store migrates forward.
+    let store = hrnexus::storage::connect(&url).await.unwrap();
+    let intakes = store.intakes(None, 10).await.unwrap();
+    assert_eq!(intakes.len(), 2);
+    let from_help = intakes
+        .iter()
+        .find(|i| i.question == "Hoe nu verder?")
+        .unwrap();
+    assert_eq!(
+        (
+            from_help.organisation.as_str(),
+            from_help.email.as_str(),
+            from_help.status.as_str(),
+            from_help.scan_summary.as_deref()
+        ),
+        (
+            "Bakkerij Jansen",
+            "eigenaar@bakkerij.nl",
+            "new",
+            Some("{\"index\":42}")
+        )
+    );
+    let old = intakes
+        .iter()
+        .find(|i| i.organisation == "Groot Bedrijf")
+        .unwrap();
+    assert_eq!(old.company_size, "250-plus");
+    assert_eq!(
+        hrnexus_core::provider::CompanySize::from_key(&old.company_size),
+        Some(hrnexus_core::provider::CompanySize::Large)
+    );
+}
