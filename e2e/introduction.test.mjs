@@ -7,7 +7,8 @@
 //      stamp refuses instant posts);
 //   3. a beheerder signs in (password + two-step code), takes the intake up and proposes
 //      the provider the matching ranks first, reading "waarom deze match";
-//   4. the provider opens the proposal from its mail on a phone and accepts;
+//   4. the provider opens the proposal from its mail on a phone (what kind of help, not the
+//      question or who asks) and accepts;
 //   5. the employer's introduction mail names the provider.
 //
 // Screenshots go to e2e/screenshots/introduction-*.png.
@@ -151,7 +152,7 @@ describe('introduction: from "vraag hulp" to an accepted introduction', { timeou
       const res = await page.goto(onServer(link, server.baseURL), { waitUntil: 'load' });
       assert.equal(res.status(), 200);
       const text = await page.locator('main').innerText();
-      assert.match(text, new RegExp(QUESTION.slice(0, 30)));
+      assert.ok(!text.includes(QUESTION.slice(0, 30)), 'the question is shown only after accepting');
       assert.ok(!text.includes(EMPLOYER), 'who asked is told only after accepting');
       await screenshot(page, 'introduction-05-proposal-phone');
       await submitForm(page, 'Ja, wij nemen deze introductie aan');

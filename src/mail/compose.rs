@@ -585,8 +585,9 @@ mail_templates!(
     "mail/intake_received.txt"
 );
 
-/// Asks a provider to take an introduction: what the employer asked (organisation size,
-/// province, categories, the question), not yet who they are, and the link to answer
+/// Asks a provider to take an introduction: what kind of help is asked for (organisation
+/// size, province, categories, the scan's weak aspects), neither who asks nor the question
+/// itself (it may hold things meant only for the provider who helps), and the link to answer
 /// before the deadline. The link is the provider's key to the answer page: a secret.
 pub struct IntroductionProposal {
     pub lang: Lang,
@@ -658,7 +659,7 @@ mail_templates!(
 
 /// The introduction itself, once the provider accepted: to the employer (who will contact
 /// them, with the provider's public profile) or to the provider (the employer's contact
-/// details).
+/// details and the question).
 pub struct IntroductionMade {
     pub lang: Lang,
     pub to_provider: bool,

@@ -166,10 +166,19 @@ async fn the_whole_workflow(db: Db) {
     assert_eq!(proposal.status(), 200);
     assert_eq!(proposal.headers()["cache-control"], "no-store");
     let proposal = proposal.text().await.unwrap();
-    assert!(proposal.contains("Onze teamleiders willen meer ruimte geven."));
+    assert!(proposal.contains("Zeeland"), "what kind of help is shown");
+    assert!(
+        !proposal.contains("Onze teamleiders willen meer ruimte geven."),
+        "the question is shown only on acceptance"
+    );
     assert!(
         !proposal.contains(EMPLOYER),
         "who asked is told only on acceptance"
+    );
+    let proposal_mail = common::mailed_text(&app, "intro@eerste.nl", "/portaal/voorstel/").await;
+    assert!(
+        !proposal_mail.contains("Onze teamleiders"),
+        "nor in the proposal mail"
     );
 
     // Declining needs a reason; then the next match is asked by itself.
@@ -249,6 +258,7 @@ async fn the_whole_workflow(db: Db) {
     assert!(to_employer.contains("/dienstverleners/derde"));
     let to_provider = common::mailed_text(&app, "intro@derde.nl", EMPLOYER).await;
     assert!(to_provider.contains("0612345678"));
+    assert!(to_provider.contains("Onze teamleiders willen meer ruimte geven."));
 
     // Staff complete it; its place is free again; every step has its actor.
     assert_eq!(step(&app, id, "afronden", &[]).await.status(), 303);

@@ -195,10 +195,14 @@ async fn a_provider_reaches_only_its_own(db: Db) {
     let home = alfa.get(app.url("/portaal")).send().await.unwrap();
     assert_eq!(home.headers()["cache-control"], "no-store");
     let home = home.text().await.unwrap();
-    assert!(home.contains("Vraag voor Alfa"));
+    assert!(home.contains(&format!("/portaal/introducties/{intro_a}/accepteren")));
     assert!(
-        !home.contains("Vraag voor Beta"),
+        !home.contains(&format!("/portaal/introducties/{intro_b}/")),
         "another provider's request"
+    );
+    assert!(
+        !home.contains("Vraag voor Alfa"),
+        "the question only after accepting"
     );
     assert!(
         !home.contains("werkgever-"),
@@ -244,6 +248,7 @@ async fn a_provider_reaches_only_its_own(db: Db) {
         .await
         .unwrap();
     assert!(home.contains(&format!("werkgever-{a}@x.nl")));
+    assert!(home.contains("Vraag voor Alfa") && !home.contains("Vraag voor Beta"));
     // Answering twice is refused.
     let again = send(
         &alfa,
@@ -316,7 +321,8 @@ async fn a_provider_reaches_only_its_own(db: Db) {
         .text()
         .await
         .unwrap();
-    assert!(home.contains("Vraag voor Beta") && !home.contains("Vraag voor Alfa"));
+    assert!(home.contains(&format!("/portaal/introducties/{intro_b}/accepteren")));
+    assert!(!home.contains("Vraag voor Alfa") && !home.contains(&format!("werkgever-{a}@")));
     let response = send(
         &beta,
         &app,
