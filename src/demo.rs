@@ -160,6 +160,8 @@ async fn demo_intakes(store: &DynStorage) -> anyhow::Result<()> {
             province,
             question,
             categories: &categories,
+            sector: "",
+            urgency: "",
             consent: "ja",
             provider: "",
         })

@@ -618,37 +618,48 @@ impl Mail for IntroductionProposal {
 impl IntroductionProposal {
     /// What the employer told about themselves and asked, as (label, value) lines.
     pub fn facts(&self) -> Vec<(String, String)> {
-        let l = self.lang;
-        let i = &self.intake;
-        let mut facts = Vec::new();
-        if !i.company_size.is_empty() {
-            facts.push((
-                l.t("introduction-fact-size"),
-                l.t(&format!("contact-size-{}", i.company_size)),
-            ));
-        }
-        if !i.province.is_empty() {
-            facts.push((
-                l.t("introduction-fact-province"),
-                l.t(&format!("contact-province-{}", i.province)),
-            ));
-        }
-        let categories: Vec<String> = i
-            .category_keys()
-            .map(|k| l.t(&format!("autonomie-scan-category-{k}")))
-            .collect();
-        if !categories.is_empty() {
-            facts.push((l.t("introduction-fact-categories"), categories.join(", ")));
-        }
-        let aspects: Vec<String> = i
-            .aspect_keys()
-            .map(|k| l.t(&format!("results-aspect-{k}")))
-            .collect();
-        if !aspects.is_empty() {
-            facts.push((l.t("introduction-fact-aspects"), aspects.join(", ")));
-        }
-        facts
+        intake_facts(self.lang, &self.intake)
     }
+}
+
+/// What a provider may know of an intake before it accepts, as (label, value) lines in
+/// `lang`: size, province, sector, urgency, the help asked for and the scan's weak aspects.
+/// Shared by the proposal mail and the portal's answer page.
+pub fn intake_facts(l: Lang, i: &crate::storage::Intake) -> Vec<(String, String)> {
+    let mut facts = Vec::new();
+    let mut add = |label: &str, prefix: &str, key: &str| {
+        if !key.is_empty() {
+            facts.push((l.t(label), l.t(&format!("{prefix}{key}"))));
+        }
+    };
+    add("introduction-fact-size", "contact-size-", &i.company_size);
+    add(
+        "introduction-fact-province",
+        "contact-province-",
+        &i.province,
+    );
+    add("introduction-fact-sector", "sector-", &i.sector);
+    let urgency = if i.urgency == "high" {
+        "high"
+    } else {
+        "normal"
+    };
+    add("introduction-fact-urgency", "contact-urgency-", urgency);
+    let list = |prefix: &str, keys: Vec<&str>| -> String {
+        keys.iter()
+            .map(|k| l.t(&format!("{prefix}{k}")))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let categories = list("autonomie-scan-category-", i.category_keys().collect());
+    if !categories.is_empty() {
+        facts.push((l.t("introduction-fact-categories"), categories));
+    }
+    let aspects = list("results-aspect-", i.aspect_keys().collect());
+    if !aspects.is_empty() {
+        facts.push((l.t("introduction-fact-aspects"), aspects));
+    }
+    facts
 }
 
 mail_templates!(

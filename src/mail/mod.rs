@@ -7,6 +7,6 @@ mod worker;
 pub use compose::{
     IntakeReceived, IntroductionFeedback, IntroductionMade, IntroductionProposal, IntroductionTurn,
     Invitation, KompasAlready, KompasConfirm, KompasWelcome, Mail, Reminder, Rendered, SignInLink,
-    TestMail, TotpEnabled, compose, compose_subscribed,
+    TestMail, TotpEnabled, compose, compose_subscribed, intake_facts,
 };
 pub use worker::{DeliveryReport, MAX_ATTEMPTS, Mailer, backoff_seconds, deliver_due, run_worker};

@@ -64,7 +64,7 @@ pub fn match_request(intake: &Intake) -> MatchRequest {
         province: Province::from_key(&intake.province),
         company_size: CompanySize::from_key(&intake.company_size),
         language: Some(intake.lang.clone()),
-        urgency: Default::default(),
+        urgency: hrnexus_core::matching::Urgency::from_key(&intake.urgency).unwrap_or_default(),
         // Equally good providers take turns from one intake to the next.
         rotation: intake.id as u64,
     }

@@ -112,6 +112,8 @@ pub struct Typed {
     province: String,
     question: String,
     categories: Vec<String>,
+    sector: String,
+    urgency: String,
     consent: bool,
     /// A parsed slug only.
     provider: String,
@@ -136,6 +138,8 @@ impl Typed {
                 "company_size" => typed.company_size = value,
                 "province" => typed.province = value,
                 "question" => typed.question = value,
+                "sector" => typed.sector = value,
+                "urgency" => typed.urgency = value,
                 // Bounded: the form has eight boxes; more is not a person typing.
                 "categories" if typed.categories.len() < 32 => typed.categories.push(value),
                 "consent" => typed.consent = !value.trim().is_empty(),
@@ -172,6 +176,8 @@ impl Typed {
             province: &self.province,
             question: &self.question,
             categories: &self.categories,
+            sector: &self.sector,
+            urgency: &self.urgency,
             consent: if self.consent { "ja" } else { "" },
             provider: &self.provider,
         }
@@ -190,6 +196,8 @@ pub struct Errors {
     province: Option<String>,
     question: Option<String>,
     categories: Option<String>,
+    sector: Option<String>,
+    urgency: Option<String>,
     consent: Option<String>,
 }
 
@@ -205,6 +213,8 @@ impl Errors {
             &self.province,
             &self.question,
             &self.categories,
+            &self.sector,
+            &self.urgency,
             &self.consent,
         ]
         .iter()
@@ -228,6 +238,7 @@ pub struct ContactPage {
     sizes: Vec<Choice>,
     provinces: Vec<Choice>,
     categories: Vec<Choice>,
+    sectors: Vec<Choice>,
     max_question: usize,
     /// A fresh stamp for the next post.
     stamp: String,
@@ -254,6 +265,10 @@ fn size_label_key(size: CompanySize) -> &'static str {
 }
 
 impl ContactPage {
+    pub fn urgent(&self) -> bool {
+        self.form.urgency == "high"
+    }
+
     fn new(p: Page, form: Typed, errors: Errors, stamp: String) -> ContactPage {
         let sizes = CompanySize::ALL
             .into_iter()
@@ -279,6 +294,14 @@ impl ContactPage {
                 chosen: form.categories.iter().any(|v| v == c.key()),
             })
             .collect();
+        let sectors = hrnexus_core::intake::Sector::ALL
+            .into_iter()
+            .map(|s| Choice {
+                value: s.key(),
+                label: p.tk("sector-", s.key()),
+                chosen: form.sector == s.key(),
+            })
+            .collect();
         let aspects = form
             .aspects
             .iter()
@@ -291,6 +314,7 @@ impl ContactPage {
             sizes,
             provinces,
             categories,
+            sectors,
             max_question: hrnexus_core::intake::MAX_QUESTION_CHARS,
             stamp,
             aspects,
@@ -371,6 +395,8 @@ pub async fn submit(
                     IntakeField::Province => errors.province = message,
                     IntakeField::Question => errors.question = message,
                     IntakeField::Categories => errors.categories = message,
+                    IntakeField::Sector => errors.sector = message,
+                    IntakeField::Urgency => errors.urgency = message,
                     IntakeField::Consent => errors.consent = message,
                 }
             }

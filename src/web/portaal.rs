@@ -96,36 +96,7 @@ impl ProposalPage {
     }
 
     pub fn facts(&self) -> Vec<(String, String)> {
-        let p = &self.p;
-        let i = &self.v.intake;
-        let mut facts = Vec::new();
-        if !i.company_size.is_empty() {
-            facts.push((
-                p.t("introduction-fact-size"),
-                p.tk("contact-size-", &i.company_size),
-            ));
-        }
-        if !i.province.is_empty() {
-            facts.push((
-                p.t("introduction-fact-province"),
-                p.tk("contact-province-", &i.province),
-            ));
-        }
-        let categories: Vec<String> = i
-            .category_keys()
-            .map(|k| p.tk("autonomie-scan-category-", k))
-            .collect();
-        if !categories.is_empty() {
-            facts.push((p.t("introduction-fact-categories"), categories.join(", ")));
-        }
-        let aspects: Vec<String> = i
-            .aspect_keys()
-            .map(|k| p.tk("results-aspect-", k))
-            .collect();
-        if !aspects.is_empty() {
-            facts.push((p.t("introduction-fact-aspects"), aspects.join(", ")));
-        }
-        facts
+        crate::mail::intake_facts(self.p.lang, &self.v.intake)
     }
 }
 

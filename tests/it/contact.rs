@@ -22,6 +22,8 @@ fn good() -> Vec<(&'static str, String)> {
         ("question", QUESTION.into()),
         ("categories", "coaching_leiderschap".into()),
         ("categories", "teamontwikkeling".into()),
+        ("sector", "horeca".into()),
+        ("urgency", "high".into()),
         ("consent", "ja".into()),
     ]
 }
@@ -72,6 +74,10 @@ async fn a_good_question_is_stored_and_confirmed(db: Db) {
     let intake = &intakes[0];
     assert_eq!(intake.status(), Some(IntakeStatus::New));
     assert_eq!(intake.email, "anna@bakkerij-jansen.nl");
+    assert_eq!(
+        (intake.sector.as_str(), intake.urgency.as_str()),
+        ("horeca", "high")
+    );
     assert_eq!(intake.phone.as_deref(), Some("0612345678"));
     assert_eq!(intake.kvk.as_deref(), Some("12345678"));
     assert_eq!(
@@ -161,6 +167,8 @@ async fn every_bad_field_is_named_and_what_was_typed_kept(db: Db) {
             "astrologie",
             "Kies alleen uit de genoemde onderwerpen.",
         ),
+        ("sector", "astrologie", "Kies een sector uit de lijst."),
+        ("urgency", "gisteren", "Kies hoe snel je hulp zoekt."),
         ("consent", "", "Geef toestemming"),
     ];
     for (field, value, message) in cases {
@@ -176,7 +184,14 @@ async fn every_bad_field_is_named_and_what_was_typed_kept(db: Db) {
         assert!(html.contains(&format!("id=\"{field}-error\"")), "{field}");
         // What was typed stays, in the wrong field and in the others.
         // (A choice the form does not offer cannot be shown as chosen.)
-        let typed_field = !["categories", "province", "company_size"].contains(&field);
+        let typed_field = ![
+            "categories",
+            "province",
+            "company_size",
+            "sector",
+            "urgency",
+        ]
+        .contains(&field);
         if !value.trim().is_empty() && !value.contains('\u{1b}') && typed_field {
             assert!(html.contains(value), "{field}: typed value kept");
         }
@@ -188,6 +203,18 @@ async fn every_bad_field_is_named_and_what_was_typed_kept(db: Db) {
         }
         if field != "province" {
             assert!(html.contains("value=\"noord-brabant\" selected"));
+        }
+        if field != "sector" {
+            assert!(
+                html.contains("value=\"horeca\" selected"),
+                "{field}: sector kept"
+            );
+        }
+        if field != "urgency" {
+            assert!(
+                html.contains("value=\"high\" checked"),
+                "{field}: urgency kept"
+            );
         }
         if field != "company_size" {
             assert!(html.contains("value=\"10-49\" checked"));

@@ -23,6 +23,8 @@ fn request(email: &str, phone: &str, categories: &[String]) -> IntakeRequest {
         province: "zeeland",
         question: "Hoe geven we ons team meer ruimte?\nEn hoe houden we het vol?",
         categories,
+        sector: "",
+        urgency: "",
         consent: "ja",
         provider: "",
     })

@@ -420,6 +420,8 @@ async fn retention_deletes_only_what_is_old(db: Db) {
                 province: "zeeland",
                 question: "Hoe nu verder?",
                 categories: &[],
+                sector: "",
+                urgency: "",
                 consent: "ja",
                 provider: "",
             })

@@ -44,6 +44,8 @@ async fn proposed_to(app: &TestApp, provider: i64, question: &str) -> i64 {
         province: "zeeland",
         question,
         categories: &[],
+        sector: "",
+        urgency: "",
         consent: "ja",
         provider: "",
     })

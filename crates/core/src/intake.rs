@@ -25,6 +25,8 @@ pub enum IntakeField {
     Kvk,
     CompanySize,
     Province,
+    Sector,
+    Urgency,
     Question,
     Categories,
     Consent,
@@ -41,6 +43,8 @@ impl IntakeField {
             IntakeField::Kvk => "kvk",
             IntakeField::CompanySize => "company_size",
             IntakeField::Province => "province",
+            IntakeField::Sector => "sector",
+            IntakeField::Urgency => "urgency",
             IntakeField::Question => "question",
             IntakeField::Categories => "categories",
             IntakeField::Consent => "consent",
@@ -69,6 +73,10 @@ pub enum IntakeProblem {
     UnknownProvince,
     /// A category that does not exist.
     UnknownCategory,
+    /// Not one of the sectors.
+    UnknownSector,
+    /// Not one of the urgencies.
+    UnknownUrgency,
     /// The consent box was not ticked.
     ConsentMissing,
 }
@@ -86,6 +94,8 @@ impl IntakeProblem {
             IntakeProblem::UnknownSize => "unknown_size",
             IntakeProblem::UnknownProvince => "unknown_province",
             IntakeProblem::UnknownCategory => "unknown_category",
+            IntakeProblem::UnknownSector => "unknown_sector",
+            IntakeProblem::UnknownUrgency => "unknown_urgency",
             IntakeProblem::ConsentMissing => "consent_missing",
         }
     }
@@ -116,6 +126,63 @@ impl IntakeErrors {
 
     fn take<T>(&mut self, field: IntakeField, checked: Result<T, IntakeProblem>) -> Option<T> {
         checked.map_err(|problem| self.add(field, problem)).ok()
+    }
+}
+
+/// The sector an employer works in (a short list people recognise, after the CBS's main
+/// groups of the SBI).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Sector {
+    Bouw,
+    Detailhandel,
+    Horeca,
+    ZorgWelzijn,
+    ZakelijkeDienstverlening,
+    Industrie,
+    TransportLogistiek,
+    Ict,
+    Onderwijs,
+    OverheidNonProfit,
+    Landbouw,
+    Overig,
+}
+
+impl Sector {
+    pub const ALL: [Sector; 12] = [
+        Sector::Bouw,
+        Sector::Detailhandel,
+        Sector::Horeca,
+        Sector::ZorgWelzijn,
+        Sector::ZakelijkeDienstverlening,
+        Sector::Industrie,
+        Sector::TransportLogistiek,
+        Sector::Ict,
+        Sector::Onderwijs,
+        Sector::OverheidNonProfit,
+        Sector::Landbouw,
+        Sector::Overig,
+    ];
+
+    /// Stable key (form value, database, translations `sector-<key>`).
+    pub const fn key(self) -> &'static str {
+        match self {
+            Sector::Bouw => "bouw",
+            Sector::Detailhandel => "detailhandel",
+            Sector::Horeca => "horeca",
+            Sector::ZorgWelzijn => "zorg_welzijn",
+            Sector::ZakelijkeDienstverlening => "zakelijke_dienstverlening",
+            Sector::Industrie => "industrie",
+            Sector::TransportLogistiek => "transport_logistiek",
+            Sector::Ict => "ict",
+            Sector::Onderwijs => "onderwijs",
+            Sector::OverheidNonProfit => "overheid_non_profit",
+            Sector::Landbouw => "landbouw",
+            Sector::Overig => "overig",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.key() == key)
     }
 }
 
@@ -263,6 +330,10 @@ pub struct IntakeInput<'a> {
     pub province: &'a str,
     pub question: &'a str,
     pub categories: &'a [String],
+    /// A [`Sector`] key; empty when not given (the field is optional).
+    pub sector: &'a str,
+    /// An [`crate::matching::Urgency`] key; empty means normal.
+    pub urgency: &'a str,
     /// The checkbox's value when ticked; empty when not.
     pub consent: &'a str,
     /// `?dienstverlener=` carried along in a hidden field; anything not a slug is dropped.
@@ -282,6 +353,8 @@ pub struct IntakeRequest {
     pub question: MultiLine,
     /// Without duplicates, in the order of [`ServiceCategory::ALL`]; may be empty ("not sure").
     pub categories: Vec<ServiceCategory>,
+    pub sector: Option<Sector>,
+    pub urgency: crate::matching::Urgency,
     pub provider: Option<ProviderSlug>,
 }
 
@@ -359,6 +432,22 @@ impl IntakeRequest {
                 IntakeProblem::UnknownProvince,
             ),
         );
+        let sector = errors.take(
+            F::Sector,
+            match input.sector.trim() {
+                "" => Ok(None),
+                key => Sector::from_key(key)
+                    .map(Some)
+                    .ok_or(IntakeProblem::UnknownSector),
+            },
+        );
+        let urgency = errors.take(
+            F::Urgency,
+            match input.urgency.trim() {
+                "" => Ok(crate::matching::Urgency::Normal),
+                key => crate::matching::Urgency::from_key(key).ok_or(IntakeProblem::UnknownUrgency),
+            },
+        );
         let question = errors.take(F::Question, parse_question(input.question));
         let categories = errors.take(F::Categories, parse_categories(input.categories));
         if input.consent.trim().is_empty() {
@@ -373,6 +462,8 @@ impl IntakeRequest {
             kvk,
             company_size,
             province,
+            sector,
+            urgency,
             question,
             categories,
         ) {
@@ -384,6 +475,8 @@ impl IntakeRequest {
                 Some(kvk),
                 Some(company_size),
                 Some(province),
+                Some(sector),
+                Some(urgency),
                 Some(question),
                 Some(categories),
             ) if errors.is_empty() => Ok(IntakeRequest {
@@ -396,6 +489,8 @@ impl IntakeRequest {
                 province,
                 question,
                 categories,
+                sector,
+                urgency,
                 provider,
             }),
             _ => Err(errors),
@@ -427,6 +522,8 @@ mod tests {
             province: "noord-brabant",
             question: "Hoe geven we ons team\r\nmeer ruimte?",
             categories,
+            sector: "",
+            urgency: "",
             consent: "ja",
             provider: "coach-en-co",
         }
@@ -481,6 +578,8 @@ mod tests {
             province: "bayern",
             question: &long,
             categories: &bad,
+            sector: "",
+            urgency: "",
             consent: "",
             provider: "../etc",
         })
@@ -589,6 +688,8 @@ mod tests {
             let result = IntakeRequest::parse(IntakeInput {
                 organisation: &org, contact_name: &name, email: &email, phone: &phone, kvk: &kvk,
                 company_size: &size, province: &province, question: &question, categories: &cats,
+                sector: "",
+                urgency: "",
                 consent: &consent, provider: &provider,
             });
             match result {

@@ -35,6 +35,10 @@ pub struct Intake {
     pub anonymised_at: Option<UnixTime>,
     /// Totals shared by a help request from before intakes existed (JSON).
     pub scan_summary: Option<String>,
+    /// A sector key; empty when not given.
+    pub sector: String,
+    /// An urgency key (`normal`, `high`).
+    pub urgency: String,
 }
 
 impl Intake {
@@ -262,8 +266,9 @@ macro_rules! impl_intake_store {
                 }
                 let id: i64 = sqlx::query_scalar(
                     "INSERT INTO intakes (created_at, status, lang, organisation, contact_name, email, phone, kvk,
-                        company_size, province, question, categories, provider_slug, consent_at, aspects, form_nonce)
-                     VALUES ($1, 'new', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $1, $13, $14) RETURNING id",
+                        company_size, province, question, categories, provider_slug, consent_at, aspects, form_nonce,
+                        sector, urgency)
+                     VALUES ($1, 'new', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $1, $13, $14, $15, $16) RETURNING id",
                 )
                 .bind(now)
                 .bind(lang)
@@ -279,6 +284,8 @@ macro_rules! impl_intake_store {
                 .bind(request.provider.as_ref().map(|s| s.as_str()))
                 .bind(extras.aspects.join(","))
                 .bind(extras.form_nonce.as_deref())
+                .bind(request.sector.map_or("", |s| s.key()))
+                .bind(request.urgency.key())
                 .fetch_one(&mut *tx)
                 .await
                 .map_err($crate::StorageError::from_write)?;

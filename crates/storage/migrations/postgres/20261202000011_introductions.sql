@@ -13,6 +13,9 @@ ALTER TABLE intakes ADD COLUMN closed_at BIGINT;
 ALTER TABLE intakes ADD COLUMN anonymised_at BIGINT;
 -- The totals a "vraag hulp" from a scan's results shared (JSON); only for migrated requests.
 ALTER TABLE intakes ADD COLUMN scan_summary TEXT;
+-- A sector key (empty: not given) and how urgent the employer says it is.
+ALTER TABLE intakes ADD COLUMN sector TEXT NOT NULL DEFAULT '';
+ALTER TABLE intakes ADD COLUMN urgency TEXT NOT NULL DEFAULT 'normal';
 CREATE UNIQUE INDEX intakes_form_nonce ON intakes (form_nonce);
 
 INSERT INTO intakes (created_at, status, lang, organisation, contact_name, email, company_size,
