@@ -90,7 +90,7 @@ rps=$(awk '/^Requests\/sec/ {print $2}' "$TMP/wrk")
 p50=$(awk '$1=="50%" {print $2}' "$TMP/wrk")
 p99=$(awk '$1=="99%" {print $2}' "$TMP/wrk")
 errors=$(awk '/Non-2xx or 3xx responses/ {print $5}' "$TMP/wrk")
-seconds=$(awk '/requests in/ {gsub("s,","",$5); print $5}' "$TMP/wrk")
+seconds=$(awk '/requests in/ {gsub("s,","",$4); print $4}' "$TMP/wrk")
 stored=$(sqlite3 "$TMP/data/hrnexus.db" 'select count(*) from intakes')
 printf 'submit (sqlite)   %10s req/s  p50 %-9s p99 %-9s non-2xx/3xx %s\n' "$rps" "$p50" "$p99" "${errors:-0}"
 python3 -c "print(f'stored intakes    {$stored} in {float(\"$seconds\"):.1f} s = {$stored/float(\"$seconds\"):.0f}/s')"

@@ -159,3 +159,4 @@ cost-calc-error-not_a_number = Enter a number, for example 40000 or 5.5.
 cost-calc-error-negative = Enter a number of 0 or more.
 cost-calc-error-not_whole_number = Enter a whole number, without decimals.
 cost-calc-error-out_of_range = Enter a number between { $min } and { $max }.
+autonomie-scan-cta-help = Ask a professional for help

@@ -259,3 +259,5 @@ sector-landbouw = Agriculture
 sector-overig = Other
 introduction-fact-sector = Sector
 introduction-fact-urgency = How soon
+introduction-moved-subject = Intake { $intake } goes to the next match
+introduction-moved-body = For intake { $intake } ({ $organisation }) the proposal was declined or not answered in time. HRnexus has now asked { $next }. Nothing to do; Beheer → Intakes shows how it goes.

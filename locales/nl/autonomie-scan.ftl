@@ -159,3 +159,4 @@ cost-calc-error-not_a_number = Vul een getal in, bijvoorbeeld 40000 of 5,5.
 cost-calc-error-negative = Vul een getal van 0 of hoger in.
 cost-calc-error-not_whole_number = Vul een heel getal in, zonder komma.
 cost-calc-error-out_of_range = Vul een getal tussen { $min } en { $max } in.
+autonomie-scan-cta-help = Vraag hulp van een professional

@@ -259,3 +259,5 @@ sector-landbouw = Landbouw
 sector-overig = Anders
 introduction-fact-sector = Sector
 introduction-fact-urgency = Hoe snel
+introduction-moved-subject = Intake { $intake } gaat naar de volgende match
+introduction-moved-body = Voor intake { $intake } ({ $organisation }) is het voorstel afgewezen of niet op tijd beantwoord. HRnexus heeft nu { $next } gevraagd. Je hoeft niets te doen; in Beheer → Intakes zie je het verloop.

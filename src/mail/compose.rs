@@ -705,16 +705,25 @@ mail_templates!(
     "mail/introduction_made.txt"
 );
 
-/// Tells staff an intake waits for them: a proposal was declined or timed out and no
-/// other match is left to ask.
+/// Tells staff a proposal of an intake was declined or timed out: it went on to the next
+/// match (`next`), or no match is left and it waits for them.
 pub struct IntroductionTurn {
     pub lang: Lang,
     pub intake_id: i64,
     pub organisation: String,
+    pub next: Option<String>,
 }
 
 impl Mail for IntroductionTurn {
     const SUBJECT: &'static str = "introduction-turn-subject";
+
+    fn subject(&self) -> String {
+        if self.next.is_some() {
+            self.t("introduction-moved-subject")
+        } else {
+            self.t(Self::SUBJECT)
+        }
+    }
 
     fn lang(&self) -> Lang {
         self.lang
@@ -724,6 +733,7 @@ impl Mail for IntroductionTurn {
         vec![
             ("intake", self.intake_id.to_string()),
             ("organisation", self.organisation.clone()),
+            ("next", self.next.clone().unwrap_or_default()),
         ]
     }
 }

@@ -455,20 +455,31 @@ pub async fn next_match(
         )
         .await?
         {
-            Ok(()) => return Ok(true),
+            Ok(()) => {
+                if always {
+                    // A proposal ended: staff hear where the request went next.
+                    let next = providers
+                        .iter()
+                        .find(|p| p.id == provider)
+                        .map(|p| p.organisation.clone());
+                    tell_staff(store, &intake, next).await?;
+                }
+                return Ok(true);
+            }
             // Filled up meanwhile: try the next one.
             Err(Refused::NoCapacity) | Err(Refused::NoContact) => continue,
             Err(_) => return Ok(false),
         }
     }
     if always {
-        tell_staff(store, &intake).await?;
+        tell_staff(store, &intake, None).await?;
     }
     Ok(false)
 }
 
-/// Mails every staff member that intake `intake` waits for them (no match left to ask).
-async fn tell_staff(store: &WorkflowStore, intake: &Intake) -> Result<()> {
+/// Mails every staff member that a proposal of `intake` ended: it went on to `next`, or
+/// (`None`) no match is left and it waits for them.
+async fn tell_staff(store: &WorkflowStore, intake: &Intake, next: Option<String>) -> Result<()> {
     for staff in store.staff_emails().await? {
         let mail = compose(
             &staff,
@@ -476,6 +487,7 @@ async fn tell_staff(store: &WorkflowStore, intake: &Intake) -> Result<()> {
                 lang: Lang::Nl,
                 intake_id: intake.id,
                 organisation: intake.organisation.clone(),
+                next: next.clone(),
             },
         )?;
         store.enqueue_mail(&mail).await?;

@@ -161,6 +161,8 @@ pub struct ResultPage {
     cost: CostCalculator,
     team_href: String,
     edit_href: String,
+    /// The intake, pre-filled with the weak aspects and the categories that fit them.
+    help_href: String,
 }
 
 pub struct ResultRow {
@@ -271,6 +273,24 @@ async fn quick_check(p: Page, RawQuery(raw): RawQuery, Query(query): QueryPairs)
             .filter(|a| **a == Answer::DontKnow)
             .count(),
         cost: CostCalculator::from_query(p.lang, &p.href(CHECK_PATH), &query).keep(answer_pairs),
+        help_href: {
+            let mut query: Vec<String> = advice
+                .aspects
+                .iter()
+                .map(|a| format!("aspect={}", a.aspect.key()))
+                .collect();
+            query.extend(
+                advice
+                    .categories
+                    .iter()
+                    .map(|c| format!("categorie={}", c.key())),
+            );
+            if query.is_empty() {
+                p.href("/contact")
+            } else {
+                format!("{}?{}#formulier", p.href("/contact"), query.join("&"))
+            }
+        },
         team_href: p.href("/werkgever/login"),
         edit_href: format!("{}?{}#{CHECK_ANCHOR}", p.href(PATH), edit_query.join("&")),
         p,

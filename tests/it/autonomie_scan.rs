@@ -195,6 +195,12 @@ async fn the_quick_check_gives_an_instant_result_with_advice(db: Db) {
     assert!(html.contains("Jouw uitslag van de snelle check"));
     assert!(html.contains("het beeld van één persoon"));
     assert!(html.contains("Niets van deze uitslag is opgeslagen"));
+    // Asking for help leads to the intake with the weak aspects and fitting categories.
+    assert!(html.contains("Vraag hulp van een professional"));
+    assert!(
+        html.contains("/contact?aspect="),
+        "the intake is pre-filled"
+    );
     // Index: the answers 1–5 are 0, 25, 50, 75 and 100 on the 0–100 scale: mean 50.
     assert!(html.contains("50 van de 100"), "index shown");
     assert!(html.contains("width=\"50\""), "index bar");

@@ -201,6 +201,9 @@ async fn the_whole_workflow(db: Db) {
             .collect::<Vec<_>>(),
         [(eerste, "declined"), (tweede, "proposed")]
     );
+    // Staff hear where the request went.
+    let moved = common::mailed_text(&app, STAFF, "Tweede Advies").await;
+    assert!(moved.contains("volgende match"));
     // The old link now says it was answered and takes no second answer.
     let again = post(&app, &format!("{link}/accepteren"), &[]).await;
     assert_eq!(again.status(), 409);
