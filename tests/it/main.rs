@@ -4,6 +4,7 @@
 
 mod common;
 
+mod api_connect;
 mod api_contract;
 mod api_scans;
 mod articles_storage;

@@ -18,6 +18,7 @@ use utoipa::{
 };
 use utoipa_axum::{router::OpenApiRouter, routes};
 
+mod connect;
 mod invitations;
 mod scans;
 
@@ -36,7 +37,8 @@ use crate::{
     modifiers(&BearerAuth),
     tags(
         (name = "platform", description = "Health and identity"),
-        (name = "scans", description = "Autonomie-scans: create, invite, follow, read results (anonymity rules applied)")
+        (name = "scans", description = "Autonomie-scans: create, invite, follow, read results (anonymity rules applied)"),
+        (name = "connect", description = "The provider network and intakes (questions that lead to an introduction)")
     )
 )]
 struct ApiDoc;
@@ -69,6 +71,8 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(scans::invites))
         .routes(routes!(scans::results))
         .routes(routes!(invitations::invite_by_mail))
+        .routes(routes!(connect::providers))
+        .routes(routes!(connect::create_intake))
 }
 
 /// The document as served, for tests and tooling.
