@@ -261,3 +261,7 @@ introduction-fact-sector = Sector
 introduction-fact-urgency = How soon
 introduction-moved-subject = Intake { $intake } goes to the next match
 introduction-moved-body = For intake { $intake } ({ $organisation }) the proposal was declined or not answered in time. HRnexus has now asked { $next }. Nothing to do; Beheer → Intakes shows how it goes.
+portaal-nav-keys = API keys
+portaal-keys-title = API keys for your own systems
+portaal-keys-intro = With a key your own system fetches your introductions and accepts or declines them through the API (/api/v1/introductions). A key sees only your organisation's introductions; it is shown once.
+portaal-keys-none = No keys yet.

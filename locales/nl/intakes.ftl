@@ -261,3 +261,7 @@ introduction-fact-sector = Sector
 introduction-fact-urgency = Hoe snel
 introduction-moved-subject = Intake { $intake } gaat naar de volgende match
 introduction-moved-body = Voor intake { $intake } ({ $organisation }) is het voorstel afgewezen of niet op tijd beantwoord. HRnexus heeft nu { $next } gevraagd. Je hoeft niets te doen; in Beheer → Intakes zie je het verloop.
+portaal-nav-keys = API-sleutels
+portaal-keys-title = API-sleutels voor je eigen systemen
+portaal-keys-intro = Met een sleutel haalt je eigen systeem je introducties op en accepteert of wijst ze af via de API (/api/v1/introductions). Een sleutel ziet alleen de introducties van jullie organisatie; je ziet hem één keer.
+portaal-keys-none = Nog geen sleutels.

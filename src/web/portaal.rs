@@ -39,6 +39,8 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/uitloggen", post(logout))
         .route("/profiel", get(profile_form).post(profile_submit))
         .route("/introducties/{id}/{answer}", post(answer_own))
+        .route("/api-sleutels", get(keys).post(create_key))
+        .route("/api-sleutels/{id}/intrekken", post(revoke_key))
         .route("/voorstel/{token}", get(proposal))
         .route("/voorstel/{token}/accepteren", post(accept))
         .route("/voorstel/{token}/afwijzen", post(decline))
@@ -727,4 +729,119 @@ pub async fn profile_submit(
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
     }
+}
+
+// ---------------------------------------------------------------------------------------
+// The provider's own API keys (its introductions through `/api/v1/introductions`)
+
+#[derive(Template, WebTemplate)]
+#[template(path = "portaal/api_keys.html")]
+pub struct KeysPage {
+    p: Page,
+    email: String,
+    provider: Provider,
+    keys: Vec<crate::storage::ApiKey>,
+    /// The key just made: shown this once.
+    created: Option<String>,
+    name: String,
+    name_error: Option<String>,
+}
+
+async fn keys_page(
+    state: &AppState,
+    p: Page,
+    user: ProviderUser,
+    created: Option<String>,
+    name: String,
+    name_error: Option<String>,
+) -> Result<KeysPage, WebError> {
+    let provider = state
+        .store
+        .provider_by_id(user.provider_id)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    Ok(KeysPage {
+        keys: state.store.provider_api_keys(user.provider_id).await?,
+        p,
+        email: user.email,
+        provider,
+        created,
+        name,
+        name_error,
+    })
+}
+
+pub async fn keys(
+    State(state): State<AppState>,
+    p: Page,
+    user: ProviderUser,
+) -> Result<KeysPage, WebError> {
+    keys_page(&state, p, user, None, String::new(), None).await
+}
+
+#[derive(Deserialize)]
+pub struct KeyForm {
+    #[serde(default)]
+    name: String,
+}
+
+pub async fn create_key(
+    State(state): State<AppState>,
+    p: Page,
+    user: ProviderUser,
+    ip: ClientIp,
+    Form(form): Form<KeyForm>,
+) -> Result<Response, WebError> {
+    use hrnexus_core::text::{SingleLine, TextError};
+    let name = match SingleLine::parse(&form.name, 80) {
+        Ok(name) => name.into_string(),
+        Err(e) => {
+            let message = match e {
+                TextError::Empty => p.t("api-key-name-missing"),
+                TextError::TooLong => p.t("api-key-name-too-long"),
+                other => p.t(&format!("text-error-{}", other.key())),
+            };
+            let page = keys_page(&state, p, user, None, form.name, Some(message)).await?;
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+        }
+    };
+    let (key, prefix, hash) = auth::new_api_key();
+    state
+        .store
+        .create_provider_api_key(user.provider_id, &name, &prefix, &hash, &user.email)
+        .await?;
+    state
+        .audit(Some(&user.email), "provider_api_key_created", &name, &ip)
+        .await?;
+    Ok(keys_page(&state, p, user, Some(key), String::new(), None)
+        .await?
+        .into_response())
+}
+
+pub async fn revoke_key(
+    State(state): State<AppState>,
+    p: Page,
+    user: ProviderUser,
+    ip: ClientIp,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let id = hrnexus_core::token::RecordId::parse(&id)
+        .map_err(|_| WebError::NotFound)?
+        .get();
+    if !state
+        .store
+        .revoke_provider_api_key(user.provider_id, id, now())
+        .await?
+    {
+        return Err(WebError::NotFound);
+    }
+    state
+        .audit(
+            Some(&user.email),
+            "provider_api_key_revoked",
+            &id.to_string(),
+            &ip,
+        )
+        .await?;
+    Ok(Redirect::to(&p.href("/portaal/api-sleutels")).into_response())
 }

@@ -345,4 +345,151 @@ async fn a_provider_reaches_only_its_own(db: Db) {
     );
 }
 
-both_backends!(a_provider_reaches_only_its_own);
+/// A provider makes an API key in its portal; the key lists and answers only that
+/// provider's introductions; HRnexus's own keys reach none.
+async fn a_provider_key_reaches_only_its_own_introductions(db: Db) {
+    let Some(app) = common::spawn(db).await else {
+        return;
+    };
+    let a = app.store.create_provider(&provider("alfa")).await.unwrap();
+    let b = app.store.create_provider(&provider("beta")).await.unwrap();
+    app.store
+        .create_provider_account(a, &EmailAddress::parse("lisa@alfa.nl").unwrap())
+        .await
+        .unwrap();
+    let intro_a = proposed_to(&app, a, "Vraag voor Alfa over roosters.").await;
+    let second_a = proposed_to(&app, a, "Nog een vraag voor Alfa.").await;
+    let intro_b = proposed_to(&app, b, "Vraag voor Beta over werkdruk.").await;
+
+    let alfa = portal_client(&app, "lisa@alfa.nl").await;
+    let bad = send(&alfa, &app, "/portaal/api-sleutels", &[("name", "")]).await;
+    assert_eq!(bad.status(), 422);
+    let page = send(&alfa, &app, "/portaal/api-sleutels", &[("name", "Ons CRM")])
+        .await
+        .text()
+        .await
+        .unwrap();
+    let marker = "<code class=\"secret\" id=\"new-key\">";
+    let start = page.find(marker).unwrap() + marker.len();
+    let key = page[start..start + page[start..].find("</code>").unwrap()].to_owned();
+
+    let api = common::client();
+    let list: serde_json::Value = api
+        .get(app.url("/api/v1/introductions"))
+        .bearer_auth(&key)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let ids: Vec<i64> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(ids, [second_a, intro_a], "only Alfa's, newest first");
+    assert!(list[0]["contact"].is_null(), "no contact before accepting");
+    assert!(
+        !list.to_string().contains("Vraag voor"),
+        "no question before accepting"
+    );
+
+    let post = |path: String, body: serde_json::Value| {
+        api.post(app.url(&path))
+            .bearer_auth(&key)
+            .json(&body)
+            .send()
+    };
+    let foreign = post(
+        format!("/api/v1/introductions/{intro_b}/accept"),
+        serde_json::json!({}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(foreign.status(), 404);
+    let accepted = post(
+        format!("/api/v1/introductions/{intro_a}/accept"),
+        serde_json::json!({}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(accepted.status(), 200);
+    let body: serde_json::Value = accepted.json().await.unwrap();
+    assert_eq!(body["status"], "accepted");
+    assert_eq!(
+        body["contact"]["question"],
+        "Vraag voor Alfa over roosters."
+    );
+    let again = post(
+        format!("/api/v1/introductions/{intro_a}/accept"),
+        serde_json::json!({}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(again.status(), 409);
+    let unknown_reason = post(
+        format!("/api/v1/introductions/{second_a}/decline"),
+        serde_json::json!({"reason": "zin"}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(unknown_reason.status(), 422);
+    let declined = post(
+        format!("/api/v1/introductions/{second_a}/decline"),
+        serde_json::json!({"reason": "no_capacity"}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(declined.status(), 200);
+    assert_eq!(
+        app.store
+            .introduction_by_id(intro_b)
+            .await
+            .unwrap()
+            .unwrap()
+            .status,
+        "proposed",
+        "Beta's untouched"
+    );
+
+    // HRnexus's own keys reach no introductions.
+    let (staff_key, prefix, hash) = hrnexus::auth::new_api_key();
+    app.store
+        .create_api_key("intern", &prefix, &hash, "beheer@hrnexus.nl")
+        .await
+        .unwrap();
+    let refused = api
+        .get(app.url("/api/v1/introductions"))
+        .bearer_auth(&staff_key)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 403);
+
+    // Revoked in the portal: the key stops working; another provider's key id is 404.
+    let keys = app.store.provider_api_keys(a).await.unwrap();
+    let other = send(&alfa, &app, "/portaal/api-sleutels/999999/intrekken", &[]).await;
+    assert_eq!(other.status(), 404);
+    let revoked = send(
+        &alfa,
+        &app,
+        &format!("/portaal/api-sleutels/{}/intrekken", keys[0].id),
+        &[],
+    )
+    .await;
+    assert_eq!(revoked.status(), 303);
+    let gone = api
+        .get(app.url("/api/v1/introductions"))
+        .bearer_auth(&key)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(gone.status(), 401);
+}
+
+both_backends!(
+    a_provider_reaches_only_its_own,
+    a_provider_key_reaches_only_its_own_introductions
+);

@@ -26,6 +26,8 @@ pub struct ApiKey {
     pub created_at: UnixTime,
     pub last_used_at: Option<UnixTime>,
     pub revoked_at: Option<UnixTime>,
+    /// Set for a provider's own key: it reaches that provider's introductions.
+    pub provider_id: Option<i64>,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow, Serialize)]
@@ -80,6 +82,23 @@ pub trait AccountStore: Send + Sync {
     async fn touch_api_key(&self, id: i64, now: UnixTime) -> Result<()>;
     async fn list_api_keys(&self) -> Result<Vec<ApiKey>>;
     async fn revoke_api_key(&self, id: i64, now: UnixTime) -> Result<bool>;
+    /// A key of provider `provider_id`, created in its portal.
+    async fn create_provider_api_key(
+        &self,
+        provider_id: i64,
+        name: &str,
+        prefix: &str,
+        key_hash: &str,
+        created_by: &str,
+    ) -> Result<i64>;
+    async fn provider_api_keys(&self, provider_id: i64) -> Result<Vec<ApiKey>>;
+    /// Revokes key `id` only when it belongs to `provider_id`.
+    async fn revoke_provider_api_key(
+        &self,
+        provider_id: i64,
+        id: i64,
+        now: UnixTime,
+    ) -> Result<bool>;
     /// Stores a sign-in link and queues the mail that carries it, in one transaction.
     async fn create_login_link(
         &self,
@@ -265,6 +284,53 @@ macro_rules! impl_account_store {
                 .await?;
                 tx.commit().await?;
                 Ok(Some(staff))
+            }
+
+            async fn create_provider_api_key(
+                &self,
+                provider_id: i64,
+                name: &str,
+                prefix: &str,
+                key_hash: &str,
+                created_by: &str,
+            ) -> $crate::Result<i64> {
+                sqlx::query_scalar::<_, i64>(
+                    "INSERT INTO api_keys (name, prefix, key_hash, created_by, created_at, provider_id)
+                     VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                )
+                .bind(name)
+                .bind(prefix)
+                .bind(key_hash)
+                .bind(created_by)
+                .bind($crate::now())
+                .bind(provider_id)
+                .fetch_one(&self.pool)
+                .await
+                .map_err($crate::StorageError::from_write)
+            }
+
+            async fn provider_api_keys(&self, provider_id: i64) -> $crate::Result<Vec<$crate::ApiKey>> {
+                Ok(sqlx::query_as("SELECT * FROM api_keys WHERE provider_id = $1 ORDER BY id DESC")
+                    .bind(provider_id)
+                    .fetch_all(&self.pool)
+                    .await?)
+            }
+
+            async fn revoke_provider_api_key(
+                &self,
+                provider_id: i64,
+                id: i64,
+                now: $crate::UnixTime,
+            ) -> $crate::Result<bool> {
+                let done = sqlx::query(
+                    "UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND provider_id = $3 AND revoked_at IS NULL",
+                )
+                .bind(now)
+                .bind(id)
+                .bind(provider_id)
+                .execute(&self.pool)
+                .await?;
+                Ok(done.rows_affected() == 1)
             }
 
             async fn create_api_key(

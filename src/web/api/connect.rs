@@ -235,3 +235,207 @@ pub async fn create_intake(
         Json(CreatedIntake { id, status: "new" }),
     ))
 }
+
+/// What a provider's key sees of one of its introductions: what kind of help before it
+/// accepts; who asked and the question only after.
+#[derive(Serialize, ToSchema)]
+pub struct ApiIntroduction {
+    id: i64,
+    /// `proposed` (waiting for the answer), `accepted`, `declined`, `expired`, `withdrawn`
+    /// or `completed`.
+    #[schema(value_type = IntroductionStatusKey)]
+    status: String,
+    /// Unix time in seconds.
+    proposed_at: i64,
+    /// Answer before this (Unix time in seconds).
+    deadline_at: i64,
+    #[schema(value_type = SizeKey)]
+    company_size: String,
+    #[schema(value_type = ProvinceKey)]
+    province: String,
+    #[schema(value_type = Option<SectorKey>)]
+    sector: Option<String>,
+    #[schema(value_type = UrgencyKey)]
+    urgency: String,
+    #[schema(value_type = Vec<CategoryKey>)]
+    categories: Vec<String>,
+    #[schema(value_type = Vec<AspectKey>)]
+    aspects: Vec<String>,
+    /// Only once the provider accepted.
+    contact: Option<IntroducedEmployer>,
+}
+
+/// Who asked, and what: given once the provider accepted.
+#[derive(Serialize, ToSchema)]
+pub struct IntroducedEmployer {
+    organisation: String,
+    contact_name: String,
+    email: String,
+    phone: Option<String>,
+    question: String,
+}
+
+key_schema!(
+    IntroductionStatusKey,
+    "Where an introduction stands",
+    [
+        "proposed",
+        "accepted",
+        "declined",
+        "expired",
+        "withdrawn",
+        "completed"
+    ]
+);
+key_schema!(
+    DeclineReasonKey,
+    "Why the provider declines",
+    hrnexus_core::introduction::DeclineReason::ALL
+        .map(hrnexus_core::introduction::DeclineReason::key)
+);
+
+/// The provider of a provider key; other keys are refused.
+fn provider_of(client: &ApiClient) -> Result<i64, WebError> {
+    client.0.provider_id.ok_or_else(|| {
+        WebError::refused(
+            StatusCode::FORBIDDEN,
+            "not_a_provider_key",
+            "only a provider's own key (made in its portal) reaches introductions",
+        )
+    })
+}
+
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code)]
+#[response(
+    status = 403,
+    description = "Not a provider's key (`not_a_provider_key`): introductions belong to providers"
+)]
+struct NotAProviderKey(#[to_schema] crate::web::error::ApiError);
+
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code)]
+#[response(
+    status = 404,
+    description = "No such introduction for this provider (also for another provider's)"
+)]
+struct NoSuchIntroduction(#[to_schema] crate::web::error::ApiError);
+
+/// The path parameter of `/v1/introductions/{id}/…`.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Path)]
+#[allow(dead_code)] // documentation only: `PathId` parses the path
+pub struct IntroductionIdParam {
+    /// Introduction id, as listed.
+    #[param(minimum = 1)]
+    id: i64,
+}
+
+fn api_introduction(item: services::introductions::ProviderIntroduction) -> ApiIntroduction {
+    let contact = item.contact_visible().then(|| IntroducedEmployer {
+        organisation: item.intake.organisation.clone(),
+        contact_name: item.intake.contact_name.clone(),
+        email: item.intake.email.clone(),
+        phone: item.intake.phone.clone(),
+        question: item.intake.question.clone(),
+    });
+    let i = item.intake;
+    ApiIntroduction {
+        id: item.introduction.id,
+        status: item.introduction.status,
+        proposed_at: item.introduction.proposed_at,
+        deadline_at: item.introduction.deadline_at,
+        categories: i.category_keys().map(str::to_owned).collect(),
+        aspects: i.aspect_keys().map(str::to_owned).collect(),
+        company_size: i.company_size,
+        province: i.province,
+        sector: (!i.sector.is_empty()).then_some(i.sector),
+        urgency: i.urgency,
+        contact,
+    }
+}
+
+/// The key's provider's introductions, newest first.
+#[utoipa::path(get, path = "/v1/introductions", tag = "connect", operation_id = "listIntroductions",
+    security(("api_key" = [])),
+    responses((status = 200, description = "The provider's introductions, newest first", body = [ApiIntroduction]),
+              Unauthorized, NotAProviderKey))]
+pub async fn introductions(
+    State(state): State<AppState>,
+    client: ApiClient,
+) -> Result<Json<Vec<ApiIntroduction>>, WebError> {
+    let provider = provider_of(&client)?;
+    let items = services::introductions::of_provider(&*state.store, provider).await?;
+    Ok(Json(items.into_iter().map(api_introduction).collect()))
+}
+
+async fn answer(
+    state: &AppState,
+    client: &ApiClient,
+    id: i64,
+    decline: Option<hrnexus_core::introduction::DeclineReason>,
+) -> Result<Json<ApiIntroduction>, WebError> {
+    let provider = provider_of(client)?;
+    let outcome = services::introductions::answer_as_provider(
+        &*state.store,
+        &state.workflow(),
+        provider,
+        id,
+        decline,
+        crate::storage::now(),
+    )
+    .await?;
+    if outcome.is_err() {
+        return Err(WebError::refused(
+            StatusCode::CONFLICT,
+            "already_answered",
+            "this introduction is no longer waiting for an answer",
+        ));
+    }
+    state.mail_wake.notify_one();
+    services::introductions::of_provider(&*state.store, provider)
+        .await?
+        .into_iter()
+        .find(|i| i.introduction.id == id)
+        .map(|i| Json(api_introduction(i)))
+        .ok_or(WebError::NotFound)
+}
+
+/// Accepts a proposal: both sides are mailed; the employer's details come with the answer.
+#[utoipa::path(post, path = "/v1/introductions/{id}/accept", tag = "connect", operation_id = "acceptIntroduction",
+    security(("api_key" = [])), params(IntroductionIdParam),
+    responses((status = 200, description = "Accepted: the introduction with who asked", body = ApiIntroduction),
+              Unauthorized, NotAProviderKey, NoSuchIntroduction,
+              (status = 409, description = "No longer waiting for an answer (`already_answered`)", body = crate::web::error::ApiError),
+              CrossSite))]
+pub async fn accept(
+    State(state): State<AppState>,
+    client: ApiClient,
+    super::PathId(id): super::PathId,
+) -> Result<Json<ApiIntroduction>, WebError> {
+    answer(&state, &client, id, None).await
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct DeclineRequest {
+    #[schema(value_type = DeclineReasonKey)]
+    reason: String,
+}
+
+/// Declines a proposal with a reason: HRnexus asks the next match.
+#[utoipa::path(post, path = "/v1/introductions/{id}/decline", tag = "connect", operation_id = "declineIntroduction",
+    security(("api_key" = [])), params(IntroductionIdParam), request_body = DeclineRequest,
+    responses((status = 200, description = "Declined", body = ApiIntroduction),
+              Unauthorized, NotAProviderKey, NoSuchIntroduction,
+              (status = 409, description = "No longer waiting for an answer (`already_answered`)", body = crate::web::error::ApiError),
+              CrossSite, BodyRejections))]
+pub async fn decline(
+    State(state): State<AppState>,
+    client: ApiClient,
+    super::PathId(id): super::PathId,
+    ApiJson(body): ApiJson<DeclineRequest>,
+) -> Result<Json<ApiIntroduction>, WebError> {
+    let reason = hrnexus_core::introduction::DeclineReason::from_key(&body.reason)
+        .ok_or_else(|| WebError::field("reason", "unknown reason"))?;
+    answer(&state, &client, id, Some(reason)).await
+}

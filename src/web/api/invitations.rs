@@ -7,7 +7,7 @@ use axum::{Json, extract::State, http::StatusCode};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{ApiClient, ApiJson, BodyRejections, CrossSite, NotFound, ScanId, Unauthorized};
+use super::{ApiClient, ApiJson, BodyRejections, CrossSite, NotFound, PathId, Unauthorized};
 use crate::{
     i18n::Lang,
     services::{
@@ -59,7 +59,7 @@ pub struct InvitationCounts {
 pub async fn invite_by_mail(
     State(state): State<AppState>,
     client: ApiClient,
-    ScanId(id): ScanId,
+    PathId(id): PathId,
     ApiJson(request): ApiJson<InvitationRequest>,
 ) -> Result<(StatusCode, Json<InvitationCounts>), WebError> {
     let scan = scans::owned_scan(&*state.store, ScanOwner::ApiKey(client.0.id), id).await?;

@@ -73,6 +73,9 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(invitations::invite_by_mail))
         .routes(routes!(connect::providers))
         .routes(routes!(connect::create_intake))
+        .routes(routes!(connect::introductions))
+        .routes(routes!(connect::accept))
+        .routes(routes!(connect::decline))
 }
 
 /// The document as served, for tests and tooling.
@@ -292,9 +295,9 @@ pub(crate) mod whole_number {
 
 /// A scan id from the path: a positive 64-bit integer. Anything else cannot name a scan,
 /// so it is answered like an unknown id.
-pub struct ScanId(pub i64);
+pub struct PathId(pub i64);
 
-impl<S: Send + Sync> FromRequestParts<S> for ScanId {
+impl<S: Send + Sync> FromRequestParts<S> for PathId {
     type Rejection = WebError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
@@ -303,7 +306,7 @@ impl<S: Send + Sync> FromRequestParts<S> for ScanId {
                 .await
                 .map_err(|_| WebError::from_status(StatusCode::NOT_FOUND))?;
         match text.parse::<i64>() {
-            Ok(id) if id > 0 => Ok(ScanId(id)),
+            Ok(id) if id > 0 => Ok(PathId(id)),
             _ => Err(WebError::NotFound),
         }
     }

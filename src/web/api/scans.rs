@@ -16,7 +16,7 @@ use hrnexus_core::scan::setup::{
 };
 
 use super::{
-    ApiClient, ApiJson, BodyRejections, CrossSite, NotFound, ScanId, Unauthorized, whole_number,
+    ApiClient, ApiJson, BodyRejections, CrossSite, NotFound, PathId, Unauthorized, whole_number,
 };
 use crate::{
     i18n::{Lang as Language, today},
@@ -296,7 +296,7 @@ pub async fn create(
 pub async fn status(
     State(state): State<AppState>,
     client: ApiClient,
-    ScanId(id): ScanId,
+    PathId(id): PathId,
 ) -> Result<Json<ScanStatus>, WebError> {
     let scan = owned_scan(&state, &client, id).await?;
     Ok(Json(status_of(&state, scan).await?))
@@ -305,7 +305,7 @@ pub async fn status(
 /// The path parameter of every `/v1/scans/{id}` operation.
 #[derive(IntoParams)]
 #[into_params(parameter_in = Path)]
-#[allow(dead_code)] // documentation only: `ScanId` parses the path
+#[allow(dead_code)] // documentation only: `PathId` parses the path
 pub struct ScanIdParam {
     /// Scan id, as returned when the scan was created.
     #[param(minimum = 1)]
@@ -340,7 +340,7 @@ pub struct NewInvites {
 pub async fn invites(
     State(state): State<AppState>,
     client: ApiClient,
-    ScanId(id): ScanId,
+    PathId(id): PathId,
     ApiJson(request): ApiJson<InviteRequest>,
 ) -> Result<(StatusCode, Json<NewInvites>), WebError> {
     let scan = owned_scan(&state, &client, id).await?;
@@ -390,7 +390,7 @@ pub struct ResultsQuery {
 pub async fn results(
     State(state): State<AppState>,
     client: ApiClient,
-    ScanId(id): ScanId,
+    PathId(id): PathId,
     query: Result<Query<ResultsQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<serde_json::Value>, WebError> {
     let not_a_round = || WebError::field("round", "must be a round number (1 or more)");

@@ -98,3 +98,6 @@ CREATE TABLE provider_login_links (
     used_at    BIGINT
 );
 CREATE INDEX provider_login_links_account ON provider_login_links (account_id);
+
+-- A provider's own API key (its introductions through the API); NULL for HRnexus's keys.
+ALTER TABLE api_keys ADD COLUMN provider_id BIGINT REFERENCES providers (id) ON DELETE CASCADE;
