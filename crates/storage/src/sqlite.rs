@@ -1,5 +1,6 @@
 //! The embedded default: one SQLite file in WAL mode.
 
+use std::sync::Arc;
 use std::{path::Path, str::FromStr, time::Duration};
 
 use sqlx::sqlite::{
@@ -18,6 +19,36 @@ pub struct SqliteStore {
     counts: CountsCache,
     departments: DepartmentsCache,
     answers: Batcher,
+    /// Writers of this process take turns here rather than in SQLite's busy handler, whose
+    /// sleeps (up to 100 ms each) made the slowest writes wait for hundreds of ms.
+    write_gate: Arc<tokio::sync::Mutex<()>>,
+}
+
+/// A write transaction holding this process's turn to write; `&mut *tx` is its connection,
+/// as with a plain transaction. The turn ends when it is committed or dropped.
+pub(crate) struct GatedTx {
+    tx: sqlx::Transaction<'static, sqlx::Sqlite>,
+    _turn: tokio::sync::OwnedMutexGuard<()>,
+}
+
+impl std::ops::Deref for GatedTx {
+    type Target = sqlx::SqliteConnection;
+
+    fn deref(&self) -> &Self::Target {
+        &self.tx
+    }
+}
+
+impl std::ops::DerefMut for GatedTx {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.tx
+    }
+}
+
+impl GatedTx {
+    pub(crate) async fn commit(self) -> std::result::Result<(), sqlx::Error> {
+        self.tx.commit().await
+    }
 }
 
 impl SqliteStore {
@@ -39,16 +70,20 @@ impl SqliteStore {
             .connect_with(options)
             .await?;
         let writer = pool.clone();
+        let write_gate = Arc::new(tokio::sync::Mutex::new(()));
+        let gate = write_gate.clone();
         // SQLite has one write lock: one writer storing whole batches.
         let answers = Batcher::start(1, move |batch| {
             let pool = writer.clone();
-            async move { Self::write_answers(&pool, &batch).await }
+            let gate = gate.clone();
+            async move { Self::write_answers(&pool, &gate, &batch).await }
         });
         Ok(Self {
             pool,
             counts: CountsCache::default(),
             departments: DepartmentsCache::default(),
             answers,
+            write_gate,
         })
     }
 
@@ -85,8 +120,12 @@ impl SqliteStore {
         Ok(())
     }
 
-    async fn write_answers(pool: &SqlitePool, batch: &[Submission]) -> Result<Vec<SubmitOutcome>> {
-        let mut tx = Self::begin_immediate(pool).await?;
+    async fn write_answers(
+        pool: &SqlitePool,
+        gate: &Arc<tokio::sync::Mutex<()>>,
+        batch: &[Submission],
+    ) -> Result<Vec<SubmitOutcome>> {
+        let mut tx = Self::begin_immediate(pool, gate).await?;
         let outcomes = store_answers!(tx, batch, "")?;
         tx.commit().await?;
         Ok(outcomes)
@@ -96,12 +135,17 @@ impl SqliteStore {
     /// has to upgrade a read snapshot (which fails at once when another writer got there).
     async fn begin_immediate(
         pool: &SqlitePool,
-    ) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
-        Ok(pool.begin_with("BEGIN IMMEDIATE").await?)
+        gate: &Arc<tokio::sync::Mutex<()>>,
+    ) -> Result<GatedTx> {
+        let turn = gate.clone().lock_owned().await;
+        Ok(GatedTx {
+            tx: pool.begin_with("BEGIN IMMEDIATE").await?,
+            _turn: turn,
+        })
     }
 
-    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
-        Self::begin_immediate(&self.pool).await
+    async fn begin_write(&self) -> Result<GatedTx> {
+        Self::begin_immediate(&self.pool, &self.write_gate).await
     }
 
     /// Empties the write-ahead log after a seal, so the frames that held the round's
