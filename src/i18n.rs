@@ -245,6 +245,38 @@ pub fn after_working_days(at: i64, days: u32) -> i64 {
         .unwrap_or(at + i64::from(days) * 86_400)
 }
 
+/// Unix time `at` as a `datetime-local` input's value in Dutch time (`YYYY-MM-DDTHH:MM`).
+pub fn local_input_value(at: i64) -> String {
+    let local = amsterdam(at);
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}",
+        local.year(),
+        local.month(),
+        local.day(),
+        local.hour(),
+        local.minute()
+    )
+}
+
+/// The Unix time of a Dutch local date and time (the earlier one when the clock is set back).
+pub fn from_netherlands(at: chrono::NaiveDateTime) -> Option<i64> {
+    use chrono::Timelike;
+    let zone = amsterdam(0).time_zone().clone();
+    jiff::civil::DateTime::new(
+        at.year() as i16,
+        at.month() as i8,
+        at.day() as i8,
+        at.hour() as i8,
+        at.minute() as i8,
+        at.second() as i8,
+        0,
+    )
+    .ok()?
+    .to_zoned_datetime(zone)
+    .ok()
+    .map(|z| z.timestamp().as_second())
+}
+
 /// Unix time `at` in Europe/Amsterdam, daylight saving time included (from the bundled tz
 /// database, so it does not depend on the host's).
 fn amsterdam(at: i64) -> jiff::ZonedDateTime {

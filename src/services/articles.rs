@@ -6,11 +6,11 @@
 //! only an allow-list of tags, attributes and URL schemes. No `<script>`, no `on…`
 //! attributes, no `javascript:` links survive.
 
-use hrnexus_core::content::{ArticleSlug, PAGE_SIZE, reading_minutes};
+use hrnexus_core::content::{ArticleDraft, ArticleSlug, PAGE_SIZE, PublishChoice, reading_minutes};
 
 use crate::{
     services::{Result, ServiceError},
-    storage::{Article, ArticleQuery, ArticleStore, UnixTime},
+    storage::{Article, ArticleQuery, ArticleStore, NewArticle, UnixTime},
 };
 
 /// How many related articles an article page shows.
@@ -125,6 +125,53 @@ pub async fn latest(
             offset: 0,
         })
         .await?)
+}
+
+/// What the back office stores for a checked article at `now`: a draft has no publication
+/// time, "now" is `now`, a scheduled one the Dutch local time it names. Changing a published
+/// article with "now" keeps its original publication time.
+fn to_new(draft: ArticleDraft, now: UnixTime, published_before: Option<UnixTime>) -> NewArticle {
+    let published_at = match draft.publish {
+        PublishChoice::Draft => None,
+        PublishChoice::Now => Some(published_before.filter(|at| *at <= now).unwrap_or(now)),
+        PublishChoice::At(local) => Some(crate::i18n::from_netherlands(local).unwrap_or(now)),
+    };
+    NewArticle {
+        lang: draft.lang.to_owned(),
+        slug: draft.slug,
+        title: draft.title,
+        summary: draft.summary,
+        body_markdown: draft.body,
+        theme: draft.theme,
+        author: draft.author,
+        published_at,
+    }
+}
+
+/// Stores a new article; `Conflict` when its language already has the slug.
+pub async fn create(store: &dyn ArticleStore, draft: ArticleDraft, now: UnixTime) -> Result<i64> {
+    Ok(store.create_article(&to_new(draft, now, None)).await?)
+}
+
+/// Replaces article `id`; `NotFound` when there is none, `Conflict` for a taken slug.
+pub async fn update(
+    store: &dyn ArticleStore,
+    id: i64,
+    draft: ArticleDraft,
+    now: UnixTime,
+) -> Result<()> {
+    let existing = store
+        .article_by_id(id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    if store
+        .update_article(id, &to_new(draft, now, existing.published_at))
+        .await?
+    {
+        Ok(())
+    } else {
+        Err(ServiceError::NotFound)
+    }
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ mod common;
 mod api_connect;
 mod api_contract;
 mod api_scans;
+mod articles_admin;
 mod articles_storage;
 mod autonomie_scan;
 mod cli;

@@ -179,3 +179,324 @@ mod tests {
         assert_eq!(page_number(Some("3")), 3);
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// An article as written in the back office, checked once.
+
+/// Characters in a title.
+pub const MAX_TITLE_CHARS: usize = 140;
+/// Characters in the summary shown in lists and feeds.
+pub const MAX_SUMMARY_CHARS: usize = 400;
+/// Characters in the Markdown body.
+pub const MAX_BODY_CHARS: usize = 60_000;
+/// Characters in a theme or an author's name.
+pub const MAX_LABEL_CHARS: usize = 80;
+
+/// The fields of the article form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ArticleField {
+    Lang,
+    Slug,
+    Title,
+    Summary,
+    Body,
+    Theme,
+    Author,
+    Publish,
+    PublishAt,
+}
+
+impl ArticleField {
+    pub const fn key(self) -> &'static str {
+        match self {
+            ArticleField::Lang => "lang",
+            ArticleField::Slug => "slug",
+            ArticleField::Title => "title",
+            ArticleField::Summary => "summary",
+            ArticleField::Body => "body",
+            ArticleField::Theme => "theme",
+            ArticleField::Author => "author",
+            ArticleField::Publish => "publish",
+            ArticleField::PublishAt => "publish_at",
+        }
+    }
+}
+
+/// What is wrong with one field; worded by the web layer (`article-problem-<code>`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ArticleProblem {
+    Missing,
+    TooLong,
+    ControlCharacter,
+    NotASlug,
+    UnknownLang,
+    UnknownPublish,
+    /// Not a date and time as `YYYY-MM-DDTHH:MM`.
+    DateInvalid,
+}
+
+impl ArticleProblem {
+    pub const fn code(self) -> &'static str {
+        match self {
+            ArticleProblem::Missing => "missing",
+            ArticleProblem::TooLong => "too_long",
+            ArticleProblem::ControlCharacter => "control_character",
+            ArticleProblem::NotASlug => "not_a_slug",
+            ArticleProblem::UnknownLang => "unknown_lang",
+            ArticleProblem::UnknownPublish => "unknown_publish",
+            ArticleProblem::DateInvalid => "date_invalid",
+        }
+    }
+
+    fn of_text(e: crate::text::TextError) -> Self {
+        match e {
+            crate::text::TextError::Empty => ArticleProblem::Missing,
+            crate::text::TextError::TooLong => ArticleProblem::TooLong,
+            crate::text::TextError::ControlCharacter => ArticleProblem::ControlCharacter,
+        }
+    }
+}
+
+/// When an article appears.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PublishChoice {
+    /// Not public.
+    Draft,
+    /// Public from the moment it is saved.
+    Now,
+    /// Public from this Dutch local time.
+    At(chrono::NaiveDateTime),
+}
+
+/// The form as typed.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ArticleInput<'a> {
+    pub lang: &'a str,
+    /// Empty: made from the title.
+    pub slug: &'a str,
+    pub title: &'a str,
+    pub summary: &'a str,
+    pub body: &'a str,
+    pub theme: &'a str,
+    pub author: &'a str,
+    /// `draft`, `now` or `scheduled`.
+    pub publish: &'a str,
+    /// With `scheduled`: `YYYY-MM-DDTHH:MM` (what a `datetime-local` input sends).
+    pub publish_at: &'a str,
+}
+
+/// A checked article.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArticleDraft {
+    /// `nl` or `en`.
+    pub lang: &'static str,
+    pub slug: ArticleSlug,
+    pub title: String,
+    pub summary: String,
+    pub body: String,
+    pub theme: String,
+    pub author: String,
+    pub publish: PublishChoice,
+}
+
+/// A slug from a title: lower case, accents dropped, anything else a single hyphen.
+pub fn slug_from_title(title: &str) -> Option<ArticleSlug> {
+    let mut out = String::new();
+    for c in title.chars().flat_map(char::to_lowercase) {
+        let c = match c {
+            'à' | 'á' | 'â' | 'ä' | 'ã' => 'a',
+            'è' | 'é' | 'ê' | 'ë' => 'e',
+            'ì' | 'í' | 'î' | 'ï' => 'i',
+            'ò' | 'ó' | 'ô' | 'ö' | 'õ' => 'o',
+            'ù' | 'ú' | 'û' | 'ü' => 'u',
+            'ç' => 'c',
+            'ñ' => 'n',
+            c => c,
+        };
+        if c.is_ascii_lowercase() || c.is_ascii_digit() {
+            out.push(c);
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    let mut slug = out.trim_end_matches('-').to_owned();
+    if slug.len() > ArticleSlug::MAX_LEN {
+        slug.truncate(ArticleSlug::MAX_LEN);
+        slug = slug.trim_end_matches('-').to_owned();
+    }
+    ArticleSlug::parse(&slug).ok()
+}
+
+impl ArticleDraft {
+    /// Checks every field; on failure one problem per wrong field, in form order.
+    pub fn parse(input: ArticleInput<'_>) -> Result<Self, Vec<(ArticleField, ArticleProblem)>> {
+        use crate::text::{MultiLine, SingleLine};
+        let mut problems = Vec::new();
+        let lang = match input.lang.trim() {
+            "nl" | "" => Some("nl"),
+            "en" => Some("en"),
+            _ => {
+                problems.push((ArticleField::Lang, ArticleProblem::UnknownLang));
+                None
+            }
+        };
+        let mut single = |field, raw: &str, max| match SingleLine::parse(raw, max) {
+            Ok(v) => Some(v.into_string()),
+            Err(e) => {
+                problems.push((field, ArticleProblem::of_text(e)));
+                None
+            }
+        };
+        let title = single(ArticleField::Title, input.title, MAX_TITLE_CHARS);
+        let slug = if input.slug.trim().is_empty() {
+            match &title {
+                Some(t) => match slug_from_title(t) {
+                    Some(s) => Some(s),
+                    None => {
+                        problems.push((ArticleField::Slug, ArticleProblem::NotASlug));
+                        None
+                    }
+                },
+                None => None,
+            }
+        } else {
+            match ArticleSlug::parse(input.slug.trim()) {
+                Ok(s) => Some(s),
+                Err(_) => {
+                    problems.push((ArticleField::Slug, ArticleProblem::NotASlug));
+                    None
+                }
+            }
+        };
+        let mut single = |field, raw: &str, max| match SingleLine::parse(raw, max) {
+            Ok(v) => Some(v.into_string()),
+            Err(e) => {
+                problems.push((field, ArticleProblem::of_text(e)));
+                None
+            }
+        };
+        let summary = single(ArticleField::Summary, input.summary, MAX_SUMMARY_CHARS);
+        let body = match MultiLine::parse(input.body, MAX_BODY_CHARS) {
+            Ok(v) => Some(v.into_string()),
+            Err(e) => {
+                problems.push((ArticleField::Body, ArticleProblem::of_text(e)));
+                None
+            }
+        };
+        let mut single = |field, raw: &str, max| match SingleLine::parse(raw, max) {
+            Ok(v) => Some(v.into_string()),
+            Err(e) => {
+                problems.push((field, ArticleProblem::of_text(e)));
+                None
+            }
+        };
+        let theme = single(ArticleField::Theme, input.theme, MAX_LABEL_CHARS);
+        let author = single(ArticleField::Author, input.author, MAX_LABEL_CHARS);
+        let publish = match input.publish.trim() {
+            "draft" | "" => Some(PublishChoice::Draft),
+            "now" => Some(PublishChoice::Now),
+            "scheduled" => match chrono::NaiveDateTime::parse_from_str(
+                input.publish_at.trim(),
+                "%Y-%m-%dT%H:%M",
+            ) {
+                Ok(at) => Some(PublishChoice::At(at)),
+                Err(_) => {
+                    problems.push((ArticleField::PublishAt, ArticleProblem::DateInvalid));
+                    None
+                }
+            },
+            _ => {
+                problems.push((ArticleField::Publish, ArticleProblem::UnknownPublish));
+                None
+            }
+        };
+        let order = |f: &ArticleField| *f as usize;
+        problems.sort_by_key(|(f, _)| order(f));
+        match (lang, slug, title, summary, body, theme, author, publish) {
+            (
+                Some(lang),
+                Some(slug),
+                Some(title),
+                Some(summary),
+                Some(body),
+                Some(theme),
+                Some(author),
+                Some(publish),
+            ) if problems.is_empty() => Ok(ArticleDraft {
+                lang,
+                slug,
+                title,
+                summary,
+                body,
+                theme,
+                author,
+                publish,
+            }),
+            _ => Err(problems),
+        }
+    }
+}
+
+#[cfg(test)]
+mod draft_tests {
+    use super::*;
+
+    fn good() -> ArticleInput<'static> {
+        ArticleInput {
+            lang: "nl",
+            slug: "",
+            title: "Autonomie begint bij één gesprek",
+            summary: "Waarom regelruimte loont.",
+            body: "# Kop\n\nTekst.",
+            theme: "Leiderschap",
+            author: "Redactie HRnexus",
+            publish: "draft",
+            publish_at: "",
+        }
+    }
+
+    #[test]
+    fn a_good_article_parses_with_a_slug_from_its_title() {
+        let d = ArticleDraft::parse(good()).unwrap();
+        assert_eq!(d.slug.as_str(), "autonomie-begint-bij-een-gesprek");
+        assert_eq!((d.lang, d.publish), ("nl", PublishChoice::Draft));
+    }
+
+    #[test]
+    fn scheduling_needs_a_date_and_every_wrong_field_is_named() {
+        let d = ArticleDraft::parse(ArticleInput {
+            publish: "scheduled",
+            publish_at: "2026-12-24T09:30",
+            ..good()
+        })
+        .unwrap();
+        assert_eq!(
+            d.publish,
+            PublishChoice::At(
+                chrono::NaiveDate::from_ymd_opt(2026, 12, 24)
+                    .unwrap()
+                    .and_hms_opt(9, 30, 0)
+                    .unwrap()
+            )
+        );
+        let problems = ArticleDraft::parse(ArticleInput {
+            title: "",
+            body: "",
+            slug: "Niet Goed",
+            publish: "scheduled",
+            publish_at: "morgen",
+            ..good()
+        })
+        .unwrap_err();
+        let fields: Vec<ArticleField> = problems.iter().map(|(f, _)| *f).collect();
+        assert_eq!(
+            fields,
+            [
+                ArticleField::Slug,
+                ArticleField::Title,
+                ArticleField::Body,
+                ArticleField::PublishAt
+            ]
+        );
+    }
+}

@@ -1,6 +1,7 @@
 //! The back office for HRnexus staff: password + TOTP sign-in, then the tools.
 
 mod api_keys;
+mod articles;
 mod intakes;
 mod login;
 mod outbox;
@@ -54,6 +55,15 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/api-sleutels", get(api_keys::list).post(api_keys::create))
         .route("/api-sleutels/{id}/intrekken", post(api_keys::revoke))
         .route("/audit", get(audit))
+        .route("/artikelen", get(articles::list))
+        .route(
+            "/artikelen/nieuw",
+            get(articles::new_form).post(articles::create),
+        )
+        .route(
+            "/artikelen/{id}",
+            get(articles::edit_form).post(articles::update),
+        )
         .route("/dienstverleners", get(providers::list))
         .route(
             "/dienstverleners/nieuw",
