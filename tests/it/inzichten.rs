@@ -168,7 +168,9 @@ async fn an_article_page_has_its_details_related_articles_and_calls_to_action() 
     assert!(!html.contains("href=\"/inzichten/ander-thema\""));
     assert!(!html.contains("verwant-concept"));
     // Calls to action.
-    for target in ["/autonomie-scan", "/contact", "/kompas"] {
+    // Kompas: a sign-up form right in the article, with the consent the /kompas page shows.
+    assert!(html.contains("action=\"/kompas\"") && html.contains("name=\"toestemming\""));
+    for target in ["/autonomie-scan", "/contact"] {
         assert!(html.contains(&format!("href=\"{target}\"")), "{target}");
     }
     // Canonical and Open Graph.
