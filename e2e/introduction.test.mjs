@@ -99,7 +99,7 @@ describe('introduction: from "vraag hulp" to an accepted introduction', { timeou
       'Je naam': 'Anja Jansen',
       'E-mailadres': EMPLOYER,
       'Je vraag': QUESTION,
-    });
+    }, { exact: true });
     await page.locator('input[name="company_size"][value="10-49"]').check();
     await page.getByLabel('Provincie').selectOption('noord-brabant');
     await page.locator('#consent').check();

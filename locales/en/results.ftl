@@ -157,3 +157,5 @@ results-pending-why = While the round is open you only see how many people have 
 results-pending-close = Close the round now
 results-pending-back = Back to the scan
 results-pending-earlier = Outcomes of earlier rounds
+results-legend = How to read the colours, from good to needs work
+results-legend-more = what does this mean?

@@ -157,3 +157,5 @@ results-pending-why = Zolang de ronde open is, zie je alleen hoeveel mensen hebb
 results-pending-close = Ronde nu sluiten
 results-pending-back = Terug naar de scan
 results-pending-earlier = Uitkomsten van eerdere rondes
+results-legend = Zo lees je de kleuren, van goed naar werk aan de winkel
+results-legend-more = wat betekent dit?

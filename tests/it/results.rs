@@ -594,6 +594,10 @@ async fn asking_for_help_prefills_the_contact_form(db: Db) {
     respond_n(&app, scan.round_id, Some(scan.departments[0]), 6, 2).await;
     close(&app, scan.round_id).await;
     let html = employer.page(&app, &results_path(&scan)).await;
+    // A legend near the top ranks the bands in words, before any figures per group.
+    let legend = html.find("class=\"band-legend\"").expect("a legend");
+    assert!(legend < html.find("class=\"aspect ").unwrap_or(usize::MAX));
+    assert!(html[legend..].contains("Werk aan de winkel"));
     let help = section(&html, "hulp");
     let start = help
         .find("href=\"/contact?")
