@@ -226,6 +226,16 @@ fn sample_mail() -> TestMail {
 
 /// Departments of the demo bakery with how their people tend to answer: a mean per aspect
 /// (werkwijze, sterke punten, taakinvloed, open mening, steun) and how many answer per round.
+/// People at the demo bakery; the four departments' answering counts add up to 37.
+const DEMO_TEAM: usize = 42;
+
+/// One personal link per person of the demo team (the tokens themselves are not kept).
+fn personal_links() -> Vec<(String, Option<i64>)> {
+    (0..DEMO_TEAM)
+        .map(|_| (auth::token_hash(&auth::random_token()), None))
+        .collect()
+}
+
 const DEPARTMENTS: [(&str, [f64; 5], u32); 4] = [
     ("Winkel", [3.9, 3.6, 3.2, 3.8, 3.7], 12),
     ("Bakkerij", [3.4, 3.9, 2.9, 3.1, 3.3], 10),
@@ -299,7 +309,7 @@ async fn demo_scan(store: &DynStorage) -> anyhow::Result<String> {
             opened_on: first_opened,
             closes_on: first_opened + Duration::days(14),
             shared_token_hash: None,
-            invites: Vec::new(),
+            invites: personal_links(),
         })
         .await?;
     let departments = store.departments(scan_id).await?;
@@ -329,13 +339,16 @@ async fn demo_scan(store: &DynStorage) -> anyhow::Result<String> {
         } else {
             let token_hash = auth::token_hash(&token);
             let open = round_index == rounds.len() - 1;
+            // Closed rounds went out as personal links to the whole team (so the response
+            // rate is real); the open one is a shared link for trying the scan out.
+            let links = if open { Vec::new() } else { personal_links() };
             store
                 .open_round(
                     scan_id,
                     today - Duration::days(opened),
                     today + Duration::days(closes),
                     open.then_some(token_hash.as_str()),
-                    &[],
+                    &links,
                 )
                 .await?
         };
