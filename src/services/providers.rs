@@ -229,3 +229,63 @@ pub async fn update_own(
         Err(problems) => Ok(Err(problems)),
     }
 }
+
+/// A profile's values as the form fields hold them: lists of keys joined with commas,
+/// certifications and languages one per line. Shared by the back office and the portal.
+pub fn form_values(provider: &Provider) -> Vec<(ProviderField, String)> {
+    let join = |keys: Vec<&str>| keys.join(",");
+    vec![
+        (ProviderField::Organisation, provider.organisation.clone()),
+        (ProviderField::Slug, provider.slug.as_str().to_owned()),
+        (ProviderField::Kvk, provider.kvk.as_str().to_owned()),
+        (ProviderField::Description, provider.description.clone()),
+        (
+            ProviderField::Categories,
+            join(provider.categories.iter().map(|c| c.key()).collect()),
+        ),
+        (
+            ProviderField::Provinces,
+            join(provider.provinces.iter().map(|c| c.key()).collect()),
+        ),
+        (
+            ProviderField::Sizes,
+            join(provider.sizes.iter().map(|c| c.key()).collect()),
+        ),
+        (
+            ProviderField::Certifications,
+            provider.certifications.join("\n"),
+        ),
+        (ProviderField::Languages, provider.languages.join("\n")),
+        (ProviderField::Capacity, provider.capacity.to_string()),
+        (
+            ProviderField::Availability,
+            provider.availability.key().to_owned(),
+        ),
+        (
+            ProviderField::ContactEmail,
+            provider
+                .contact_email
+                .as_ref()
+                .map_or(String::new(), |e| e.as_str().to_owned()),
+        ),
+    ]
+}
+
+/// Posted form pairs as field values: unknown names dropped, repeated checkboxes joined with
+/// commas (as the core reads lists).
+pub fn form_values_from_pairs(pairs: Vec<(String, String)>) -> Vec<(ProviderField, String)> {
+    let mut values: Vec<(ProviderField, String)> = Vec::new();
+    for (name, value) in pairs.into_iter().take(200) {
+        let Some(field) = ProviderField::from_key(&name) else {
+            continue;
+        };
+        match values.iter_mut().find(|(f, _)| *f == field) {
+            Some((_, existing)) => {
+                existing.push(',');
+                existing.push_str(&value);
+            }
+            None => values.push((field, value)),
+        }
+    }
+    values
+}

@@ -536,7 +536,7 @@ pub struct ProfilePage {
     p: Page,
     email: String,
     provider: Provider,
-    values: Vec<(String, String)>,
+    values: Vec<(hrnexus_core::provider::ProviderField, String)>,
     errors: Vec<(String, String)>,
     saved: bool,
 }
@@ -545,7 +545,7 @@ impl ProfilePage {
     pub fn value(&self, field: &str) -> &str {
         self.values
             .iter()
-            .find(|(k, _)| k == field)
+            .find(|(k, _)| k.key() == field)
             .map_or("", |(_, v)| v.as_str())
     }
 
@@ -591,39 +591,6 @@ impl ProfilePage {
     }
 }
 
-fn profile_values(provider: &Provider) -> Vec<(String, String)> {
-    let join = |v: Vec<&str>| v.join(",");
-    vec![
-        ("description".into(), provider.description.clone()),
-        (
-            "categories".into(),
-            join(provider.categories.iter().map(|c| c.key()).collect()),
-        ),
-        (
-            "provinces".into(),
-            join(provider.provinces.iter().map(|c| c.key()).collect()),
-        ),
-        (
-            "sizes".into(),
-            join(provider.sizes.iter().map(|c| c.key()).collect()),
-        ),
-        ("certifications".into(), provider.certifications.join("\n")),
-        ("languages".into(), provider.languages.join("\n")),
-        ("capacity".into(), provider.capacity.to_string()),
-        (
-            "availability".into(),
-            provider.availability.key().to_owned(),
-        ),
-        (
-            "contact_email".into(),
-            provider
-                .contact_email
-                .as_ref()
-                .map_or(String::new(), |e| e.as_str().to_owned()),
-        ),
-    ]
-}
-
 pub async fn profile_form(
     State(state): State<AppState>,
     p: Page,
@@ -635,7 +602,7 @@ pub async fn profile_form(
         .await?
         .ok_or(WebError::NotFound)?;
     Ok(ProfilePage {
-        values: profile_values(&provider),
+        values: crate::services::providers::form_values(&provider),
         p,
         email: user.email,
         provider,
@@ -652,36 +619,23 @@ pub async fn profile_submit(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
     use hrnexus_core::provider::{ProviderField, ProviderInput};
-    // Repeated checkboxes arrive as several pairs: joined with commas.
-    let mut values: Vec<(String, String)> = Vec::new();
-    for (name, value) in pairs.into_iter().take(200) {
-        if ProviderField::from_key(&name).is_none() {
-            continue;
-        }
-        match values.iter_mut().find(|(k, _)| *k == name) {
-            Some((_, existing)) => {
-                existing.push(',');
-                existing.push_str(&value);
-            }
-            None => values.push((name, value)),
-        }
-    }
-    let get = |k: &str| {
+    let values = crate::services::providers::form_values_from_pairs(pairs);
+    let get = |f: ProviderField| {
         values
             .iter()
-            .find(|(n, _)| n == k)
+            .find(|(k, _)| *k == f)
             .map_or("", |(_, v)| v.as_str())
     };
     let input = ProviderInput {
-        description: get("description"),
-        categories: get("categories"),
-        provinces: get("provinces"),
-        sizes: get("sizes"),
-        certifications: get("certifications"),
-        languages: get("languages"),
-        capacity: get("capacity"),
-        availability: get("availability"),
-        contact_email: get("contact_email"),
+        description: get(ProviderField::Description),
+        categories: get(ProviderField::Categories),
+        provinces: get(ProviderField::Provinces),
+        sizes: get(ProviderField::Sizes),
+        certifications: get(ProviderField::Certifications),
+        languages: get(ProviderField::Languages),
+        capacity: get(ProviderField::Capacity),
+        availability: get(ProviderField::Availability),
+        contact_email: get(ProviderField::ContactEmail),
         ..ProviderInput::default()
     };
     let outcome =
@@ -698,7 +652,7 @@ pub async fn profile_submit(
                 .audit(Some(&user.email), "provider_profile_saved", "", &ip)
                 .await?;
             Ok(ProfilePage {
-                values: profile_values(&provider),
+                values: crate::services::providers::form_values(&provider),
                 p,
                 email: user.email,
                 provider,

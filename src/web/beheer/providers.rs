@@ -104,63 +104,15 @@ impl Typed {
         }
     }
 
-    /// Repeated checkboxes arrive as several pairs: joined with commas, as the core reads
-    /// lists.
     fn from_pairs(pairs: Vec<(String, String)>) -> Typed {
-        let mut typed = Typed::default();
-        for (name, value) in pairs.into_iter().take(200) {
-            let Some(field) = ProviderField::from_key(&name) else {
-                continue;
-            };
-            match typed.values.iter_mut().find(|(f, _)| *f == field) {
-                Some((_, existing)) => {
-                    existing.push(',');
-                    existing.push_str(&value);
-                }
-                None => typed.values.push((field, value)),
-            }
+        Typed {
+            values: providers::form_values_from_pairs(pairs),
         }
-        typed
     }
 
     fn of(provider: &Provider) -> Typed {
-        let join = |keys: Vec<&str>| keys.join(",");
         Typed {
-            values: vec![
-                (ProviderField::Organisation, provider.organisation.clone()),
-                (ProviderField::Slug, provider.slug.as_str().to_owned()),
-                (ProviderField::Kvk, provider.kvk.as_str().to_owned()),
-                (ProviderField::Description, provider.description.clone()),
-                (
-                    ProviderField::Categories,
-                    join(provider.categories.iter().map(|c| c.key()).collect()),
-                ),
-                (
-                    ProviderField::Provinces,
-                    join(provider.provinces.iter().map(|c| c.key()).collect()),
-                ),
-                (
-                    ProviderField::Sizes,
-                    join(provider.sizes.iter().map(|c| c.key()).collect()),
-                ),
-                (
-                    ProviderField::Certifications,
-                    provider.certifications.join("\n"),
-                ),
-                (ProviderField::Languages, provider.languages.join("\n")),
-                (ProviderField::Capacity, provider.capacity.to_string()),
-                (
-                    ProviderField::Availability,
-                    provider.availability.key().to_owned(),
-                ),
-                (
-                    ProviderField::ContactEmail,
-                    provider
-                        .contact_email
-                        .as_ref()
-                        .map_or(String::new(), |e| e.as_str().to_owned()),
-                ),
-            ],
+            values: providers::form_values(provider),
         }
     }
 }
