@@ -110,6 +110,7 @@ pub async fn start(settings: Settings, store: DynStorage) -> anyhow::Result<Runn
         settings: Arc::new(settings),
         metrics: metrics_handle(),
         mail_wake: Arc::new(Notify::new()),
+        issue_wake: Arc::new(Notify::new()),
         form_limiter: form_limiter.clone(),
         rendered_home: Default::default(),
     };
@@ -120,6 +121,14 @@ pub async fn start(settings: Settings, store: DynStorage) -> anyhow::Result<Runn
         .transpose()?;
     let (shutdown, signal) = watch::channel(false);
 
+    let sender = tokio::spawn(crate::services::issues::run_sender(
+        store.clone(),
+        mailer.clone(),
+        state.secret.clone(),
+        state.send_settings(),
+        state.issue_wake.clone(),
+        signal.clone(),
+    ));
     let worker = tokio::spawn(run_worker(
         store.clone(),
         mailer,
@@ -168,6 +177,7 @@ pub async fn start(settings: Settings, store: DynStorage) -> anyhow::Result<Runn
             let _ = admin.await;
         }
         let _ = worker.await;
+        let _ = sender.await;
         let _ = sweeper.await;
         let _ = sealer.await;
         let _ = reminders.await;

@@ -102,6 +102,24 @@ enum Command {
         #[arg(long)]
         name: String,
     },
+    /// The HRnexus Kompas: `hrnexus newsletter status` shows each issue with sent, failed and
+    /// remaining mails (`--watch` repeats it every two seconds until nothing is being sent).
+    Newsletter {
+        #[command(subcommand)]
+        command: NewsletterCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum NewsletterCommand {
+    /// Issues, newest first, with how far their sending is.
+    Status {
+        #[command(flatten)]
+        common: Common,
+        /// Repeat every two seconds while an issue is being sent.
+        #[arg(long)]
+        watch: bool,
+    },
 }
 
 fn load(common: &Common, listen: Option<String>) -> anyhow::Result<Settings> {
@@ -253,6 +271,24 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             anyhow::ensure!(wrong == 0, "{wrong} line(s) were not saved");
             Ok(())
         }
+        Command::Newsletter {
+            command: NewsletterCommand::Status { common, watch },
+        } => {
+            let settings = load(&common, None)?;
+            let store = app::open_storage(&settings).await?;
+            loop {
+                let statuses = crate::services::issues::statuses(store.as_ref(), 20).await?;
+                print_newsletter_status(&statuses);
+                let busy = statuses
+                    .iter()
+                    .any(|s| s.state == hrnexus_core::issue::IssueState::Sending);
+                if !watch || !busy {
+                    return Ok(());
+                }
+                tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+                println!();
+            }
+        }
         Command::CreateApiKey { common, name } => {
             let settings = load(&common, None)?;
             let name = name.trim();
@@ -363,4 +399,30 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
     tracing::info!("shutting down: finishing requests in flight");
     running.stop().await;
     Ok(())
+}
+
+fn print_newsletter_status(statuses: &[crate::services::issues::IssueStatus]) {
+    if statuses.is_empty() {
+        println!("no issues yet");
+        return;
+    }
+    println!(
+        "{:>5}  {:<4} {:<10} {:>8} {:>8} {:>8} {:>9} {:>8}  subject",
+        "issue", "lang", "state", "total", "sent", "failed", "remaining", "skipped"
+    );
+    for s in statuses {
+        let p = &s.progress;
+        println!(
+            "{:>5}  {:<4} {:<10} {:>8} {:>8} {:>8} {:>9} {:>8}  {}",
+            s.issue.id,
+            s.issue.lang,
+            s.state.as_str(),
+            p.total,
+            p.sent,
+            p.failed,
+            p.remaining(),
+            p.skipped,
+            s.issue.subject
+        );
+    }
 }

@@ -59,6 +59,39 @@ pub struct Settings {
     /// The introduction workflow and the matching weights (`[introductions]`).
     #[serde(default)]
     pub introductions: Introductions,
+    #[serde(default)]
+    pub newsletter: Newsletter,
+}
+
+/// Sending issues of the HRnexus Kompas (`[newsletter]`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Newsletter {
+    /// Mails per second per instance (0: no limit). Mail providers throttle or block bulk
+    /// senders that go faster than agreed; with several instances the total is this times
+    /// the number of instances.
+    pub max_per_second: u32,
+    /// Deliveries one instance claims at a time.
+    pub batch: u32,
+    /// SMTP conversations at once per instance.
+    pub concurrency: usize,
+    /// How long a claimed delivery stays with one instance; after a crash, another instance
+    /// takes over the unfinished claims once this has passed.
+    pub lease_seconds: i64,
+    /// How often each instance looks for issues whose moment has come.
+    pub check_seconds: u64,
+}
+
+impl Default for Newsletter {
+    fn default() -> Self {
+        Newsletter {
+            max_per_second: 50,
+            batch: 200,
+            concurrency: 8,
+            lease_seconds: 120,
+            check_seconds: 5,
+        }
+    }
 }
 
 /// The introduction workflow (`[introductions]`).
@@ -360,6 +393,13 @@ impl Settings {
         }
         if self.retention.interval_minutes == 0 {
             return fail("retention.interval_minutes", "must be at least 1");
+        }
+        let n = &self.newsletter;
+        if n.batch == 0 || n.concurrency == 0 || n.lease_seconds < 1 || n.check_seconds == 0 {
+            return fail(
+                "newsletter.batch/concurrency/lease_seconds/check_seconds",
+                "must be at least 1",
+            );
         }
         Ok(())
     }

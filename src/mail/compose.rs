@@ -240,6 +240,46 @@ mail_templates!(
     "mail/kompas_confirm.txt"
 );
 
+/// One article in an issue of the Kompas, as the issue shows it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct IssueItem {
+    pub title: String,
+    pub summary: String,
+    /// Absolute URL of the article.
+    pub url: String,
+}
+
+/// An issue of the HRnexus Kompas for one subscriber: the introduction, the articles, and the
+/// subscriber's own manage link (a secret, so the mail is never kept after delivery).
+pub struct KompasIssue {
+    pub lang: Lang,
+    pub subject: String,
+    pub paragraphs: Vec<String>,
+    pub items: Vec<IssueItem>,
+    /// The issue in the public archive ("read it in your browser").
+    pub web_url: String,
+    pub manage_url: String,
+}
+
+impl Mail for KompasIssue {
+    const SUBJECT: &'static str = "kompas-issue-subject";
+    const CARRIES_SECRET: bool = true;
+
+    fn lang(&self) -> Lang {
+        self.lang
+    }
+
+    fn subject(&self) -> String {
+        self.subject.clone()
+    }
+}
+
+mail_templates!(
+    KompasIssue,
+    "mail/kompas_issue.html",
+    "mail/kompas_issue.txt"
+);
+
 /// Sent instead of a confirmation when a confirmed subscriber signs up again.
 pub struct KompasAlready {
     pub lang: Lang,

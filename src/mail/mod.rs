@@ -6,7 +6,10 @@ mod worker;
 
 pub use compose::{
     IntakeReceived, IntroductionFeedback, IntroductionMade, IntroductionProposal, IntroductionTurn,
-    Invitation, KompasAlready, KompasConfirm, KompasWelcome, Mail, Reminder, Rendered, SignInLink,
-    TestMail, TotpEnabled, compose, compose_subscribed, intake_facts,
+    Invitation, IssueItem, KompasAlready, KompasConfirm, KompasIssue, KompasWelcome, Mail,
+    Reminder, Rendered, SignInLink, TestMail, TotpEnabled, compose, compose_subscribed,
+    intake_facts,
 };
-pub use worker::{DeliveryReport, MAX_ATTEMPTS, Mailer, backoff_seconds, deliver_due, run_worker};
+pub use worker::{
+    DeliveryError, DeliveryReport, MAX_ATTEMPTS, Mailer, backoff_seconds, deliver_due, run_worker,
+};

@@ -9,6 +9,7 @@ use lettre::{
         header::{ContentType, HeaderName, HeaderValue},
     },
     transport::smtp::{
+        PoolConfig,
         authentication::Credentials,
         client::{Tls, TlsParameters},
     },
@@ -18,7 +19,7 @@ use tokio::sync::{Notify, watch};
 
 use crate::{
     config::{Settings, SmtpTls},
-    storage::{DynStorage, QueuedMail, now},
+    storage::{DynStorage, OutgoingMail, now},
 };
 
 /// After this many failed attempts a message is marked failed for good.
@@ -37,10 +38,12 @@ pub struct Mailer {
     from: Mailbox,
 }
 
+/// Why a mail was not delivered: `permanent` when trying again cannot help (the receiving
+/// server refused the address, or the mail cannot be built).
 #[derive(Debug)]
-struct DeliveryError {
-    permanent: bool,
-    message: String,
+pub struct DeliveryError {
+    pub permanent: bool,
+    pub message: String,
 }
 
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -58,10 +61,15 @@ impl Mailer {
             .map_err(|e| anyhow::anyhow!("configuration: mail_from: {e}"))?;
         let transport = match &settings.smtp {
             Some(smtp) => {
+                // Kept-open connections: an issue of the Kompas goes out over a handful of
+                // them instead of one new SMTP conversation per subscriber.
+                let pool =
+                    PoolConfig::new().max_size(settings.newsletter.concurrency.max(4) as u32 + 2);
                 let mut builder =
                     AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&smtp.host)
                         .port(smtp.port)
-                        .timeout(Some(Duration::from_secs(20)));
+                        .timeout(Some(Duration::from_secs(20)))
+                        .pool_config(pool);
                 let tls = || {
                     TlsParameters::new(smtp.host.clone())
                         .map_err(|e| anyhow::anyhow!("configuration: smtp.host: {e}"))
@@ -97,24 +105,23 @@ impl Mailer {
             .then(|| settings.data_dir.join("mail"))
     }
 
-    fn build(&self, queued: &QueuedMail) -> Result<Message, DeliveryError> {
+    fn build(&self, mail: &OutgoingMail) -> Result<Message, DeliveryError> {
         let permanent = |message: String| DeliveryError {
             permanent: true,
             message,
         };
-        let to: Mailbox = queued
-            .mail
+        let to: Mailbox = mail
             .recipient
             .parse()
             .map_err(|e| permanent(format!("recipient: {e}")))?;
         let text = SinglePart::builder()
             .header(ContentType::TEXT_PLAIN)
-            .body(queued.mail.text_body.clone());
+            .body(mail.text_body.clone());
         let builder = Message::builder()
             .from(self.from.clone())
             .to(to)
-            .subject(queued.mail.subject.clone());
-        let mut message = match &queued.mail.html_body {
+            .subject(mail.subject.clone());
+        let mut message = match &mail.html_body {
             Some(html) => builder.multipart(
                 MultiPart::alternative().singlepart(text).singlepart(
                     SinglePart::builder()
@@ -125,7 +132,7 @@ impl Mailer {
             None => builder.singlepart(text),
         }
         .map_err(|e| permanent(e.to_string()))?;
-        for (name, value) in &queued.mail.headers {
+        for (name, value) in &mail.headers {
             let name =
                 HeaderName::new_from_ascii(name.clone()).map_err(|e| permanent(e.to_string()))?;
             message
@@ -135,8 +142,9 @@ impl Mailer {
         Ok(message)
     }
 
-    async fn deliver(&self, queued: &QueuedMail) -> Result<(), DeliveryError> {
-        let message = self.build(queued)?;
+    /// Hands one mail to the SMTP server (or writes its `.eml` file).
+    pub async fn deliver(&self, mail: &OutgoingMail) -> Result<(), DeliveryError> {
+        let message = self.build(mail)?;
         match &self.transport {
             Transport::Smtp(smtp) => {
                 smtp.send(message)
@@ -176,7 +184,7 @@ pub async fn deliver_due(store: &DynStorage, mailer: &Mailer) -> anyhow::Result<
             return Ok(report);
         }
         for queued in &batch {
-            match mailer.deliver(queued).await {
+            match mailer.deliver(&queued.mail).await {
                 Ok(()) => {
                     store.mark_mail_sent(queued.id, now()).await?;
                     metrics::counter!("hrnexus_mail_sent_total").increment(1);

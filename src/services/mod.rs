@@ -11,6 +11,7 @@ pub mod articles;
 pub mod intake;
 pub mod introductions;
 pub mod invitations;
+pub mod issues;
 pub mod newsletter;
 pub mod providers;
 pub mod results;

@@ -22,6 +22,7 @@ use axum::{
 };
 use hrnexus_core::{
     email::EmailAddress,
+    issue::IssueState,
     newsletter::{Preferences, State as SubState},
     token::UrlToken,
 };
@@ -29,7 +30,12 @@ use hrnexus_core::{
 use crate::{
     services::newsletter::{self as service, Signup},
     storage::{Subscriber, now},
-    web::{AppState, error::WebError, page::Page, security::ClientIp},
+    web::{
+        AppState,
+        error::WebError,
+        page::Page,
+        security::{ClientIp, IdPath},
+    },
 };
 
 const FIELD_EMAIL: &str = "email";
@@ -398,10 +404,92 @@ pub async fn erase(
     Ok(private(StatusCode::OK, page))
 }
 
+/// One issue in the archive list: id, subject, the day it went out.
+pub struct ArchiveRow {
+    id: i64,
+    subject: String,
+    sent_on: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "kompas/archive.html")]
+pub struct ArchivePage {
+    p: Page,
+    issues: Vec<ArchiveRow>,
+}
+
+fn sent_on(p: &Page, at: Option<i64>) -> String {
+    at.map(|t| p.lang.date_long(crate::i18n::date_in_netherlands(t)))
+        .unwrap_or_default()
+}
+
+/// `/kompas/archief`: every issue that went out in the page's language, newest first.
+pub async fn archive(State(state): State<AppState>, p: Page) -> Result<ArchivePage, WebError> {
+    let issues = state
+        .store
+        .sent_issues(p.lang.code(), 500)
+        .await?
+        .into_iter()
+        .map(|i| ArchiveRow {
+            sent_on: sent_on(&p, i.started_at),
+            id: i.id,
+            subject: i.subject,
+        })
+        .collect();
+    Ok(ArchivePage { p, issues })
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "kompas/issue.html")]
+pub struct ArchivedIssuePage {
+    p: Page,
+    subject: String,
+    sent_on: String,
+    paragraphs: Vec<String>,
+    items: Vec<crate::mail::IssueItem>,
+}
+
+impl ArchivedIssuePage {
+    pub fn sent_line(&self) -> String {
+        self.p
+            .t_args("kompas-archive-sent-on", &[("date", self.sent_on.clone())])
+    }
+}
+
+/// `/kompas/archief/{id}`: one issue as it went out (drafts and other languages are not found).
+pub async fn archived_issue(
+    State(state): State<AppState>,
+    p: Page,
+    IdPath(id): IdPath,
+) -> Result<ArchivedIssuePage, WebError> {
+    let issue = state
+        .store
+        .issue(id)
+        .await?
+        .filter(|i| IssueState::parse(&i.state).public() && i.lang == p.lang.code())
+        .ok_or(WebError::NotFound)?;
+    let items = crate::services::issues::items(
+        state.store.as_ref(),
+        state.settings.base_url(),
+        &issue,
+        now(),
+    )
+    .await?;
+    Ok(ArchivedIssuePage {
+        sent_on: sent_on(&p, issue.started_at),
+        paragraphs: hrnexus_core::issue::paragraphs(&issue.introduction),
+        subject: issue.subject,
+        items,
+        p,
+    })
+}
+
 pub fn routes() -> axum::Router<AppState> {
     use axum::routing::{get, post};
     axum::Router::new()
         .route("/kompas", get(form).post(submit))
+        .route("/kompas/archief", get(archive))
+        .route("/kompas/archief/{id}", get(archived_issue))
         .route(
             "/kompas/bevestigen/{token}",
             get(confirm_form).post(confirm),

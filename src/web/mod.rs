@@ -53,6 +53,8 @@ pub struct AppState {
     pub metrics: PrometheusHandle,
     /// Wakes this instance's outbox worker after a mail was queued.
     pub mail_wake: Arc<Notify>,
+    /// Wakes this instance's Kompas sender after an issue was scheduled to go now.
+    pub issue_wake: Arc<Notify>,
     pub form_limiter: Arc<security::FormLimiter>,
     /// The home page per language (`Lang as usize`), rendered on first use.
     pub rendered_home: Arc<[std::sync::OnceLock<axum::body::Bytes>; 2]>,
@@ -67,6 +69,19 @@ impl AppState {
             weights: i.weights(),
             auto_propose_min_score: i.auto_propose_min_score,
             base_url: self.settings.base_url().to_owned(),
+        }
+    }
+
+    /// The Kompas sender's settings, for the services.
+    pub fn send_settings(&self) -> crate::services::issues::SendSettings {
+        let n = &self.settings.newsletter;
+        crate::services::issues::SendSettings {
+            base_url: self.settings.base_url().to_owned(),
+            per_second: n.max_per_second,
+            batch: n.batch,
+            concurrency: n.concurrency,
+            lease_seconds: n.lease_seconds,
+            check_every: std::time::Duration::from_secs(n.check_seconds),
         }
     }
 

@@ -17,7 +17,7 @@ use hrnexus_core::{email::EmailAddress, newsletter::Preferences};
 
 /// The mails (headers and bodies, quoted-printable undone) delivered to `email` so far, oldest
 /// first; waits until there are at least `count`.
-async fn mails_to(app: &TestApp, email: &str, count: usize) -> Vec<String> {
+pub(crate) async fn mails_to(app: &TestApp, email: &str, count: usize) -> Vec<String> {
     let dir = app.dir.path().join("mail");
     let deadline = Instant::now() + Duration::from_secs(15);
     loop {
@@ -76,7 +76,7 @@ fn link(app: &TestApp, mail: &str, path: &str) -> Option<String> {
 }
 
 /// Asserts the RFC 8058 headers and returns the unsubscribe path they name.
-fn one_click_path(app: &TestApp, mail: &str) -> String {
+pub(crate) fn one_click_path(app: &TestApp, mail: &str) -> String {
     let base = app.running.state.settings.base_url();
     let value = header(mail, "List-Unsubscribe").expect("List-Unsubscribe header");
     let url = value
@@ -97,7 +97,7 @@ fn one_click_path(app: &TestApp, mail: &str) -> String {
     path
 }
 
-async fn sign_up_form(app: &TestApp, email: &str) -> reqwest::Response {
+pub(crate) async fn sign_up_form(app: &TestApp, email: &str) -> reqwest::Response {
     app.post_form(
         "/kompas",
         &[
@@ -109,7 +109,7 @@ async fn sign_up_form(app: &TestApp, email: &str) -> reqwest::Response {
     .await
 }
 
-async fn state_of(app: &TestApp, email: &str) -> Option<String> {
+pub(crate) async fn state_of(app: &TestApp, email: &str) -> Option<String> {
     app.store
         .subscriber_by_email(&EmailAddress::parse(email).unwrap())
         .await
@@ -118,7 +118,7 @@ async fn state_of(app: &TestApp, email: &str) -> Option<String> {
 }
 
 /// Signs up and confirms through the mails; returns the one-click path.
-async fn subscribed(app: &TestApp, email: &str) -> String {
+pub(crate) async fn subscribed(app: &TestApp, email: &str) -> String {
     assert_eq!(sign_up_form(app, email).await.status(), 200);
     let mails = mails_to(app, email, 1).await;
     let confirm = link(app, mails.last().unwrap(), "/kompas/bevestigen/").unwrap();

@@ -114,12 +114,19 @@ async fn secret_mail_is_delivered_then_erased() {
         message.contains("geheim-token"),
         "the recipient gets the link"
     );
+    assert!(message.contains("kompas/afmelden/abc"), "and the header");
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
         let stored = app.store.mail_by_id(id).await.unwrap().unwrap();
         if stored.status == MailStatus::Sent {
             assert!(!stored.mail.text_body.contains("geheim-token"));
             assert_eq!(stored.mail.html_body, None);
+            // The one-click header holds a subscriber's manage link: a secret as well.
+            assert!(
+                stored.mail.headers.is_empty(),
+                "headers kept: {:?}",
+                stored.mail.headers
+            );
             break;
         }
         assert!(Instant::now() < deadline, "not marked sent");

@@ -20,6 +20,7 @@ mod introductions;
 mod invitations;
 mod inzichten;
 mod kompas;
+mod kompas_issues;
 mod limits;
 mod mail_delivery;
 mod newsletter_storage;

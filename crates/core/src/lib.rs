@@ -9,6 +9,7 @@ pub mod cost;
 pub mod email;
 pub mod intake;
 pub mod introduction;
+pub mod issue;
 mod key;
 pub mod matching;
 pub mod newsletter;

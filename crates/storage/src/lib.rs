@@ -13,6 +13,7 @@ mod audit;
 mod batcher;
 mod intake;
 mod invitations;
+mod issues;
 mod newsletter;
 mod operations;
 mod outbox;
@@ -29,6 +30,7 @@ pub use articles::*;
 pub use audit::*;
 pub use intake::*;
 pub use invitations::*;
+pub use issues::*;
 pub use newsletter::*;
 pub use operations::*;
 pub use outbox::*;
@@ -95,6 +97,7 @@ pub trait Storage:
     + InvitationStore
     + IntakeStore
     + NewsletterStore
+    + IssueStore
     + ArticleStore
     + ProviderStore
     + 'static
@@ -111,6 +114,7 @@ impl<T> Storage for T where
         + InvitationStore
         + IntakeStore
         + NewsletterStore
+        + IssueStore
         + ArticleStore
         + ProviderStore
         + 'static

@@ -190,10 +190,12 @@ macro_rules! impl_outbox_store {
 
             async fn mark_mail_sent(&self, id: i64, now: i64) -> $crate::Result<()> {
                 sqlx::query(
-                    // A delivered secret leaves the database: the recipient has it now.
+                    // A delivered secret leaves the database: the recipient has it now. Headers
+                    // go too: a List-Unsubscribe header holds the reader's manage link.
                     "UPDATE outbox SET status = 'sent', sent_at = $1, attempts = attempts + 1, last_error = NULL,
                      text_body = CASE WHEN carries_secret THEN '' ELSE text_body END,
-                     html_body = CASE WHEN carries_secret THEN NULL ELSE html_body END
+                     html_body = CASE WHEN carries_secret THEN NULL ELSE html_body END,
+                     headers = CASE WHEN carries_secret THEN '[]' ELSE headers END
                      WHERE id = $2",
                 )
                 .bind(now)
@@ -209,7 +211,8 @@ macro_rules! impl_outbox_store {
                      status = CASE WHEN $2 IS NULL THEN 'failed' ELSE 'pending' END,
                      next_attempt_at = COALESCE($2, next_attempt_at),
                      text_body = CASE WHEN carries_secret AND $2 IS NULL THEN '' ELSE text_body END,
-                     html_body = CASE WHEN carries_secret AND $2 IS NULL THEN NULL ELSE html_body END
+                     html_body = CASE WHEN carries_secret AND $2 IS NULL THEN NULL ELSE html_body END,
+                     headers = CASE WHEN carries_secret AND $2 IS NULL THEN '[]' ELSE headers END
                      WHERE id = $3",
                 )
                 .bind(error)

@@ -180,6 +180,54 @@ crate::newsletter::impl_newsletter_store!(PgStore, {});
 crate::articles::impl_article_store!(PgStore, {});
 crate::providers::impl_provider_store!(PgStore, {});
 
+crate::issues::impl_issue_store!(PgStore, {
+    async fn claim_deliveries(
+        &self,
+        now: i64,
+        lease: i64,
+        limit: i64,
+    ) -> Result<Vec<crate::ClaimedDelivery>> {
+        // SKIP LOCKED: instances sending the same issue each take different rows.
+        Ok(sqlx::query_as(
+            "WITH claimed AS (
+                 UPDATE newsletter_deliveries SET status = 'sending', next_attempt_at = $1 + $2
+                 WHERE id IN (SELECT id FROM newsletter_deliveries
+                              WHERE status IN ('pending', 'sending') AND next_attempt_at <= $1
+                              ORDER BY next_attempt_at, id LIMIT $3
+                              FOR UPDATE SKIP LOCKED)
+                 RETURNING id, issue_id, subscriber_id, attempts)
+             SELECT c.id, c.issue_id, c.attempts, s.email, s.lang, s.link_key, s.state AS subscriber_state
+             FROM claimed c LEFT JOIN newsletter_subscribers s ON s.id = c.subscriber_id
+             ORDER BY c.id",
+        )
+        .bind(now)
+        .bind(lease)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    async fn mark_deliveries_sent(&self, ids: &[i64], now: i64) -> Result<()> {
+        sqlx::query(
+            "UPDATE newsletter_deliveries SET status = 'sent', sent_at = $1, attempts = attempts + 1, last_error = NULL
+             WHERE id = ANY($2)",
+        )
+        .bind(now)
+        .bind(ids)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn mark_deliveries_skipped(&self, ids: &[i64]) -> Result<()> {
+        sqlx::query("UPDATE newsletter_deliveries SET status = 'skipped' WHERE id = ANY($1)")
+            .bind(ids)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+});
+
 crate::outbox::impl_outbox_store!(PgStore, {
     async fn claim_mail(&self, now: i64, lease: i64, limit: i64) -> Result<Vec<QueuedMail>> {
         // SKIP LOCKED lets several instances claim at once without ever taking the same row.

@@ -170,6 +170,72 @@ crate::newsletter::impl_newsletter_store!(SqliteStore, {});
 crate::articles::impl_article_store!(SqliteStore, {});
 crate::providers::impl_provider_store!(SqliteStore, {});
 
+crate::issues::impl_issue_store!(SqliteStore, {
+    async fn claim_deliveries(
+        &self,
+        now: i64,
+        lease: i64,
+        limit: i64,
+    ) -> Result<Vec<crate::ClaimedDelivery>> {
+        // SQLite's RETURNING cannot reach a joined table, so the claim and the read of the
+        // subscribers are two statements in one write transaction (one writer at a time).
+        let mut tx = self.begin_write().await?;
+        let ids: Vec<i64> = sqlx::query_scalar(
+            "UPDATE newsletter_deliveries SET status = 'sending', next_attempt_at = $1 + $2
+             WHERE id IN (SELECT id FROM newsletter_deliveries
+                          WHERE status IN ('pending', 'sending') AND next_attempt_at <= $1
+                          ORDER BY next_attempt_at, id LIMIT $3)
+             RETURNING id",
+        )
+        .bind(now)
+        .bind(lease)
+        .bind(limit)
+        .fetch_all(&mut *tx)
+        .await?;
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let claimed = sqlx::query_as(
+            "SELECT d.id, d.issue_id, d.attempts, s.email, s.lang, s.link_key, s.state AS subscriber_state
+             FROM newsletter_deliveries d LEFT JOIN newsletter_subscribers s ON s.id = d.subscriber_id
+             WHERE d.id IN (SELECT value FROM json_each($1))
+             ORDER BY d.id",
+        )
+        .bind(json_ids(&ids))
+        .fetch_all(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(claimed)
+    }
+
+    async fn mark_deliveries_sent(&self, ids: &[i64], now: i64) -> Result<()> {
+        sqlx::query(
+            "UPDATE newsletter_deliveries SET status = 'sent', sent_at = $1, attempts = attempts + 1, last_error = NULL
+             WHERE id IN (SELECT value FROM json_each($2))",
+        )
+        .bind(now)
+        .bind(json_ids(ids))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn mark_deliveries_skipped(&self, ids: &[i64]) -> Result<()> {
+        sqlx::query(
+            "UPDATE newsletter_deliveries SET status = 'skipped' WHERE id IN (SELECT value FROM json_each($1))",
+        )
+        .bind(json_ids(ids))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+});
+
+/// A list of ids as one JSON array parameter (SQLite has no array type; `json_each` reads it).
+fn json_ids(ids: &[i64]) -> String {
+    serde_json::to_string(ids).unwrap_or_else(|_| "[]".into())
+}
+
 crate::outbox::impl_outbox_store!(SqliteStore, {
     async fn claim_mail(&self, now: i64, lease: i64, limit: i64) -> Result<Vec<QueuedMail>> {
         // One statement is atomic in SQLite, and SQLite has a single writer, so two

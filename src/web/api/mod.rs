@@ -19,6 +19,7 @@ use utoipa::{
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 mod connect;
+mod inform;
 mod invitations;
 mod scans;
 
@@ -38,7 +39,8 @@ use crate::{
     tags(
         (name = "platform", description = "Health and identity"),
         (name = "scans", description = "Autonomie-scans: create, invite, follow, read results (anonymity rules applied)"),
-        (name = "connect", description = "The provider network and intakes (questions that lead to an introduction)")
+        (name = "connect", description = "The provider network and intakes (questions that lead to an introduction)"),
+        (name = "inform", description = "Inzichten articles and HRnexus Kompas subscriptions (double opt-in)")
     )
 )]
 struct ApiDoc;
@@ -76,6 +78,8 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(connect::introductions))
         .routes(routes!(connect::accept))
         .routes(routes!(connect::decline))
+        .routes(routes!(inform::articles))
+        .routes(routes!(inform::subscribe))
 }
 
 /// The document as served, for tests and tooling.

@@ -3,6 +3,7 @@
 mod api_keys;
 mod articles;
 mod intakes;
+mod issues;
 mod login;
 mod outbox;
 mod providers;
@@ -64,6 +65,12 @@ pub fn routes(state: &AppState) -> Router<AppState> {
             "/artikelen/{id}",
             get(articles::edit_form).post(articles::update),
         )
+        .route("/kompas", get(issues::list))
+        .route("/kompas/nieuw", get(issues::new_form).post(issues::create))
+        .route("/kompas/{id}", get(issues::show).post(issues::update))
+        .route("/kompas/{id}/voorbeeld", get(issues::preview))
+        .route("/kompas/{id}/test", post(issues::send_test))
+        .route("/kompas/{id}/verzenden", post(issues::send))
         .route("/dienstverleners", get(providers::list))
         .route(
             "/dienstverleners/nieuw",
