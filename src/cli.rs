@@ -367,6 +367,11 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
     let store = app::open_storage(&settings).await?;
     if demo {
         if let Some(login) = demo::fill(&store).await? {
+            let secret = crate::secret::ServerSecret::load(
+                settings.server_secret.as_ref(),
+                &settings.data_dir,
+            )?;
+            demo::fill_kompas(&store, &secret, settings.base_url()).await?;
             println!(
                 "demo data loaded. Beheer login: {} / {}",
                 login.email, login.password

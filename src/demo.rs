@@ -763,3 +763,114 @@ async fn demo_providers(store: &DynStorage) -> anyhow::Result<()> {
     }
     Ok(())
 }
+
+/// The Kompas for the demo: last issue in the public archive, three confirmed readers (two
+/// Dutch, one English) with working manage links, and this month's issue as a draft to send
+/// from the back office. Does nothing when there are issues already.
+pub async fn fill_kompas(
+    store: &DynStorage,
+    secret: &crate::secret::ServerSecret,
+    base_url: &str,
+) -> anyhow::Result<()> {
+    use crate::services::{issues, newsletter};
+    use crate::storage::{NewConsent, NewIssue, NewSubscription, now};
+
+    if !store.issues(1).await?.is_empty() {
+        return Ok(());
+    }
+    let at = now();
+    let articles = store
+        .published_articles(&crate::storage::ArticleQuery {
+            lang: "nl",
+            theme: None,
+            now: at,
+            limit: 4,
+            offset: 0,
+        })
+        .await?;
+    let ids: Vec<i64> = articles.iter().map(|a| a.id).collect();
+    // Sent before the demo readers signed up: it is in the archive without any deliveries.
+    let last = store
+        .create_issue(
+            &NewIssue {
+                lang: "nl",
+                subject: "Kompas november: vertrouwen geven, ruimte krijgen",
+                introduction: "Beste lezer,\n\nDeze maand gaat het over vertrouwen: wat gebeurt er als je medewerkers \
+                               laat kiezen hoe ze hun werk doen? Drie werkgevers vertellen wat het hen opleverde.\n\n\
+                               Veel leesplezier,\nDe redactie van HRnexus",
+                article_ids: &ids[..ids.len().min(3)],
+            },
+            at,
+        )
+        .await?;
+    store.schedule_issue(last, Some(at), at).await?;
+    issues::start_due(store.as_ref(), base_url, at).await?;
+    store.finish_issues(at).await?;
+
+    for (address, lang) in [
+        ("anna.jansen@voorbeeld.nl", "nl"),
+        ("pieter.bakker@voorbeeld.nl", "nl"),
+        ("emma.smith@example.com", "en"),
+    ] {
+        let email = EmailAddress::parse(address).map_err(|_| anyhow::anyhow!("demo address"))?;
+        let link_key = auth::random_token();
+        let manage = newsletter::manage_token(secret, &link_key);
+        let token = auth::random_token();
+        let language = if lang == "en" { Lang::En } else { Lang::Nl };
+        let shown = language.t("kompas-consent");
+        let manage_url = newsletter::manage_url(base_url, language, &manage);
+        let confirm = crate::mail::compose_subscribed(
+            address,
+            &crate::mail::KompasConfirm {
+                lang: language,
+                link: format!("{base_url}{}/kompas/bevestigen/{token}", language.prefix()),
+                manage_url: manage_url.clone(),
+            },
+            &manage_url,
+        )?;
+        let welcome = crate::mail::compose_subscribed(
+            address,
+            &crate::mail::KompasWelcome {
+                lang: language,
+                manage_url: manage_url.clone(),
+            },
+            &manage_url,
+        )?;
+        store
+            .request_subscription(
+                &NewSubscription {
+                    email: &email,
+                    lang,
+                    link_key: &link_key,
+                    link_hash: &auth::token_hash(&manage),
+                    consent: NewConsent {
+                        requested_at: at,
+                        request_ip: Some("192.0.2.0/24"),
+                        text_version: hrnexus_core::newsletter::CONSENT_TEXT_VERSION,
+                        shown_text: &shown,
+                        preferences: "",
+                    },
+                    token_hash: &auth::token_hash(&token),
+                    expires_at: hrnexus_core::newsletter::link_expires_at(at),
+                },
+                &confirm,
+            )
+            .await?;
+        store
+            .confirm_subscription(&auth::token_hash(&token), at, &welcome)
+            .await?;
+    }
+    store
+        .create_issue(
+            &NewIssue {
+                lang: "nl",
+                subject: "Kompas december: regelruimte in drukke tijden",
+                introduction: "Beste lezer,\n\nDecember is voor veel teams de drukste maand. Juist dan helpt het als \
+                               mensen zelf mogen beslissen hoe ze hun werk indelen.\n\nHartelijke groet,\nDe redactie van HRnexus",
+                article_ids: &ids,
+            },
+            at,
+        )
+        .await?;
+    Ok(())
+}

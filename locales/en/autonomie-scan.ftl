@@ -160,3 +160,15 @@ cost-calc-error-negative = Enter a number of 0 or more.
 cost-calc-error-not_whole_number = Enter a whole number, without decimals.
 cost-calc-error-out_of_range = Enter a number between { $min } and { $max }.
 autonomie-scan-cta-help = Ask a professional for help
+
+## "Send me my result" after the quick check
+check-mail-title = Send me my result
+check-mail-text = We e-mail your result with the advice, so you can find it later or pass it on. We do not keep your result; we use your address only for this one mail, unless you also choose the Kompas below.
+check-mail-kompas = Also send me the HRnexus Kompas, the monthly newsletter (you confirm this first through a separate mail)
+check-mail-submit = Send me my result
+check-mail-sent = Your result is on its way to your mailbox. Did you also choose the Kompas? Then confirm it with the link in the separate mail.
+check-mail-subject = Your result of the quick autonomy check
+check-mail-intro = Here is your result of the quick check on HRnexus: your answer and our judgement per topic, and what you can do.
+check-mail-col-topic = Topic
+check-mail-action = See your result online
+check-mail-why = You receive this mail because you asked on hrnexus.nl to e-mail your result. We send you nothing else, unless you sign up for the Kompas and confirm it.

@@ -160,3 +160,15 @@ cost-calc-error-negative = Vul een getal van 0 of hoger in.
 cost-calc-error-not_whole_number = Vul een heel getal in, zonder komma.
 cost-calc-error-out_of_range = Vul een getal tussen { $min } en { $max } in.
 autonomie-scan-cta-help = Vraag hulp van een professional
+
+## "Stuur mij mijn uitslag" na de snelle check
+check-mail-title = Stuur mij mijn uitslag
+check-mail-text = We mailen je je uitslag met de adviezen, zodat je ze later terugvindt of kunt doorsturen. We bewaren je uitslag niet; je adres gebruiken we alleen voor deze ene mail, tenzij je hieronder ook het Kompas kiest.
+check-mail-kompas = Stuur mij ook het HRnexus Kompas, de maandelijkse nieuwsbrief (je bevestigt dat eerst via een aparte mail)
+check-mail-submit = Stuur mij mijn uitslag
+check-mail-sent = Je uitslag is onderweg naar je mailbox. Koos je ook het Kompas? Bevestig dat dan met de link in de aparte mail.
+check-mail-subject = Je uitslag van de snelle autonomie-check
+check-mail-intro = Hier is je uitslag van de snelle check op HRnexus: per onderwerp je antwoord en ons oordeel, en wat je kunt doen.
+check-mail-col-topic = Onderwerp
+check-mail-action = Bekijk je uitslag online
+check-mail-why = Je krijgt deze mail omdat je op hrnexus.nl vroeg om je uitslag te mailen. We sturen je verder niets, tenzij je je voor het Kompas aanmeldt en dat bevestigt.

@@ -280,6 +280,35 @@ mail_templates!(
     "mail/kompas_issue.txt"
 );
 
+/// The quick check's result, mailed on request: the index, each aspect with the answer and
+/// its judgement, the advised actions, and a link to the result page.
+pub struct QuickCheckResult {
+    pub lang: Lang,
+    /// "62 van de 100", or `None` when every answer was "weet ik niet".
+    pub index: Option<String>,
+    /// Aspect, answer, judgement.
+    pub rows: Vec<(String, String, String)>,
+    /// Action, what it means.
+    pub actions: Vec<(String, String)>,
+    pub link: String,
+}
+
+impl Mail for QuickCheckResult {
+    const SUBJECT: &'static str = "check-mail-subject";
+    // One person's view of their own workplace: kept no longer than needed to deliver it.
+    const CARRIES_SECRET: bool = true;
+
+    fn lang(&self) -> Lang {
+        self.lang
+    }
+}
+
+mail_templates!(
+    QuickCheckResult,
+    "mail/quick_check_result.html",
+    "mail/quick_check_result.txt"
+);
+
 /// Sent instead of a confirmation when a confirmed subscriber signs up again.
 pub struct KompasAlready {
     pub lang: Lang,
@@ -454,6 +483,65 @@ mod tests {
                 assert!(
                     mail.text_body
                         .ends_with(&format!("\n-- \n{}\n", lang.t("mail-footer")))
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_kompas_issue_and_the_check_result_render_in_both_languages() {
+        for lang in Lang::ALL {
+            let issue = KompasIssue {
+                lang,
+                subject: "Kompas <december>".into(),
+                paragraphs: vec!["Beste lezer,".into(), "Tekst & meer.".into()],
+                items: vec![IssueItem {
+                    title: "Regelruimte".into(),
+                    summary: "Waarom het loont.".into(),
+                    url: "https://hrnexus.nl/inzichten/regelruimte".into(),
+                }],
+                web_url: "https://hrnexus.nl/kompas/archief/1".into(),
+                manage_url: "https://hrnexus.nl/kompas/afmelden/T".into(),
+            };
+            let mail = compose_subscribed("a@b.nl", &issue, &issue.manage_url).unwrap();
+            assert_eq!(mail.subject, "Kompas <december>");
+            assert!(mail.carries_secret, "the manage link is a secret");
+            let html = mail.html_body.unwrap();
+            assert!(
+                html.contains("Kompas &#60;december&#62;")
+                    || html.contains("Kompas &lt;december&gt;")
+            );
+            assert!(html.contains("<table role=\"presentation\""));
+            assert!(!html.contains("<style"), "inline styles only");
+            for part in [&mail.text_body, &html] {
+                assert!(part.contains("https://hrnexus.nl/kompas/afmelden/T"));
+                assert!(part.contains("https://hrnexus.nl/inzichten/regelruimte"));
+                assert!(
+                    !part.contains("kompas-issue-") && !part.contains("{"),
+                    "{part}"
+                );
+            }
+            assert!(mail.text_body.contains("Tekst & meer."));
+            let check = compose(
+                "a@b.nl",
+                &QuickCheckResult {
+                    lang,
+                    index: Some("62".into()),
+                    rows: vec![(
+                        "Werkwijze".into(),
+                        "Oneens".into(),
+                        "Werk aan de winkel".into(),
+                    )],
+                    actions: vec![("Gesprek".into(), "Voer het gesprek.".into())],
+                    link: "https://hrnexus.nl/autonomie-scan/snelle-check?werkwijze=2".into(),
+                },
+            )
+            .unwrap();
+            assert!(check.carries_secret);
+            for part in [&check.subject, &check.text_body, &check.html_body.unwrap()] {
+                assert!(
+                    !part.contains("check-mail-") && !part.contains("{"),
+                    "{part}"
                 );
             }
         }

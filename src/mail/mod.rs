@@ -7,8 +7,8 @@ mod worker;
 pub use compose::{
     IntakeReceived, IntroductionFeedback, IntroductionMade, IntroductionProposal, IntroductionTurn,
     Invitation, IssueItem, KompasAlready, KompasConfirm, KompasIssue, KompasWelcome, Mail,
-    Reminder, Rendered, SignInLink, TestMail, TotpEnabled, compose, compose_subscribed,
-    intake_facts,
+    QuickCheckResult, Reminder, Rendered, SignInLink, TestMail, TotpEnabled, compose,
+    compose_subscribed, intake_facts,
 };
 pub use worker::{
     DeliveryError, DeliveryReport, MAX_ATTEMPTS, Mailer, backoff_seconds, deliver_due, run_worker,

@@ -127,6 +127,27 @@ pub async fn sign_up(
     Ok(())
 }
 
+/// "Stuur mij mijn uitslag" after the quick check: the result to `to` (its body erased once
+/// delivered: answers about one's own workplace are personal), and with `kompas` a sign-up
+/// that goes through the usual double opt-in (its own mail, its own daily limit).
+pub async fn mail_check_result(
+    store: &dyn Storage,
+    secret: &ServerSecret,
+    base_url: &str,
+    to: &EmailAddress,
+    result: &crate::mail::QuickCheckResult,
+    kompas: Option<&Signup>,
+    now: UnixTime,
+) -> Result<()> {
+    store
+        .enqueue_mail(&crate::mail::compose(to.as_str(), result)?)
+        .await?;
+    if let Some(signup) = kompas {
+        sign_up(store, secret, base_url, signup, now).await?;
+    }
+    Ok(())
+}
+
 /// Whether a confirmation link still works (for the page with the confirm button).
 pub async fn confirmation_open(
     store: &dyn Storage,

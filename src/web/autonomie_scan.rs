@@ -2,7 +2,9 @@
 //!
 //! The quick check is a GET form: it changes nothing and stores nothing, so its result is an
 //! ordinary page that can be bookmarked, and the cost calculator on that page can carry the
-//! answers along when it recalculates. No sign-in, no cookie, no rate limit needed.
+//! answers along when it recalculates. No sign-in, no cookie. Only "stuur mij mijn uitslag"
+//! posts (the answers travel along as hidden fields): it queues one mail, so it is rate
+//! limited like every public form.
 //!
 //! A single answer is judged per aspect as: 1–2 werk aan de winkel, 3 attention, 4–5 good
 //! (see [`single_answer_band`]). The index and the advice come from `hrnexus_core::scan`.
@@ -20,17 +22,33 @@ use hrnexus_core::scan::{
     self, Answer, Aspect, Band, FieldError, FormField, Response as ScanResponse, advise, aggregate,
 };
 
-use crate::web::{AppState, cost_calculator::CostCalculator, page::Page};
+use crate::{
+    mail::QuickCheckResult,
+    services::newsletter::{self, Signup},
+    storage::now,
+    web::{
+        AppState, cost_calculator::CostCalculator, error::WebError, page::Page, security::ClientIp,
+    },
+};
+use axum::{Form, extract::State};
+use hrnexus_core::{email::EmailAddress, newsletter::Preferences};
 
 const PATH: &str = "/autonomie-scan";
 const CHECK_PATH: &str = "/autonomie-scan/snelle-check";
 /// The anchor of the quick check form on the scan page.
 const CHECK_ANCHOR: &str = "snelle-check";
+/// "Stuur mij mijn uitslag" posts here.
+const MAIL_PATH: &str = "/autonomie-scan/snelle-check/mailen";
+/// Set on the result page after its mail went out.
+const MAILED: &str = "gemaild";
+/// The anchor of the mail form on the result page.
+const MAIL_ANCHOR: &str = "uitslag-mailen";
 
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route(PATH, get(index))
         .route(CHECK_PATH, get(quick_check))
+        .route(MAIL_PATH, axum::routing::post(mail_result))
 }
 
 type QueryPairs = Query<Vec<(String, String)>>;
@@ -163,6 +181,14 @@ pub struct ResultPage {
     edit_href: String,
     /// The intake, pre-filled with the weak aspects and the categories that fit them.
     help_href: String,
+    /// The answers again, as hidden fields of "stuur mij mijn uitslag".
+    answer_pairs: Vec<(String, String)>,
+    /// "Stuur mij mijn uitslag": the address as typed, what is wrong with it, whether the
+    /// Kompas box was ticked, and whether the mail just went out.
+    mail_email: String,
+    mail_error: Option<String>,
+    mail_kompas: bool,
+    mail_sent: bool,
 }
 
 pub struct ResultRow {
@@ -179,6 +205,49 @@ pub struct AdviceRow {
 }
 
 impl ResultPage {
+    fn mail_action(&self) -> String {
+        format!("{}#{MAIL_ANCHOR}", self.p.href(MAIL_PATH))
+    }
+
+    /// The result as a mail: every label in the page's language.
+    fn mail(&self, base_url: &str) -> QuickCheckResult {
+        let p = &self.p;
+        let query: Vec<String> = self
+            .answer_pairs
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
+        QuickCheckResult {
+            lang: p.lang,
+            index: self.index.map(|_| self.index_label()),
+            rows: self
+                .rows
+                .iter()
+                .map(|r| {
+                    (
+                        p.tk("autonomie-scan-topic-", r.aspect),
+                        p.tk("autonomie-scan-answer-", r.answer),
+                        match r.band {
+                            Some(b) => p.tk("autonomie-scan-band-", b),
+                            None => p.t("autonomie-scan-band-none"),
+                        },
+                    )
+                })
+                .collect(),
+            actions: self
+                .actions
+                .iter()
+                .map(|x| {
+                    (
+                        p.tk("autonomie-scan-action-", x),
+                        p.tk("autonomie-scan-action-text-", x),
+                    )
+                })
+                .collect(),
+            link: format!("{base_url}{}?{}", p.href(CHECK_PATH), query.join("&")),
+        }
+    }
+
     /// Width of the index bar in the SVG (0–100).
     fn bar_width(&self) -> u32 {
         self.index.unwrap_or(0)
@@ -212,6 +281,18 @@ async fn quick_check(p: Page, RawQuery(raw): RawQuery, Query(query): QueryPairs)
         let to = format!("{}#{CHECK_ANCHOR}", p.href(PATH));
         return Redirect::to(&to).into_response();
     }
+    let sent = query.iter().any(|(k, v)| k == MAILED && v == "1");
+    match result_page(p, &query) {
+        Ok(mut page) => {
+            page.mail_sent = sent;
+            page.into_response()
+        }
+        Err(form) => form,
+    }
+}
+
+/// The result for the answers in `query`, or the form again (422) with what is missing.
+fn result_page(p: Page, query: &[(String, String)]) -> Result<ResultPage, Response> {
     // Only the five aspects are asked here; signals, comments or departments sent along
     // are ignored rather than counted.
     let aspect_pairs: Vec<&(String, String)> = query
@@ -225,8 +306,8 @@ async fn quick_check(p: Page, RawQuery(raw): RawQuery, Query(query): QueryPairs)
     let response = match ScanResponse::from_form(&pairs, &[]) {
         Ok(response) => response,
         Err(errors) => {
-            let check = CheckForm::new(&p, &query, Some(&errors));
-            return (StatusCode::UNPROCESSABLE_ENTITY, CheckPage { p, check }).into_response();
+            let check = CheckForm::new(&p, query, Some(&errors));
+            return Err((StatusCode::UNPROCESSABLE_ENTITY, CheckPage { p, check }).into_response());
         }
     };
     let answers = response.answers;
@@ -246,7 +327,7 @@ async fn quick_check(p: Page, RawQuery(raw): RawQuery, Query(query): QueryPairs)
         .map(|(k, v)| format!("{k}={v}"))
         .collect();
 
-    ResultPage {
+    Ok(ResultPage {
         rows: Aspect::ALL
             .into_iter()
             .map(|a| ResultRow {
@@ -272,7 +353,13 @@ async fn quick_check(p: Page, RawQuery(raw): RawQuery, Query(query): QueryPairs)
             .iter()
             .filter(|a| **a == Answer::DontKnow)
             .count(),
-        cost: CostCalculator::from_query(p.lang, &p.href(CHECK_PATH), &query).keep(answer_pairs),
+        cost: CostCalculator::from_query(p.lang, &p.href(CHECK_PATH), query)
+            .keep(answer_pairs.clone()),
+        answer_pairs,
+        mail_email: String::new(),
+        mail_error: None,
+        mail_kompas: false,
+        mail_sent: false,
         help_href: {
             let mut query: Vec<String> = advice
                 .aspects
@@ -294,8 +381,7 @@ async fn quick_check(p: Page, RawQuery(raw): RawQuery, Query(query): QueryPairs)
         team_href: p.href("/werkgever/login"),
         edit_href: format!("{}?{}#{CHECK_ANCHOR}", p.href(PATH), edit_query.join("&")),
         p,
-    }
-    .into_response()
+    })
 }
 
 #[cfg(test)]
@@ -315,4 +401,64 @@ mod tests {
             }
         }
     }
+}
+
+/// `POST /autonomie-scan/snelle-check/mailen`: "stuur mij mijn uitslag (en het Kompas)". The
+/// result goes to the address typed; with the box ticked, a Kompas sign-up follows with its
+/// own double opt-in. A wrong address is named beside the field with the result still shown.
+async fn mail_result(
+    State(state): State<AppState>,
+    p: Page,
+    ip: ClientIp,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    if !state.form_limiter.allow(&ip) {
+        return Err(WebError::TooManyRequests);
+    }
+    let typed = fields
+        .iter()
+        .find(|(k, _)| k == "email")
+        .map(|(_, v)| v.trim().chars().take(300).collect::<String>())
+        .unwrap_or_default();
+    let kompas = fields.iter().any(|(k, _)| k == "kompas");
+    let mut page = match result_page(p, &fields) {
+        Ok(page) => page,
+        Err(form) => return Ok(form),
+    };
+    let Ok(email) = EmailAddress::parse(&typed) else {
+        page.mail_error = Some(page.p.t("kompas-email-invalid"));
+        page.mail_email = typed;
+        page.mail_kompas = kompas;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    };
+    let base_url = state.settings.base_url();
+    let signup = kompas.then(|| Signup {
+        email: email.clone(),
+        lang: page.p.lang,
+        preferences: Preferences::default(),
+        ip: ip.0,
+        shown_text: page.p.t("check-mail-kompas"),
+    });
+    newsletter::mail_check_result(
+        state.store.as_ref(),
+        &state.secret,
+        base_url,
+        &email,
+        &page.mail(base_url),
+        signup.as_ref(),
+        now(),
+    )
+    .await?;
+    state.mail_wake.notify_one();
+    let query: Vec<String> = page
+        .answer_pairs
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
+    let to = format!(
+        "{}?{}&{MAILED}=1#{MAIL_ANCHOR}",
+        page.p.href(CHECK_PATH),
+        query.join("&")
+    );
+    Ok(Redirect::to(&to).into_response())
 }

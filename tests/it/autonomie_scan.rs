@@ -425,7 +425,105 @@ async fn english_pages_format_english(db: Db) {
     assert!(html.contains("€3,781,250"));
 }
 
+/// "Stuur mij mijn uitslag (en het Kompas)": the result by mail, the Kompas only through its own
+/// double opt-in, a wrong address named beside the field with the result still there.
+async fn the_result_is_mailed_on_request_with_the_kompas_as_a_choice(db: Db) {
+    let Some(app) = common::spawn(db).await else {
+        return;
+    };
+    let answers = [
+        ("werkwijze", "2"),
+        ("sterke_punten", "4"),
+        ("taakinvloed", "1"),
+        ("open_mening", "5"),
+        ("steun", "3"),
+    ];
+    let (status, html) = page(&app, "/autonomie-scan/snelle-check?werkwijze=2&sterke_punten=4&taakinvloed=1&open_mening=5&steun=3").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("action=\"/autonomie-scan/snelle-check/mailen#uitslag-mailen\""));
+    assert!(
+        html.contains("name=\"werkwijze\" value=\"2\""),
+        "answers travel along"
+    );
+
+    let mut form: Vec<(&str, &str)> = answers.to_vec();
+    form.push(("email", "geen adres"));
+    form.push(("kompas", "ja"));
+    let response = app
+        .post_form("/autonomie-scan/snelle-check/mailen", &form)
+        .await;
+    assert_eq!(response.status(), 422);
+    let html = response.text().await.unwrap();
+    assert!(
+        html.contains("geldig e-mailadres") || html.contains("e-mailadres"),
+        "{html}"
+    );
+    assert!(html.contains("value=\"geen adres\""), "typed kept");
+    assert!(html.contains("id=\"check-kompas\" name=\"kompas\" value=\"ja\" checked"));
+    assert!(
+        html.contains("Werk aan de winkel") || html.contains("werk aan de winkel"),
+        "the result still shown"
+    );
+
+    let mut form: Vec<(&str, &str)> = answers.to_vec();
+    form.push(("email", "eigenaar@bakkerij.nl"));
+    form.push(("kompas", "ja"));
+    let response = app
+        .post_form("/autonomie-scan/snelle-check/mailen", &form)
+        .await;
+    assert_eq!(response.status(), 303);
+    let to = response.headers()["location"].to_str().unwrap().to_owned();
+    assert!(
+        to.contains("gemaild=1") && to.contains("werkwijze=2"),
+        "{to}"
+    );
+    let (status, html) = page(&app, &to).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("onderweg naar je mailbox"));
+
+    let result = common::mailed_text(&app, "eigenaar@bakkerij.nl", "snelle check").await;
+    assert!(
+        result.contains("/autonomie-scan/snelle-check?werkwijze=2"),
+        "{result}"
+    );
+    // The Kompas: only a confirmation link, nothing subscribed before it is used.
+    common::mailed_link(&app, "eigenaar@bakkerij.nl", "/kompas/bevestigen/").await;
+    let subscriber = app
+        .store
+        .subscriber_by_email(
+            &hrnexus_core::email::EmailAddress::parse("eigenaar@bakkerij.nl").unwrap(),
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(subscriber.state, "pending");
+    let consents = app.store.consents(subscriber.id).await.unwrap();
+    assert!(
+        consents[0].shown_text.contains("Kompas"),
+        "the words next to the box are the proof"
+    );
+
+    // Without the box: the result only.
+    let mut form: Vec<(&str, &str)> = answers.to_vec();
+    form.push(("email", "alleen-uitslag@bakkerij.nl"));
+    let response = app
+        .post_form("/autonomie-scan/snelle-check/mailen", &form)
+        .await;
+    assert_eq!(response.status(), 303);
+    common::mailed_text(&app, "alleen-uitslag@bakkerij.nl", "snelle check").await;
+    assert!(
+        app.store
+            .subscriber_by_email(
+                &hrnexus_core::email::EmailAddress::parse("alleen-uitslag@bakkerij.nl").unwrap()
+            )
+            .await
+            .unwrap()
+            .is_none()
+    );
+}
+
 both_backends!(
+    the_result_is_mailed_on_request_with_the_kompas_as_a_choice,
     the_page_explains_the_scan_in_both_languages,
     a_missing_answer_is_pointed_out_and_the_others_are_kept,
     the_quick_check_gives_an_instant_result_with_advice,
