@@ -287,12 +287,12 @@ async fn quick_check(p: Page, RawQuery(raw): RawQuery, Query(query): QueryPairs)
             page.mail_sent = sent;
             page.into_response()
         }
-        Err(form) => form,
+        Err(form) => *form,
     }
 }
 
 /// The result for the answers in `query`, or the form again (422) with what is missing.
-fn result_page(p: Page, query: &[(String, String)]) -> Result<ResultPage, Response> {
+fn result_page(p: Page, query: &[(String, String)]) -> Result<ResultPage, Box<Response>> {
     // Only the five aspects are asked here; signals, comments or departments sent along
     // are ignored rather than counted.
     let aspect_pairs: Vec<&(String, String)> = query
@@ -307,7 +307,9 @@ fn result_page(p: Page, query: &[(String, String)]) -> Result<ResultPage, Respon
         Ok(response) => response,
         Err(errors) => {
             let check = CheckForm::new(&p, query, Some(&errors));
-            return Err((StatusCode::UNPROCESSABLE_ENTITY, CheckPage { p, check }).into_response());
+            return Err(Box::new(
+                (StatusCode::UNPROCESSABLE_ENTITY, CheckPage { p, check }).into_response(),
+            ));
         }
     };
     let answers = response.answers;
@@ -384,25 +386,6 @@ fn result_page(p: Page, query: &[(String, String)]) -> Result<ResultPage, Respon
     })
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn single_answers_are_judged_like_the_core_except_neutral() {
-        use hrnexus_core::scan::AspectCounts;
-        for answer in Answer::ALL {
-            let core = Band::from_counts(&[answer].into_iter().collect::<AspectCounts>());
-            let ours = single_answer_band(answer);
-            if answer == Answer::Neutral {
-                assert_eq!(ours, Some(Band::Attention));
-            } else {
-                assert_eq!(ours, core, "{answer:?}");
-            }
-        }
-    }
-}
-
 /// `POST /autonomie-scan/snelle-check/mailen`: "stuur mij mijn uitslag (en het Kompas)". The
 /// result goes to the address typed; with the box ticked, a Kompas sign-up follows with its
 /// own double opt-in. A wrong address is named beside the field with the result still shown.
@@ -423,7 +406,7 @@ async fn mail_result(
     let kompas = fields.iter().any(|(k, _)| k == "kompas");
     let mut page = match result_page(p, &fields) {
         Ok(page) => page,
-        Err(form) => return Ok(form),
+        Err(form) => return Ok(*form),
     };
     let Ok(email) = EmailAddress::parse(&typed) else {
         page.mail_error = Some(page.p.t("kompas-email-invalid"));
@@ -461,4 +444,23 @@ async fn mail_result(
         query.join("&")
     );
     Ok(Redirect::to(&to).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn single_answers_are_judged_like_the_core_except_neutral() {
+        use hrnexus_core::scan::AspectCounts;
+        for answer in Answer::ALL {
+            let core = Band::from_counts(&[answer].into_iter().collect::<AspectCounts>());
+            let ours = single_answer_band(answer);
+            if answer == Answer::Neutral {
+                assert_eq!(ours, Some(Band::Attention));
+            } else {
+                assert_eq!(ours, core, "{answer:?}");
+            }
+        }
+    }
 }
