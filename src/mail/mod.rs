@@ -11,5 +11,6 @@ pub use compose::{
     compose_subscribed, intake_facts,
 };
 pub use worker::{
-    DeliveryError, DeliveryReport, MAX_ATTEMPTS, Mailer, backoff_seconds, deliver_due, run_worker,
+    DeliveryError, DeliveryReport, MAX_ATTEMPTS, Mailer, Session, backoff_seconds, deliver_due,
+    run_worker,
 };

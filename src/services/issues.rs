@@ -16,12 +16,12 @@ use hrnexus_core::{
     issue::{self, Delivery, IssueDraft, IssueState},
     newsletter::State as SubscriberState,
 };
-use tokio::sync::{Notify, Semaphore, watch};
+use tokio::sync::{Notify, watch};
 
 use super::{Result, ServiceError, newsletter};
 use crate::{
     i18n::Lang,
-    mail::{IssueItem, KompasIssue, Mailer, compose, compose_subscribed},
+    mail::{IssueItem, KompasIssue, Mailer, Session, compose, compose_subscribed},
     secret::ServerSecret,
     storage::{Article, ClaimedDelivery, Issue, IssueProgress, NewIssue, Storage, UnixTime},
 };
@@ -285,6 +285,9 @@ pub async fn deliver_due(
     let mut report = SendReport::default();
     let mut prepared: HashMap<i64, Arc<Prepared>> = HashMap::new();
     let claim = i64::from(issue::claim_size(settings.per_second, settings.batch));
+    let mut sessions: Vec<Session> = (0..settings.concurrency.max(1))
+        .map(|_| mailer.session())
+        .collect();
     while !stop() {
         let started = tokio::time::Instant::now();
         let now = crate::storage::now();
@@ -334,7 +337,7 @@ pub async fn deliver_due(
             store.mark_deliveries_skipped(&skipped).await?;
             report.skipped += skipped.len();
         }
-        let results = send_all(mailer, outgoing, settings.concurrency).await;
+        let results = send_all(mailer, &mut sessions, outgoing).await;
         let mut sent = Vec::new();
         for (delivery, result) in results {
             match result {
@@ -366,6 +369,9 @@ pub async fn deliver_due(
         let pace = issue::min_duration(count, settings.per_second);
         tokio::time::sleep_until(started + pace).await;
     }
+    for session in sessions {
+        session.close().await;
+    }
     store.finish_issues(crate::storage::now()).await?;
     Ok(report)
 }
@@ -392,29 +398,43 @@ fn compose_delivery(
     Ok(compose_subscribed(email, &mail, &manage)?)
 }
 
-/// Hands every mail to the server, at most `concurrency` at a time; results in any order.
+/// Hands the mails to the server over the sender's lanes (one kept-open session each), every
+/// lane sending its share in turn; results in any order. A lane that panics loses its
+/// results: those deliveries stay claimed and come back after the lease.
 async fn send_all(
     mailer: &Arc<Mailer>,
+    sessions: &mut Vec<Session>,
     outgoing: Vec<(ClaimedDelivery, crate::storage::OutgoingMail)>,
-    concurrency: usize,
 ) -> Vec<(ClaimedDelivery, Result<(), crate::mail::DeliveryError>)> {
-    let gate = Arc::new(Semaphore::new(concurrency.max(1)));
+    let lanes = sessions.len().max(1);
+    let mut shares: Vec<Vec<_>> = (0..lanes).map(|_| Vec::new()).collect();
+    for (i, item) in outgoing.into_iter().enumerate() {
+        shares[i % lanes].push(item);
+    }
     let mut tasks = tokio::task::JoinSet::new();
-    for (delivery, mail) in outgoing {
+    for share in shares {
+        let mut session = sessions.pop().unwrap_or_else(|| mailer.session());
         let mailer = mailer.clone();
-        let gate = gate.clone();
         tasks.spawn(async move {
-            let _turn = gate.acquire_owned().await;
-            let result = mailer.deliver(&mail).await;
-            (delivery, result)
+            let mut done = Vec::with_capacity(share.len());
+            for (delivery, mail) in share {
+                let result = session.send(&mailer, &mail).await;
+                done.push((delivery, result));
+            }
+            (session, done)
         });
     }
     let mut out = Vec::new();
     while let Some(joined) = tasks.join_next().await {
         match joined {
-            Ok(done) => out.push(done),
-            // A panicked send leaves its delivery claimed; the lease brings it back.
-            Err(e) => tracing::error!(error = %e, "Kompas send task"),
+            Ok((session, done)) => {
+                sessions.push(session);
+                out.extend(done);
+            }
+            Err(e) => {
+                sessions.push(mailer.session());
+                tracing::error!(error = %e, "Kompas send lane");
+            }
         }
     }
     out
