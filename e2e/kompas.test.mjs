@@ -114,7 +114,8 @@ describe('Kompas: compose, preview, test and send an issue', { timeout: 300_000 
   it('sends it now and shows the progress until it is done', async () => {
     const { page } = staff;
     await page.getByLabel('Nu versturen').check();
-    await submitForm(page, 'Verzendmoment vastleggen');
+    assert.match(await page.locator('main').innerText(), /Gaat naar 2 bevestigde abonnees/);
+    await submitForm(page, 'Versturen of inplannen');
     const deadline = Date.now() + 60_000;
     let text = '';
     while (Date.now() < deadline) {
@@ -127,7 +128,9 @@ describe('Kompas: compose, preview, test and send an issue', { timeout: 300_000 
     assert.equal(await page.locator('[data-progress="sent"]').innerText(), String(READERS.length));
     assert.equal(await page.locator('[data-progress="remaining"]').innerText(), '0');
     await screenshot(page, 'kompas-03-sent');
-    assert.deepEqual(problems(), []);
+    // The deliberate wrong test address answered 422; nothing else may have gone wrong.
+    const unexpected = problems().filter((p) => !/status of 422 .*\/test\)$/.test(p));
+    assert.deepEqual(unexpected, []);
   });
 
   it('every Dutch reader got it once, with a one-click unsubscribe link', async () => {

@@ -135,9 +135,16 @@ pub struct IssuePage {
     send_at_typed: String,
     /// A notice after an action (test queued, scheduled).
     notice: Option<String>,
+    /// Confirmed subscribers in the issue's language: who it would go to now.
+    readers: i64,
 }
 
 impl IssuePage {
+    pub fn readers_line(&self) -> String {
+        self.p
+            .t_args("issues-admin-goes-to", &[("count", self.readers.to_string())])
+    }
+
     pub fn error(&self, field: &str) -> Option<&str> {
         self.errors
             .iter()
@@ -209,6 +216,7 @@ fn blank(p: Page, staff: Staff, form: Typed, offered: Vec<Offered>) -> IssuePage
         send_when: "now".into(),
         send_at_typed: String::new(),
         notice: None,
+        readers: 0,
     }
 }
 
