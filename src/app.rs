@@ -113,6 +113,9 @@ pub async fn start(settings: Settings, store: DynStorage) -> anyhow::Result<Runn
         issue_wake: Arc::new(Notify::new()),
         form_limiter: form_limiter.clone(),
         rendered_home: Default::default(),
+        article_pages: Arc::new(crate::web::page_cache::PageCache::new(Duration::from_secs(
+            10,
+        ))),
     };
     let addr = listener.local_addr()?;
     let admin_addr = admin_listener

@@ -183,13 +183,38 @@ pub struct ArticleView {
     related: Vec<Teaser>,
 }
 
+/// An article page, from the page cache when it was rendered a moment ago (every visitor
+/// sees the same page).
 async fn article(
     State(state): State<AppState>,
     p: Page,
     Path(slug): Path<String>,
-) -> Result<ArticleView, WebError> {
+) -> Result<Response, WebError> {
     let slug = ArticleSlug::parse(&slug).map_err(|_| WebError::NotFound)?;
-    let shown = articles::show(state.store.as_ref(), p.code(), &slug, now()).await?;
+    let key = format!("{}:{}", p.code(), slug.as_str());
+    let html = match state.article_pages.get(&key) {
+        Some(html) => html,
+        None => {
+            let view = article_view(&state, p, &slug).await?;
+            let html =
+                axum::body::Bytes::from(view.render().map_err(|e| WebError::Internal(e.into()))?);
+            state.article_pages.put(key, html.clone());
+            html
+        }
+    };
+    Ok((
+        [(axum::http::header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        html,
+    )
+        .into_response())
+}
+
+async fn article_view(
+    state: &AppState,
+    p: Page,
+    slug: &ArticleSlug,
+) -> Result<ArticleView, WebError> {
+    let shown = articles::show(state.store.as_ref(), p.code(), slug, now()).await?;
     let a = &shown.article;
     let published = a.published_at.unwrap_or(a.created_at);
     Ok(ArticleView {

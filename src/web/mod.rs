@@ -15,6 +15,7 @@ pub mod inzichten;
 pub mod kompas;
 pub mod messages;
 pub mod page;
+pub mod page_cache;
 pub mod portaal;
 pub mod privacy;
 pub mod respond;
@@ -56,6 +57,8 @@ pub struct AppState {
     /// Wakes this instance's Kompas sender after an issue was scheduled to go now.
     pub issue_wake: Arc<Notify>,
     pub form_limiter: Arc<security::FormLimiter>,
+    /// Article pages, rendered for a few seconds (see `page_cache`).
+    pub article_pages: Arc<page_cache::PageCache>,
     /// The home page per language (`Lang as usize`), rendered on first use.
     pub rendered_home: Arc<[std::sync::OnceLock<axum::body::Bytes>; 2]>,
 }

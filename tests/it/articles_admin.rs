@@ -90,6 +90,25 @@ async fn articles_are_written_previewed_and_published(db: Db) {
     now.push(("slug", "autonomie-begint-bij-een-gesprek"));
     assert_eq!(app.post_form(&location, &now).await.status(), 303);
     assert_eq!(app.get(public).await.status(), 200);
+    // Article pages are served from a short cache; an edit shows at once all the same, and
+    // taking an article back hides it at once.
+    let mut changed = form(
+        "Autonomie begint bij één gesprek",
+        "Nieuwe tekst van het artikel.",
+        "now",
+        "",
+    );
+    changed.push(("slug", "autonomie-begint-bij-een-gesprek"));
+    assert_eq!(app.post_form(&location, &changed).await.status(), 303);
+    let page = app.get(public).await.text().await.unwrap();
+    assert!(page.contains("Nieuwe tekst van het artikel."), "{page}");
+    let mut back = changed.clone();
+    back.retain(|(k, _)| *k != "publish");
+    back.push(("publish", "draft"));
+    assert_eq!(app.post_form(&location, &back).await.status(), 303);
+    assert_eq!(app.get(public).await.status(), 404);
+    assert_eq!(app.post_form(&location, &now).await.status(), 303);
+    assert_eq!(app.get(public).await.status(), 200);
     let list = app.get("/beheer/artikelen").await.text().await.unwrap();
     assert!(list.contains("Gepubliceerd"));
 

@@ -262,6 +262,8 @@ async fn save(
     };
     match saved {
         Ok(saved) => {
+            // Visitors of this instance see the change at once (others within seconds).
+            state.article_pages.clear();
             state
                 .audit(Some(&staff.email), "article_saved", &title, &ip)
                 .await?;

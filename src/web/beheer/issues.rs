@@ -141,8 +141,10 @@ pub struct IssuePage {
 
 impl IssuePage {
     pub fn readers_line(&self) -> String {
-        self.p
-            .t_args("issues-admin-goes-to", &[("count", self.readers.to_string())])
+        self.p.t_args(
+            "issues-admin-goes-to",
+            &[("count", self.readers.to_string())],
+        )
     }
 
     pub fn error(&self, field: &str) -> Option<&str> {
