@@ -222,9 +222,25 @@ pub struct IssueStatus {
 
 pub async fn status(store: &dyn Storage, id: i64) -> Result<IssueStatus> {
     let issue = store.issue(id).await?.ok_or(ServiceError::NotFound)?;
-    let progress = store.issue_progress(id).await?;
+    Ok(with_progress(store, issue).await?)
+}
+
+/// The figures from the deliveries, or, once those are removed after the retention period,
+/// the ones recorded when the issue was done.
+async fn with_progress(store: &dyn Storage, issue: Issue) -> Result<IssueStatus> {
+    let mut progress = store.issue_progress(issue.id).await?;
+    let state = IssueState::parse(&issue.state);
+    if state == IssueState::Sent && progress.total == 0 && issue.total > 0 {
+        progress = IssueProgress {
+            total: issue.total,
+            sent: issue.sent_count,
+            failed: issue.failed_count,
+            skipped: issue.total - issue.sent_count - issue.failed_count,
+            ..IssueProgress::default()
+        };
+    }
     Ok(IssueStatus {
-        state: IssueState::parse(&issue.state),
+        state,
         issue,
         progress,
     })
@@ -234,12 +250,7 @@ pub async fn status(store: &dyn Storage, id: i64) -> Result<IssueStatus> {
 pub async fn statuses(store: &dyn Storage, limit: i64) -> Result<Vec<IssueStatus>> {
     let mut out = Vec::new();
     for issue in store.issues(limit).await? {
-        let progress = store.issue_progress(issue.id).await?;
-        out.push(IssueStatus {
-            state: IssueState::parse(&issue.state),
-            issue,
-            progress,
-        });
+        out.push(with_progress(store, issue).await?);
     }
     Ok(out)
 }

@@ -198,13 +198,17 @@ pub async fn subscriber_for(store: &dyn Storage, token: &UrlToken) -> Result<Opt
 pub struct Export {
     pub subscriber: Subscriber,
     pub consents: Vec<Consent>,
+    /// The issues of the Kompas delivered to them: subject and when (Unix time).
+    pub issues_received: Vec<(String, UnixTime)>,
 }
 
 pub async fn export(store: &dyn Storage, subscriber: Subscriber) -> Result<Export> {
     let consents = store.consents(subscriber.id).await?;
+    let issues_received = store.issues_received(subscriber.id).await?;
     Ok(Export {
         subscriber,
         consents,
+        issues_received,
     })
 }
 

@@ -239,6 +239,18 @@ async fn composed_previewed_tested_sent_and_archived(db: Db) {
         }
     }
 
+    // After the retention period the deliveries (who got which issue) go; the figures stay.
+    let retention = app.running.state.settings.retention.clone();
+    let later = now() + (retention.outbox_days as i64 + 1) * 86_400;
+    app::apply_retention(&app.store, &retention, later)
+        .await
+        .unwrap();
+    assert_eq!(app.store.issue_progress(id).await.unwrap().total, 0);
+    let status = hrnexus::services::issues::status(app.store.as_ref(), id)
+        .await
+        .unwrap();
+    assert_eq!((status.progress.total, status.progress.sent), (2, 2));
+
     // The public archive shows what went out, in its language only.
     let archive = app.get("/kompas/archief").await.text().await.unwrap();
     assert!(archive.contains("Kompas december"));

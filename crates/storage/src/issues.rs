@@ -32,6 +32,8 @@ pub(crate) struct IssueRow {
     state: String,
     send_at: Option<i64>,
     total: i64,
+    sent_count: i64,
+    failed_count: i64,
     created_at: i64,
     updated_at: i64,
     started_at: Option<i64>,
@@ -52,6 +54,10 @@ pub struct Issue {
     pub send_at: Option<UnixTime>,
     /// Deliveries created when sending started.
     pub total: i64,
+    /// Sent and failed for good, recorded when the issue was done (the deliveries themselves
+    /// are removed after the retention period).
+    pub sent_count: i64,
+    pub failed_count: i64,
     pub created_at: UnixTime,
     pub updated_at: UnixTime,
     pub started_at: Option<UnixTime>,
@@ -70,6 +76,8 @@ impl From<IssueRow> for Issue {
             state: r.state,
             send_at: r.send_at,
             total: r.total,
+            sent_count: r.sent_count,
+            failed_count: r.failed_count,
             created_at: r.created_at,
             updated_at: r.updated_at,
             started_at: r.started_at,
@@ -309,7 +317,11 @@ macro_rules! impl_issue_store {
 
             async fn finish_issues(&self, now: i64) -> $crate::Result<u64> {
                 let done = sqlx::query(
-                    "UPDATE newsletter_issues SET state = 'sent', finished_at = $1, updated_at = $1
+                    "UPDATE newsletter_issues SET state = 'sent', finished_at = $1, updated_at = $1,
+                         sent_count = (SELECT COUNT(*) FROM newsletter_deliveries d
+                                       WHERE d.issue_id = newsletter_issues.id AND d.status = 'sent'),
+                         failed_count = (SELECT COUNT(*) FROM newsletter_deliveries d
+                                         WHERE d.issue_id = newsletter_issues.id AND d.status = 'failed')
                      WHERE state = 'sending' AND NOT EXISTS (
                          SELECT 1 FROM newsletter_deliveries d
                          WHERE d.issue_id = newsletter_issues.id AND d.status IN ('pending', 'sending'))",

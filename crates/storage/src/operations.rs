@@ -89,7 +89,14 @@ macro_rules! impl_operations {
                         "DELETE FROM outbox WHERE status IN ('sent', 'failed') AND COALESCE(sent_at, created_at) < $1",
                         cutoffs.outbox,
                     )
-                    .await?,
+                    .await?
+                        // Who received which issue: the issue keeps its figures.
+                        + delete(
+                            "DELETE FROM newsletter_deliveries WHERE issue_id IN
+                               (SELECT id FROM newsletter_issues WHERE state = 'sent' AND finished_at < $1)",
+                            cutoffs.outbox,
+                        )
+                        .await?,
                     intakes: match cutoffs.intakes {
                         None => 0,
                         Some(cutoff) => {

@@ -16,6 +16,9 @@ CREATE TABLE newsletter_issues (
     state        TEXT   NOT NULL,
     send_at      BIGINT,
     total        BIGINT NOT NULL DEFAULT 0,
+    -- Final figures, kept when the deliveries themselves are removed after the retention period.
+    sent_count   BIGINT NOT NULL DEFAULT 0,
+    failed_count BIGINT NOT NULL DEFAULT 0,
     created_at   BIGINT NOT NULL,
     updated_at   BIGINT NOT NULL,
     started_at   BIGINT,

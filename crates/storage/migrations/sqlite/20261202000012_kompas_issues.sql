@@ -16,6 +16,9 @@ CREATE TABLE newsletter_issues (
     state        TEXT   NOT NULL,
     send_at      INTEGER,
     total        INTEGER NOT NULL DEFAULT 0,
+    -- Final figures, kept when the deliveries themselves are removed after the retention period.
+    sent_count   INTEGER NOT NULL DEFAULT 0,
+    failed_count INTEGER NOT NULL DEFAULT 0,
     created_at   INTEGER NOT NULL,
     updated_at   INTEGER NOT NULL,
     started_at   INTEGER,
