@@ -222,7 +222,7 @@ pub struct IssueStatus {
 
 pub async fn status(store: &dyn Storage, id: i64) -> Result<IssueStatus> {
     let issue = store.issue(id).await?.ok_or(ServiceError::NotFound)?;
-    Ok(with_progress(store, issue).await?)
+    with_progress(store, issue).await
 }
 
 /// The figures from the deliveries, or, once those are removed after the retention period,
