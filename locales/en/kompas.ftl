@@ -121,3 +121,5 @@ issues-admin-problem-date-past = That moment has passed. Choose a moment in the 
 issues-admin-problem-email = Enter a valid e-mail address, for example name@company.com.
 issues-admin-problem-started = This issue is already being sent and can no longer change.
 issues-admin-goes-to = Goes to { $count } confirmed subscribers in this language (anyone who unsubscribes before their turn does not get it).
+kompas-alert-subject = New on HRnexus: { $title }
+kompas-alert-intro = There is a new article on HRnexus Insights. You receive this short mail because you chose a message for every new article when you signed up for the Kompas; switch it off with the link at the bottom.

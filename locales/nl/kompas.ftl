@@ -121,3 +121,5 @@ issues-admin-problem-date-past = Dit moment is al voorbij. Kies een moment in de
 issues-admin-problem-email = Vul een geldig e-mailadres in, bijvoorbeeld naam@bedrijf.nl.
 issues-admin-problem-started = Dit nummer wordt al verstuurd en kan niet meer veranderen.
 issues-admin-goes-to = Gaat naar { $count } bevestigde abonnees in deze taal (wie zich later afmeldt, krijgt het niet).
+kompas-alert-subject = Nieuw op HRnexus: { $title }
+kompas-alert-intro = Er staat een nieuw artikel op HRnexus Inzichten. Je krijgt deze korte mail omdat je bij je aanmelding voor het Kompas koos voor een bericht bij elk nieuw artikel; dat zet je uit via de link onderaan.

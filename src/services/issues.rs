@@ -158,7 +158,12 @@ fn mail_for(
         subject: issue.subject.clone(),
         paragraphs: issue::paragraphs(&issue.introduction),
         items,
-        web_url: web_url(base_url, issue),
+        // A new-article mail is not in the archive: its "read in your browser" is Inzichten.
+        web_url: if issue.audience == "all" {
+            web_url(base_url, issue)
+        } else {
+            format!("{base_url}{}/inzichten", lang_of(&issue.lang).prefix())
+        },
         manage_url,
     }
 }
@@ -255,8 +260,34 @@ pub async fn statuses(store: &dyn Storage, limit: i64) -> Result<Vec<IssueStatus
     Ok(out)
 }
 
-/// Starts every issue whose moment has come; returns how many this instance started.
+/// Schedules a short mail about each newly published article for the subscribers who asked
+/// for one ("een korte mail bij een nieuw artikel"). One instance wins per article.
+pub async fn announce_new_articles(store: &dyn Storage, now: UnixTime) -> Result<usize> {
+    let mut announced = 0;
+    for article in store.unannounced_articles(now).await? {
+        let lang = lang_of(&article.lang);
+        let subject = lang.t_args("kompas-alert-subject", &[("title", article.title.clone())]);
+        let alert = NewIssue {
+            lang: &article.lang,
+            subject: &subject,
+            introduction: &lang.t("kompas-alert-intro"),
+            article_ids: &[article.id],
+        };
+        if store
+            .announce_article(article.id, &alert, now)
+            .await?
+            .is_some()
+        {
+            announced += 1;
+        }
+    }
+    Ok(announced)
+}
+
+/// Starts every issue whose moment has come (after scheduling the new-article mails);
+/// returns how many this instance started.
 pub async fn start_due(store: &dyn Storage, base_url: &str, now: UnixTime) -> Result<usize> {
+    announce_new_articles(store, now).await?;
     let mut started = 0;
     for issue in store.due_issues(now).await? {
         let items = items(store, base_url, &issue, now).await?;

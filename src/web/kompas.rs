@@ -466,7 +466,9 @@ pub async fn archived_issue(
         .store
         .issue(id)
         .await?
-        .filter(|i| IssueState::parse(&i.state).public() && i.lang == p.lang.code())
+        .filter(|i| {
+            IssueState::parse(&i.state).public() && i.lang == p.lang.code() && i.audience == "all"
+        })
         .ok_or(WebError::NotFound)?;
     let items = crate::services::issues::items(
         state.store.as_ref(),

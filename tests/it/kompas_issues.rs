@@ -98,7 +98,9 @@ async fn composed_previewed_tested_sent_and_archived(db: Db) {
     assert!(html.contains("Vul dit veld in."), "{html}");
     assert!(html.contains("bestaat niet (meer)"), "{html}");
     assert!(html.contains("Deze maand: regelruimte."));
-    assert!(app.store.issues(10).await.unwrap().is_empty());
+    // (A short new-article mail may exist by now; no monthly issue does.)
+    let stored = app.store.issues(10).await.unwrap();
+    assert!(stored.iter().all(|i| i.audience != "all"), "{stored:?}");
 
     let article_id = article.to_string();
     let response = app
@@ -610,7 +612,94 @@ async fn the_api_lists_articles_and_starts_a_double_opt_in(db: Db) {
     assert!(mails[0].contains("/kompas/bevestigen/"));
 }
 
+/// A subscriber who ticked "een korte mail bij een nieuw artikel" gets one when an article is
+/// published, once; others get nothing; old articles are never announced; the short mail is
+/// not in the public archive.
+async fn a_new_article_is_announced_to_those_who_asked(db: Db) {
+    let Some(app) =
+        common::spawn_with(db, "[newsletter]\nmax_per_second = 0\ncheck_seconds = 1\n").await
+    else {
+        return;
+    };
+    // One reader with the box ticked (through the form), one without.
+    let with = "wil-artikelen@voorbeeld.nl";
+    let response = app
+        .post_form(
+            "/kompas",
+            &[("email", with), ("toestemming", "ja"), ("artikelen", "ja")],
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    let mails = crate::kompas::mails_to(&app, with, 1).await;
+    let confirm = mails[0]
+        .split_whitespace()
+        .find_map(|w| {
+            w.find("/kompas/bevestigen/")
+                .map(|at| w[at..].trim_end_matches(['"', '>']).to_owned())
+        })
+        .unwrap();
+    assert_eq!(app.post_form(&confirm, &[]).await.status(), 200);
+    crate::kompas::subscribed(&app, "zonder-artikelen@voorbeeld.nl").await;
+
+    // An old article is not news.
+    app.store
+        .create_article(&NewArticle {
+            lang: "nl".into(),
+            slug: ArticleSlug::parse("oud-nieuws").unwrap(),
+            title: "Oud nieuws".into(),
+            summary: "Van vorige maand.".into(),
+            body_markdown: "x".into(),
+            theme: "Leiderschap".into(),
+            author: "Redactie HRnexus".into(),
+            published_at: Some(now() - 30 * 86_400),
+        })
+        .await
+        .unwrap();
+    publish_article(&app.store, "Regelruimte in de zorg", "regelruimte-zorg").await;
+    app.running.state.issue_wake.notify_one();
+    let mails = crate::kompas::mails_to(&app, with, 3).await;
+    let alert = &mails[2];
+    assert!(
+        alert.contains("Subject: Nieuw op HRnexus: Regelruimte in de zorg"),
+        "{alert}"
+    );
+    assert!(alert.contains("/inzichten/regelruimte-zorg"));
+    crate::kompas::one_click_path(&app, alert);
+
+    // Once, and only to the reader who asked.
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    assert_eq!(crate::kompas::mails_to(&app, with, 3).await.len(), 3);
+    assert_eq!(
+        crate::kompas::mails_to(&app, "zonder-artikelen@voorbeeld.nl", 2)
+            .await
+            .len(),
+        2,
+        "confirmation and welcome only"
+    );
+    let issues = app.store.issues(10).await.unwrap();
+    assert_eq!(
+        issues.len(),
+        1,
+        "one announcement, none for the old article"
+    );
+    assert!(
+        !app.get("/kompas/archief")
+            .await
+            .text()
+            .await
+            .unwrap()
+            .contains("Nieuw op HRnexus")
+    );
+    assert_eq!(
+        app.get(&format!("/kompas/archief/{}", issues[0].id))
+            .await
+            .status(),
+        404
+    );
+}
+
 both_backends!(
     composed_previewed_tested_sent_and_archived,
     the_api_lists_articles_and_starts_a_double_opt_in,
+    a_new_article_is_announced_to_those_who_asked,
 );

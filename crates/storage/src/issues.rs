@@ -30,6 +30,7 @@ pub(crate) struct IssueRow {
     article_ids: String,
     items: Option<String>,
     state: String,
+    audience: String,
     send_at: Option<i64>,
     total: i64,
     sent_count: i64,
@@ -49,8 +50,10 @@ pub struct Issue {
     pub article_ids: Vec<i64>,
     /// What the sent issue shows, frozen when sending started (JSON written by the caller).
     pub items: Option<String>,
-    /// `hrnexus_core::kompas::IssueState` in its stored spelling.
+    /// `hrnexus_core::issue::IssueState` in its stored spelling.
     pub state: String,
+    /// `all` (the monthly issue) or `new_articles` (a short mail about one new article).
+    pub audience: String,
     pub send_at: Option<UnixTime>,
     /// Deliveries created when sending started.
     pub total: i64,
@@ -74,6 +77,7 @@ impl From<IssueRow> for Issue {
             article_ids: serde_json::from_str(&r.article_ids).unwrap_or_default(),
             items: r.items,
             state: r.state,
+            audience: r.audience,
             send_at: r.send_at,
             total: r.total,
             sent_count: r.sent_count,
@@ -130,7 +134,8 @@ pub trait IssueStore: Send + Sync {
     async fn issue(&self, id: i64) -> Result<Option<Issue>>;
     /// Newest first.
     async fn issues(&self, limit: i64) -> Result<Vec<Issue>>;
-    /// Issues that went out (sending or sent) in `lang`, newest first: the public archive.
+    /// Monthly issues that went out (sending or sent) in `lang`, newest first: the public
+    /// archive (short mails about one new article are not in it).
     async fn sent_issues(&self, lang: &str, limit: i64) -> Result<Vec<Issue>>;
     /// Schedules a draft or scheduled issue at `send_at`, or makes it a draft again (`None`).
     /// False once sending has started.
@@ -166,6 +171,17 @@ pub trait IssueStore: Send + Sync {
     /// Marks issues whose deliveries are all done as sent. Returns how many.
     async fn finish_issues(&self, now: UnixTime) -> Result<u64>;
     async fn issue_progress(&self, id: i64) -> Result<IssueProgress>;
+    /// Articles published in the last two days before `now` and not yet announced, oldest
+    /// first.
+    async fn unannounced_articles(&self, now: UnixTime) -> Result<Vec<crate::Article>>;
+    /// Marks the article announced and schedules `alert` (audience `new_articles`) at `now`,
+    /// in one transaction; `None` when it was already announced (another instance was first).
+    async fn announce_article(
+        &self,
+        article_id: i64,
+        alert: &NewIssue<'_>,
+        now: UnixTime,
+    ) -> Result<Option<i64>>;
     /// Confirmed subscribers in `lang`: who an issue in that language would go to now.
     async fn confirmed_subscribers(&self, lang: &str) -> Result<i64>;
     /// The subjects of the issues delivered to a subscriber, with when (for their data export).
@@ -230,7 +246,7 @@ macro_rules! impl_issue_store {
 
             async fn sent_issues(&self, lang: &str, limit: i64) -> $crate::Result<Vec<$crate::Issue>> {
                 let rows: Vec<$crate::issues::IssueRow> = sqlx::query_as(
-                    "SELECT * FROM newsletter_issues WHERE lang = $1 AND state IN ('sending', 'sent')
+                    "SELECT * FROM newsletter_issues WHERE lang = $1 AND state IN ('sending', 'sent') AND audience = 'all'
                      ORDER BY started_at DESC, id DESC LIMIT $2",
                 )
                 .bind(lang)
@@ -268,26 +284,30 @@ macro_rules! impl_issue_store {
                 let mut tx = self.begin_write().await?;
                 // The state check and the change are one statement: of two instances starting
                 // the same issue, the second finds it 'sending' and does nothing.
-                let lang: Option<String> = sqlx::query_scalar(
+                let started: Option<(String, String)> = sqlx::query_as(
                     "UPDATE newsletter_issues SET state = 'sending', items = $1, started_at = $2, updated_at = $2
-                     WHERE id = $3 AND state = 'scheduled' AND send_at <= $2 RETURNING lang",
+                     WHERE id = $3 AND state = 'scheduled' AND send_at <= $2 RETURNING lang, audience",
                 )
                 .bind(items)
                 .bind(now)
                 .bind(id)
                 .fetch_optional(&mut *tx)
                 .await?;
-                let Some(lang) = lang else {
+                let Some((lang, audience)) = started else {
                     return Ok(None);
                 };
+                // Preferences are stored as a comma-separated list of ticked boxes.
                 let created = sqlx::query(
                     "INSERT INTO newsletter_deliveries (issue_id, subscriber_id, status, next_attempt_at)
                      SELECT $1, id, 'pending', $2 FROM newsletter_subscribers
-                     WHERE state = 'confirmed' AND lang = $3 ORDER BY id",
+                     WHERE state = 'confirmed' AND lang = $3
+                       AND ($4 = 'all' OR ',' || preferences || ',' LIKE '%,artikelen,%')
+                     ORDER BY id",
                 )
                 .bind(id)
                 .bind(now)
                 .bind(&lang)
+                .bind(&audience)
                 .execute(&mut *tx)
                 .await?
                 .rows_affected() as i64;
@@ -351,6 +371,51 @@ macro_rules! impl_issue_store {
                     progress.total += n;
                 }
                 Ok(progress)
+            }
+
+            async fn unannounced_articles(&self, now: i64) -> $crate::Result<Vec<$crate::Article>> {
+                Ok(sqlx::query_as(
+                    "SELECT * FROM articles WHERE announced_at IS NULL AND published_at <= $1 AND published_at > $2
+                     ORDER BY published_at, id",
+                )
+                .bind(now)
+                .bind(now - 2 * 24 * 60 * 60)
+                .fetch_all(&self.pool)
+                .await?)
+            }
+
+            async fn announce_article(
+                &self,
+                article_id: i64,
+                alert: &$crate::NewIssue<'_>,
+                now: i64,
+            ) -> $crate::Result<Option<i64>> {
+                let mut tx = self.begin_write().await?;
+                let marked = sqlx::query(
+                    "UPDATE articles SET announced_at = $1 WHERE id = $2 AND announced_at IS NULL",
+                )
+                .bind(now)
+                .bind(article_id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                if marked != 1 {
+                    return Ok(None);
+                }
+                let ids = serde_json::to_string(alert.article_ids).unwrap_or_else(|_| "[]".into());
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO newsletter_issues (lang, subject, introduction, article_ids, state, audience, send_at, created_at, updated_at)
+                     VALUES ($1, $2, $3, $4, 'scheduled', 'new_articles', $5, $5, $5) RETURNING id",
+                )
+                .bind(alert.lang)
+                .bind(alert.subject)
+                .bind(alert.introduction)
+                .bind(ids)
+                .bind(now)
+                .fetch_one(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok(Some(id))
             }
 
             async fn confirmed_subscribers(&self, lang: &str) -> $crate::Result<i64> {

@@ -14,6 +14,9 @@ CREATE TABLE newsletter_issues (
     -- JSON array of what the sent issue shows (title, summary, link), frozen at the start.
     items        TEXT,
     state        TEXT   NOT NULL,
+    -- 'all' (the monthly issue) or 'new_articles' (a short mail about one new article, for
+    -- subscribers who ticked that preference).
+    audience     TEXT   NOT NULL DEFAULT 'all',
     send_at      BIGINT,
     total        BIGINT NOT NULL DEFAULT 0,
     -- Final figures, kept when the deliveries themselves are removed after the retention period.
@@ -44,3 +47,8 @@ CREATE INDEX newsletter_deliveries_due ON newsletter_deliveries (next_attempt_at
     WHERE status IN ('pending', 'sending');
 CREATE INDEX newsletter_deliveries_issue ON newsletter_deliveries (issue_id, status);
 CREATE INDEX newsletter_deliveries_subscriber ON newsletter_deliveries (subscriber_id);
+
+-- When a published article was announced to subscribers who asked for new articles. Only
+-- articles published in the last two days are announced (see `IssueStore`), so nobody gets
+-- a mail about old news, also not right after this version arrives.
+ALTER TABLE articles ADD COLUMN announced_at BIGINT;
