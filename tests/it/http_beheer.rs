@@ -345,11 +345,13 @@ async fn openapi_document_lists_exactly_the_api_routes() {
     assert_eq!(
         paths,
         [
+            "/api/v1/articles",
             "/api/v1/health",
             "/api/v1/intakes",
             "/api/v1/introductions",
             "/api/v1/introductions/{id}/accept",
             "/api/v1/introductions/{id}/decline",
+            "/api/v1/kompas/subscriptions",
             "/api/v1/me",
             "/api/v1/providers",
             "/api/v1/scans",
