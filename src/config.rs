@@ -61,6 +61,36 @@ pub struct Settings {
     pub introductions: Introductions,
     #[serde(default)]
     pub newsletter: Newsletter,
+    /// Who runs this installation (`[operator]`): shown on /over-hrnexus, in the privacy
+    /// statement and in the processing agreement.
+    #[serde(default)]
+    pub operator: Operator,
+}
+
+/// The organisation that runs this installation of HRnexus, as visitors must be able to find
+/// it (name, KvK number, address, e-mail). Empty fields are left off the pages.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Operator {
+    pub name: String,
+    /// Eight digits.
+    pub kvk: String,
+    /// One line, e.g. "Stationsplein 1, 3511 ED Utrecht".
+    pub address: String,
+    pub email: String,
+    pub phone: String,
+}
+
+impl Default for Operator {
+    fn default() -> Self {
+        Operator {
+            name: "HRnexus".into(),
+            kvk: String::new(),
+            address: String::new(),
+            email: String::new(),
+            phone: String::new(),
+        }
+    }
 }
 
 /// Sending issues of the HRnexus Kompas (`[newsletter]`).
@@ -393,6 +423,16 @@ impl Settings {
         }
         if self.retention.interval_minutes == 0 {
             return fail("retention.interval_minutes", "must be at least 1");
+        }
+        let o = &self.operator;
+        if !o.kvk.is_empty() && hrnexus_core::provider::KvkNumber::parse(&o.kvk).is_err() {
+            return fail("operator.kvk", "must be a KvK number of eight digits");
+        }
+        if !o.email.is_empty() && hrnexus_core::email::EmailAddress::parse(&o.email).is_err() {
+            return fail("operator.email", "must be an e-mail address");
+        }
+        if o.name.trim().is_empty() {
+            return fail("operator.name", "must not be empty");
         }
         let n = &self.newsletter;
         if n.batch == 0 || n.concurrency == 0 || n.lease_seconds < 1 || n.check_seconds == 0 {

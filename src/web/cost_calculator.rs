@@ -95,6 +95,19 @@ pub struct ReferenceView {
     pub value: String,
 }
 
+impl ReferenceView {
+    /// Where the source can be read, for sources that are published (CBS StatLine); the
+    /// others are estimates and rules of thumb without one page to link to.
+    pub fn url(&self) -> Option<&'static str> {
+        match self.source {
+            "cbs_ziekteverzuim" => {
+                Some("https://opendata.cbs.nl/statline/#/CBS/nl/dataset/80072ned/table")
+            }
+            _ => None,
+        }
+    }
+}
+
 impl CostCalculator {
     /// The calculator with every default filled in and nothing calculated yet.
     /// `path` is the language-prefixed path of the including page (e.g. `p.href("/autonomie-scan")`).

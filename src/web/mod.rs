@@ -22,6 +22,7 @@ pub mod respond;
 pub mod security;
 pub mod session_store;
 pub mod site;
+pub mod trust;
 pub mod werkgever;
 
 use std::{
@@ -186,6 +187,7 @@ fn localised(state: &AppState) -> Router<AppState> {
         .merge(beoordeling::routes())
         .merge(respond::routes())
         .merge(privacy::routes())
+        .merge(trust::routes())
         .merge(kompas::routes())
         .merge(inzichten::routes())
         .merge(dienstverleners::routes())

@@ -445,6 +445,10 @@ async fn the_result_is_mailed_on_request_with_the_kompas_as_a_choice(db: Db) {
         html.contains("name=\"werkwijze\" value=\"2\""),
         "answers travel along"
     );
+    assert!(
+        html.contains("href=\"https://opendata.cbs.nl/statline/#/CBS/nl/dataset/80072ned/table\""),
+        "the CBS source is a real link"
+    );
 
     let mut form: Vec<(&str, &str)> = answers.to_vec();
     form.push(("email", "geen adres"));

@@ -32,4 +32,5 @@ mod respond;
 mod results;
 mod schema;
 mod storage_contract;
+mod trust;
 mod werkgever;
