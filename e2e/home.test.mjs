@@ -1,4 +1,5 @@
-// Home pages (Dutch and English) and the Dutch 404 page, in headless chromium.
+// Home pages (Dutch and English), the pages about who runs the site, the Kompas archive and
+// the Dutch 404 page, in headless chromium.
 // Run from the repo root: node --test e2e/
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -16,6 +17,11 @@ import {
 const PAGES = [
   { name: 'home-nl', path: '/', lang: 'nl' },
   { name: 'home-en', path: '/en/', lang: 'en' },
+  // Who is behind the site, and the Kompas archive: the same checks as the home pages.
+  { name: 'about-nl', path: '/over-hrnexus', lang: 'nl' },
+  { name: 'privacy-en', path: '/en/privacy', lang: 'en' },
+  { name: 'agreement-nl', path: '/verwerkersovereenkomst', lang: 'nl' },
+  { name: 'kompas-archive-nl', path: '/kompas/archief', lang: 'nl' },
 ];
 const DEVICES = ['desktop', 'phone'];
 
