@@ -18,7 +18,7 @@ import { onServer, waitForMail } from './support.mjs';
 
 const EMPLOYER = 'k.jansen@kaarten-test.nl';
 const ASPECTS = ['werkwijze', 'sterke_punten', 'taakinvloed', 'open_mening', 'steun'];
-const ANSWERS = ['Eens', 'Helemaal eens', 'Weet ik niet', 'Oneens', 'Niet eens, niet oneens'];
+const ANSWERS = ['Eens', 'Helemaal eens', 'Weet ik niet', 'Oneens', 'Neutraal'];
 
 function addDays(isoDate, days) {
   const d = new Date(`${isoDate}T12:00:00Z`);

@@ -25,7 +25,7 @@ import { demoScanURL } from './support.mjs';
 
 const ASPECTS = ['werkwijze', 'sterke_punten', 'taakinvloed', 'open_mening', 'steun'];
 // The answer each question gets, as the label text a person taps.
-const ANSWERS = ['Eens', 'Helemaal eens', 'Weet ik niet', 'Oneens', 'Niet eens, niet oneens'];
+const ANSWERS = ['Eens', 'Helemaal eens', 'Weet ik niet', 'Oneens', 'Neutraal'];
 
 /** The fieldset of one question. */
 function question(page, key) {

@@ -37,7 +37,7 @@ const ASPECTS = ['werkwijze', 'sterke_punten', 'taakinvloed', 'open_mening', 'st
 
 const HE = 'Helemaal eens';
 const E = 'Eens';
-const N = 'Niet eens, niet oneens';
+const N = 'Neutraal';
 const O = 'Oneens';
 const HO = 'Helemaal oneens';
 const WIN = 'Weet ik niet';
@@ -371,7 +371,7 @@ describe('scan flow: employees answer on a phone, the employer sees the result',
     const summary = page.locator('.results-summary');
     const summaryText = await summary.innerText();
     assert.match(summaryText, /Hier is werk aan de winkel/, `summary:\n${summaryText}`);
-    assert.match(summaryText, /Steun van de leidinggevende/, `summary names the weak aspect:\n${summaryText}`);
+    assert.match(summaryText, /Steun bij verandering/, `summary names the weak aspect:\n${summaryText}`);
     // Index = mean of the five aspect means on 0–100: (85 + 66.7 + 62.5 + 75 + 29.2) / 5 ≈ 64.
     assert.match(summaryText, /Autonomie-index: 64 van 100/, `summary shows the index of the answers given:\n${summaryText}`);
 
@@ -382,11 +382,11 @@ describe('scan flow: employees answer on a phone, the employer sees the result',
     assert.equal(await whole.locator('article.aspect').count(), 5, 'five aspects');
     assert.match(wholeText, /\d+\s?%\s+positief/, 'percentages are shown');
     assert.doesNotMatch(wholeText, /nog niet genoeg reacties/i, 'the whole scan is not hidden');
-    const steun = whole.locator('article.aspect').filter({ hasText: 'Steun van de leidinggevende' });
+    const steun = whole.locator('article.aspect').filter({ hasText: 'Steun bij verandering' });
     const steunText = await steun.innerText();
     assert.match(steunText, /Werk aan de winkel/, `steun: ${steunText}`);
     assert.match(steunText, /17\s?%\s+positief/, `steun: 1 of 6 positive:\n${steunText}`);
-    const werkwijze = whole.locator('article.aspect').filter({ hasText: 'Eigen werkwijze bepalen' });
+    const werkwijze = whole.locator('article.aspect').filter({ hasText: 'Eigen werkwijze' });
     assert.match(await werkwijze.innerText(), /Goed/, 'werkwijze scores well');
     assert.match(await werkwijze.innerText(), /Weet ik niet: 1\b/, 'one "weet ik niet" for werkwijze');
     // Comments stay hidden below 8 reactions; the one written must not show.

@@ -435,3 +435,51 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod naming {
+    use super::Lang;
+
+    /// Every page, mail and export names an aspect with one message per family; each must
+    /// read exactly as the aspect's one name (`aspect-…`), and the middle answer likewise.
+    #[test]
+    fn every_aspect_has_one_name_everywhere() {
+        let aspects = [
+            "werkwijze",
+            "sterke_punten",
+            "taakinvloed",
+            "open_mening",
+            "steun",
+        ];
+        for lang in Lang::ALL {
+            for aspect in aspects {
+                let name = lang.t(&format!("aspect-{aspect}"));
+                assert!(
+                    !name.starts_with("aspect-"),
+                    "{lang:?}: {aspect} has a name"
+                );
+                for family in ["autonomie-scan-topic-", "respond-short-", "results-aspect-"] {
+                    assert_eq!(
+                        lang.t(&format!("{family}{aspect}")),
+                        name,
+                        "{lang:?} {family}{aspect}"
+                    );
+                }
+                assert!(
+                    lang.t(&format!("autonomie-scan-aspect-{aspect}"))
+                        .starts_with(&format!("{name}:")),
+                    "{lang:?}: the quick check's description starts with the name"
+                );
+            }
+            let neutral = lang.t("answer-neutral");
+            for key in [
+                "respond-answer-3",
+                "results-answer-3",
+                "results-csv-3",
+                "autonomie-scan-answer-3",
+            ] {
+                assert_eq!(lang.t(key), neutral, "{lang:?} {key}");
+            }
+        }
+    }
+}

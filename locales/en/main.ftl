@@ -188,3 +188,12 @@ setup-invalid = This set-up link does not work (any more): it expired, was alrea
 audit-staff_setup = admin account set up with a set-up link
 audit-help_requested = employer: help request sent
 audit-help_throttled = employer: help request refused (too many in a short time)
+
+## The five aspects: one name each, used by every page, mail and export
+aspect-werkwijze = Own approach
+aspect-sterke_punten = Strengths
+aspect-taakinvloed = Influence on tasks
+aspect-open_mening = Speaking up
+aspect-steun = Support for change
+# The middle answer, everywhere.
+answer-neutral = Neutral

@@ -2,7 +2,7 @@
 respond-page-title = Autonomy scan
 respond-eyebrow = Autonomy scan
 respond-title = How much room do you have in your work?
-respond-for = For { $team } at { $organisation }.
+respond-for = { $organisation } · { $team }
 respond-intro = Five short questions about how much say you have over your work. It takes about two minutes and it is anonymous.
 respond-closes = You can take part until { $date }.
 respond-privacy-title = What happens with your answers?
@@ -18,11 +18,11 @@ respond-step-extra = Finally (optional)
 respond-question-count = Question { $number } of { $total }
 respond-required-note = For each question, choose the answer that fits you best. Not sure? Choose "don't know".
 
-respond-short-werkwijze = Way of working
-respond-short-sterke_punten = Strengths
-respond-short-taakinvloed = Influence on tasks
-respond-short-open_mening = Speaking up
-respond-short-steun = Support
+respond-short-werkwijze = { aspect-werkwijze }
+respond-short-sterke_punten = { aspect-sterke_punten }
+respond-short-taakinvloed = { aspect-taakinvloed }
+respond-short-open_mening = { aspect-open_mening }
+respond-short-steun = { aspect-steun }
 
 respond-statement-werkwijze = I can decide for myself how I approach my work.
 respond-statement-sterke_punten = In my job I can make good use of my strengths.
@@ -32,7 +32,7 @@ respond-statement-steun = When I want to change something, my manager supports m
 
 respond-answer-1 = Strongly disagree
 respond-answer-2 = Disagree
-respond-answer-3 = Neither agree nor disagree
+respond-answer-3 = { answer-neutral }
 respond-answer-4 = Agree
 respond-answer-5 = Strongly agree
 respond-answer-weet_niet = Don't know

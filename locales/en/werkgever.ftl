@@ -15,6 +15,7 @@ wg-sent-spam = Nothing after a few minutes? Look in your junk mail folder, or ch
 wg-sent-again = Request a new link
 wg-mail-subject = Your sign-in link for HRnexus
 wg-mail-body = You asked for a link to sign in to HRnexus. Click the button below and then "Sign in". The link works for 30 minutes and only once.
+wg-mail-body-text = You asked for a link to sign in to HRnexus. Open the link below and then click "Sign in". The link works for 30 minutes and only once.
 wg-mail-ignore = Did you not ask for this? Then you can ignore this email. Nobody can sign in without this link.
 wg-mail-action = Sign in to HRnexus
 wg-confirm-title = Sign in to HRnexus

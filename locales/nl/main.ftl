@@ -12,18 +12,18 @@ footer-staff = Inloggen voor medewerkers van HRnexus
 ## Home
 home-eyebrow = Voor het mkb
 home-title = Geef vertrouwen, krijg resultaat
-home-lead = Mensen die zelf mogen bepalen hoe ze hun werk doen, zijn betrokkener, vaker aan het werk en blijven langer. HRnexus laat zien hoeveel ruimte jouw team ervaart, wat een tekort kost en wie je kan helpen.
+home-lead = Mensen die zelf mogen bepalen hoe ze hun werk doen, zijn betrokkener, minder vaak ziek en blijven langer. HRnexus laat zien hoeveel ruimte jouw team ervaart, wat een tekort kost en wie je daarbij kan helpen.
 home-cta-quick-check = Doe de snelle check
 home-cta-team-scan = Start een teamscan
 home-offer-title = Wat HRnexus voor je doet
 home-measure-title = Meten
 home-measure-text = Met de autonomie-scan beantwoorden je medewerkers anoniem vijf korte vragen. Je ziet per onderwerp waar het goed gaat en waar werk aan de winkel is.
 home-connect-title = Verbinden
-home-connect-text = Stel je vraag en wij zoeken in ons netwerk de HR-dienstverlener die past bij je sector, regio en bedrijfsgrootte. Je krijgt uitgelegd waarom die match past.
+home-connect-text = Stel je vraag en wij zoeken in ons netwerk de HR-dienstverlener die past bij je sector, regio en bedrijfsgrootte. We leggen uit waarom juist die past.
 home-inform-title = Informeren
 home-inform-text = Praktische artikelen en het maandelijkse HRnexus Kompas, met tips en voorbeelden uit HR en arbodienstverlening.
 home-follow-title = Opvolgen
-home-follow-text = Herhaal de scan na een paar maanden en zie of de maatregelen effect hebben, per onderwerp en per afdeling.
+home-follow-text = Herhaal de scan na een paar maanden. Dan zie je per onderwerp en per afdeling of je maatregelen effect hebben.
 home-questions-title = Vijf vragen die veel zeggen
 home-questions-intro = Gebrek aan autonomie merk je vaak niet meteen: mensen passen zich aan. Deze vragen maken zichtbaar wat er speelt.
 home-question-werkwijze = Mag je zelf beslissen hoe je je werk aanpakt?
@@ -188,3 +188,12 @@ setup-invalid = Deze instellink werkt niet (meer): hij is verlopen, al gebruikt 
 audit-staff_setup = beheeraccount ingesteld via instellink
 audit-help_requested = werkgever: hulpvraag verstuurd
 audit-help_throttled = werkgever: hulpvraag geweigerd (te veel kort na elkaar)
+
+## The five aspects: one name each, used by every page, mail and export
+aspect-werkwijze = Eigen werkwijze
+aspect-sterke_punten = Sterke punten
+aspect-taakinvloed = Invloed op taken
+aspect-open_mening = Eerlijk je mening geven
+aspect-steun = Steun bij verandering
+# The middle answer, everywhere.
+answer-neutral = Neutraal

@@ -2,7 +2,7 @@
 respond-page-title = Autonomie-scan
 respond-eyebrow = Autonomie-scan
 respond-title = Hoeveel ruimte heb jij in je werk?
-respond-for = Voor { $team } bij { $organisation }.
+respond-for = { $organisation } · { $team }
 respond-intro = Vijf korte vragen over hoeveel je zelf te zeggen hebt over je werk. Het invullen duurt ongeveer twee minuten en is anoniem.
 respond-closes = Je kunt meedoen tot en met { $date }.
 respond-privacy-title = Wat gebeurt er met je antwoorden?
@@ -18,11 +18,11 @@ respond-step-extra = Tot slot (niet verplicht)
 respond-question-count = Vraag { $number } van { $total }
 respond-required-note = Kies bij elke vraag het antwoord dat het best bij je past. Twijfel je, kies dan "weet ik niet".
 
-respond-short-werkwijze = Werkwijze
-respond-short-sterke_punten = Sterke punten
-respond-short-taakinvloed = Invloed op taken
-respond-short-open_mening = Eerlijke mening
-respond-short-steun = Steun
+respond-short-werkwijze = { aspect-werkwijze }
+respond-short-sterke_punten = { aspect-sterke_punten }
+respond-short-taakinvloed = { aspect-taakinvloed }
+respond-short-open_mening = { aspect-open_mening }
+respond-short-steun = { aspect-steun }
 
 respond-statement-werkwijze = Ik mag zelf bepalen hoe ik mijn werk aanpak.
 respond-statement-sterke_punten = In mijn functie kan ik mijn sterke punten goed inzetten.
@@ -32,7 +32,7 @@ respond-statement-steun = Als ik iets wil veranderen, steunt mijn leidinggevende
 
 respond-answer-1 = Helemaal oneens
 respond-answer-2 = Oneens
-respond-answer-3 = Niet eens, niet oneens
+respond-answer-3 = { answer-neutral }
 respond-answer-4 = Eens
 respond-answer-5 = Helemaal eens
 respond-answer-weet_niet = Weet ik niet

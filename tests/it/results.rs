@@ -431,7 +431,7 @@ async fn csv_has_visible_groups_only_and_defuses_formulas(db: Db) {
             assert!(field.starts_with('"') && field.ends_with('"'), "{line}");
         }
     }
-    assert!(csv.contains("\"'=SUM(A1)\";\"Eigen werkwijze bepalen\";\"5\";\"5,00\";\"100,0\";\"0,0\";\"0\";\"0\";\"0\";\"0\";\"5\";\"0\";\"Goed\""));
+    assert!(csv.contains("\"'=SUM(A1)\";\"Eigen werkwijze\";\"5\";\"5,00\";\"100,0\";\"0,0\";\"0\";\"0\";\"0\";\"0\";\"5\";\"0\";\"Goed\""));
     assert!(csv.contains("\"'+Verkoop \"\"Noord\"\"\";"));
     assert!(!csv.contains("Klein"), "the empty department is hidden");
     assert!(
@@ -512,10 +512,10 @@ async fn trend_labels_across_two_rounds(db: Db) {
     // 2.5 → 4.5 with s² = 5/18 in both rounds: difference +2.0. Five labels on the page
     // (whole scan only), df = 18: interval ±t(1 − 0.05/10, 18) · √(2 · 5/18 / 10) = ±0.68.
     assert_eq!(
-        row("Eigen werkwijze bepalen 2,5 4,5"),
-        "Eigen werkwijze bepalen 2,5 4,5 +2,0 stijgend (tussen +1,3 en +2,7"
+        row("Eigen werkwijze 2,5 4,5"),
+        "Eigen werkwijze 2,5 4,5 +2,0 stijgend (tussen +1,3 en +2,7"
     );
-    assert!(row("Steun van de leidinggevende 3,5 3,5").contains("stabiel"));
+    assert!(row("Steun bij verandering 3,5 3,5").contains("stabiel"));
     assert!(
         row("Eerlijk je mening geven 4,5 2,5")
             .contains("dalend (tussen \u{2212}2,7 en \u{2212}1,3")
@@ -578,7 +578,7 @@ async fn the_difference_agrees_with_the_shown_means(db: Db) {
     let html = employer.page(&app, &results_path(&scan)).await;
     let trend = text(section(&html, "verloop"));
     assert!(
-        trend.contains("Eigen werkwijze bepalen 3,3 3,5 +0,2 stabiel"),
+        trend.contains("Eigen werkwijze 3,3 3,5 +0,2 stabiel"),
         "{trend}"
     );
 }
