@@ -136,6 +136,10 @@ async fn composed_previewed_tested_sent_and_archived(db: Db) {
         page.contains("Deze maand: regelruimte."),
         "the text part shown"
     );
+    assert!(
+        page.contains("Gaat naar 2 bevestigde abonnees"),
+        "who it would go to now"
+    );
     let anonymous = common::client()
         .get(app.url(&format!("/beheer/kompas/{id}/voorbeeld")))
         .send()

@@ -279,6 +279,7 @@ async fn issue_page(
             "now"
         }
         .into(),
+        readers: state.store.confirmed_subscribers(&issue.lang).await?,
         ..blank(p, staff, form, offered)
     };
     adjust(&mut page);
