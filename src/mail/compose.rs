@@ -407,12 +407,14 @@ mod tests {
         .unwrap();
         let expected = format!(
             "{}\n\n{}\n\n{}: https://hrnexus.nl/werkgever/inloggen/T\n\n-- \n{}\n",
-            Lang::Nl.t("wg-mail-body"),
+            // The text part has a link, not a button, and says so.
+            Lang::Nl.t("wg-mail-body-text"),
             Lang::Nl.t("wg-mail-ignore"),
             Lang::Nl.t("wg-mail-action"),
             Lang::Nl.t("mail-footer"),
         );
         assert_eq!(mail.text_body, expected);
+        assert!(!mail.text_body.contains("knop"), "no button in plain text");
         assert_eq!(mail.subject, Lang::Nl.t("wg-mail-subject"));
         assert!(mail.carries_secret);
         let html = mail.html_body.unwrap();
