@@ -206,8 +206,9 @@ async fn a_provider_reaches_only_its_own(db: Db) {
         !home.contains("Vraag voor Alfa"),
         "the question only after accepting"
     );
+    // (Not "werkgever-": the footer links /scan/wat-je-werkgever-ziet.)
     assert!(
-        !home.contains("werkgever-"),
+        !home.contains("@x.nl"),
         "no contact details before accepting"
     );
 
