@@ -7,6 +7,7 @@ pub mod advice;
 pub mod anonymity;
 pub mod aspect;
 pub mod keyed;
+pub mod priority;
 pub mod release;
 pub mod response;
 pub mod score;
@@ -20,6 +21,7 @@ pub use anonymity::{
 };
 pub use aspect::{Answer, Aspect, Signal};
 pub use keyed::{EnumKey, KeyedArray, PerAspect, PerSignal};
+pub use priority::{MAX_PRIORITIES, Priority, priorities};
 pub use release::{Progress, RoundState};
 pub use response::{
     Comment, CommentError, FIELD_COMMENT, FIELD_DEPARTMENT, FieldError, FieldIssue, FormField,
