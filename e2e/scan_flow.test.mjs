@@ -370,10 +370,15 @@ describe('scan flow: employees answer on a phone, the employer sees the result',
     // Summary: figures are shown (6 ≥ 5), with the weak aspect called out.
     const summary = page.locator('.results-summary');
     const summaryText = await summary.innerText();
-    assert.match(summaryText, /Hier is werk aan de winkel/, `summary:\n${summaryText}`);
-    assert.match(summaryText, /Steun bij verandering/, `summary names the weak aspect:\n${summaryText}`);
+    assert.match(summaryText, /Eerst aanpakken/, `summary:\n${summaryText}`);
+    assert.match(summaryText, /Steun bij verandering in het hele team\s+Werk aan de winkel/, `summary names the weak aspect first:\n${summaryText}`);
     // Index = mean of the five aspect means on 0–100: (85 + 66.7 + 62.5 + 75 + 29.2) / 5 ≈ 64.
-    assert.match(summaryText, /Autonomie-index: 64 van 100/, `summary shows the index of the answers given:\n${summaryText}`);
+    assert.match(summaryText, /Autonomie-index\s+64 van 100/, `summary shows the index of the answers given:\n${summaryText}`);
+    // The heatmap: one row per group, hidden departments say so instead of showing figures.
+    const heatmap = summary.locator('table.heatmap');
+    assert.equal(await heatmap.locator('tbody tr').count(), 1 + DEPARTMENTS.length, 'a row per group');
+    assert.equal(await heatmap.locator('td.heat-werk_aan_de_winkel').count(), 1, 'one aspect falls short');
+    assert.match(await heatmap.locator('td.heat-werk_aan_de_winkel').innerText(), /!!\s*\d,\d/, 'symbol and mean beside the colour');
 
     // Whole scan: the five aspects with figures and percentages.
     const whole = page.locator('section.results-part[aria-labelledby="whole-title"]');

@@ -85,6 +85,18 @@ month-9 = september
 month-10 = oktober
 month-11 = november
 month-12 = december
+month-short-1 = jan
+month-short-2 = feb
+month-short-3 = mrt
+month-short-4 = apr
+month-short-5 = mei
+month-short-6 = jun
+month-short-7 = jul
+month-short-8 = aug
+month-short-9 = sep
+month-short-10 = okt
+month-short-11 = nov
+month-short-12 = dec
 
 ## Mail
 mail-footer = HRnexus · autonomie op de werkvloer, gemeten en verbeterd

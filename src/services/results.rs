@@ -15,9 +15,9 @@
 use std::collections::HashMap;
 
 use hrnexus_core::scan::{
-    Advice, AnonymityPolicy, Answer, Aspect, AspectStats, Band, DepartmentNode, GroupId, Progress,
-    ScanCounts, ScanStats, Signal, SignalStats, Trend, Visibility, advise, compare_page,
-    response_rate,
+    Action, Advice, AnonymityPolicy, Answer, Aspect, AspectStats, Band, DepartmentNode, GroupId,
+    Progress, ScanCounts, ScanStats, Signal, SignalStats, Trend, Visibility, advise, compare_page,
+    priorities, response_rate,
 };
 use serde_json::json;
 
@@ -231,8 +231,12 @@ pub struct ResultsView {
     pub departments: Vec<GroupView>,
     /// Visible groups with aspects that fall short ("werk aan de winkel").
     pub shortfalls: Vec<Shortfall>,
+    /// What the page opens with: the heatmap, the priorities and the index's change.
+    pub overview: Overview,
     /// Advice for the whole scan, when it is visible.
     pub advice: Option<Advice>,
+    /// Advice for each visible department with something to improve, in tree order.
+    pub department_advice: Vec<GroupAdvice>,
     pub trend: Option<TrendView>,
 }
 
@@ -245,6 +249,16 @@ impl ResultsView {
     /// Whether any group shows figures.
     pub fn any_visible(&self) -> bool {
         self.groups().any(|g| g.figures.is_some())
+    }
+
+    /// The aspects as the heatmap's columns.
+    pub fn whole_aspects(&self) -> [Aspect; 5] {
+        Aspect::ALL
+    }
+
+    /// The heatmap's figure columns: the five aspects and the index.
+    pub fn heatmap_columns(&self) -> usize {
+        Aspect::ALL.len() + 1
     }
 }
 
@@ -425,6 +439,79 @@ pub struct Shortfall {
     pub aspects: Vec<Aspect>,
 }
 
+/// The results at a glance.
+#[derive(Debug, Clone)]
+pub struct Overview {
+    /// The whole scan, then every department in tree order (hidden ones without cells).
+    pub rows: Vec<HeatRow>,
+    /// At most three, worst first (see `core::scan::priority`).
+    pub priorities: Vec<PriorityView>,
+    /// The whole scan's index against the previous round, when both are visible.
+    pub index_change: Option<IndexChange>,
+}
+
+/// One row of the heatmap: a group × the five aspects.
+#[derive(Debug, Clone)]
+pub struct HeatRow {
+    pub anchor: String,
+    pub name: Option<String>,
+    pub depth: usize,
+    /// `None` when the anonymity rules hide the group.
+    pub figures: Option<HeatFigures>,
+}
+
+#[derive(Debug, Clone)]
+pub struct HeatFigures {
+    pub responses: u32,
+    pub index: Option<f64>,
+    pub cells: Vec<HeatCell>,
+}
+
+/// One aspect of one group: its band (the colour, with a symbol and words) and its mean.
+#[derive(Debug, Clone)]
+pub struct HeatCell {
+    pub aspect: Aspect,
+    pub band: Option<Band>,
+    pub mean: Option<f64>,
+}
+
+impl HeatCell {
+    pub fn band_key(&self) -> &'static str {
+        self.band.map_or("none", Band::key)
+    }
+}
+
+/// A priority as the page words it.
+#[derive(Debug, Clone)]
+pub struct PriorityView {
+    /// The group's fragment id, to jump to its figures.
+    pub anchor: String,
+    /// The department; `None` for the whole scan.
+    pub name: Option<String>,
+    pub aspect: Aspect,
+    pub band: Band,
+    pub favourable_pct: f64,
+    pub first_action: Action,
+}
+
+/// The autonomy index now and in the previous round, as shown (whole numbers), and their
+/// difference computed from the shown numbers so that the three always agree.
+#[derive(Debug, Clone, Copy)]
+pub struct IndexChange {
+    pub previous_round: i32,
+    pub previous: i64,
+    pub current: i64,
+    pub change: i64,
+}
+
+/// Advice for one department.
+#[derive(Debug, Clone)]
+pub struct GroupAdvice {
+    pub anchor: String,
+    pub name: String,
+    pub advice: Advice,
+}
+
 /// Means across rounds and the change between the selected round and the one before.
 #[derive(Debug, Clone)]
 pub struct TrendView {
@@ -455,6 +542,8 @@ impl TrendSeries {
 #[derive(Debug, Clone)]
 pub struct TrendPoint {
     pub number: i32,
+    /// The day the round ended (closed early, or its closing date), for the axis.
+    pub closes_on: chrono::NaiveDate,
     pub mean: Option<f64>,
     pub x: String,
     pub y: String,
@@ -477,10 +566,10 @@ pub struct AspectChange {
 /// Geometry of the trend chart (SVG user units).
 pub mod trend_chart {
     pub const WIDTH: f64 = 320.0;
-    pub const HEIGHT: f64 = 190.0;
+    pub const HEIGHT: f64 = 204.0;
     pub const LEFT: f64 = 42.0;
     pub const RIGHT: f64 = 304.0;
-    pub const TOP: f64 = 12.0;
+    pub const TOP: f64 = 20.0;
     pub const BOTTOM: f64 = 148.0;
 
     /// y of a mean on the 1–5 scale.
@@ -592,6 +681,25 @@ pub fn build(loaded: Loaded) -> ResultsView {
         })
         .collect();
     let advice = whole.figures.as_ref().map(|f| advise(&f.stats));
+    let department_advice = department_views
+        .iter()
+        .filter_map(|g| {
+            let advice = advise(&g.figures.as_ref()?.stats);
+            (!advice.is_empty()).then(|| GroupAdvice {
+                anchor: g.anchor.clone(),
+                name: g.name.clone().unwrap_or_default(),
+                advice,
+            })
+        })
+        .collect();
+    let previous_index = (evaluated.len() > 1)
+        .then(|| {
+            let (index, previous) = &evaluated[evaluated.len() - 2];
+            let stats = ScanStats::from_counts(&previous.counts(GroupId::Scan)?);
+            Some((rounds[*index].number, stats.index?))
+        })
+        .flatten();
+    let overview = overview(&whole, &department_views, previous_index);
 
     let trend =
         (evaluated.len() > 1).then(|| trend_view(&rounds, &evaluated, history_groups(&order)));
@@ -613,9 +721,82 @@ pub fn build(loaded: Loaded) -> ResultsView {
         whole,
         departments: department_views,
         shortfalls,
+        overview,
         advice,
+        department_advice,
         trend,
     }
+}
+
+/// The heatmap, the priorities and the index's change, from the groups as the page shows them.
+fn overview(
+    whole: &GroupView,
+    departments: &[GroupView],
+    previous_index: Option<(i32, f64)>,
+) -> Overview {
+    let rows = std::iter::once(whole)
+        .chain(departments)
+        .map(|g| HeatRow {
+            anchor: g.anchor.clone(),
+            name: g.name.clone(),
+            depth: g.depth,
+            figures: g.figures.as_ref().map(|f| HeatFigures {
+                responses: f.responses,
+                index: f.stats.index,
+                cells: f
+                    .aspects
+                    .iter()
+                    .map(|row| HeatCell {
+                        aspect: row.aspect,
+                        band: row.stats.band,
+                        mean: row.stats.mean,
+                    })
+                    .collect(),
+            }),
+        })
+        .collect();
+    let visible: Vec<(&GroupView, &ScanStats)> = departments
+        .iter()
+        .filter_map(|g| Some((g, &g.figures.as_ref()?.stats)))
+        .collect();
+    let priorities = priorities(
+        whole.figures.as_ref().map(|f| (whole, &f.stats)),
+        &visible,
+    )
+    .into_iter()
+    .map(|p| PriorityView {
+        anchor: p.group.anchor.clone(),
+        name: p.group.name.clone(),
+        aspect: p.aspect,
+        band: p.band,
+        favourable_pct: p.favourable_pct,
+        first_action: p.first_action,
+    })
+    .collect();
+    // Whole numbers as the page shows them; the change is their difference.
+    let shown = |index: f64| index.round() as i64;
+    let index_change = previous_index.and_then(|(previous_round, previous)| {
+        let current = whole.figures.as_ref()?.stats.index?;
+        Some(IndexChange {
+            previous_round,
+            previous: shown(previous),
+            current: shown(current),
+            change: shown(current) - shown(previous),
+        })
+    });
+    Overview {
+        rows,
+        priorities,
+        index_change,
+    }
+}
+
+/// The day a round really ended: closed early by hand, or its closing date.
+fn ended_on(round: &Round) -> chrono::NaiveDate {
+    round
+        .closed_at
+        .map(crate::i18n::date_in_netherlands)
+        .map_or(round.closes_on, |closed| closed.min(round.closes_on))
 }
 
 /// The groups a trend covers: the whole scan, then departments in tree order.
@@ -652,6 +833,7 @@ fn trend_view(
                     let mean = stats.as_ref().and_then(|s| s.aspects[aspect].mean);
                     TrendPoint {
                         number: rounds[*index].number,
+                        closes_on: ended_on(&rounds[*index]),
                         mean,
                         x: format!("{:.1}", trend_chart::x(i, n)),
                         y: mean.map_or_else(String::new, |m| format!("{:.1}", trend_chart::y(m))),

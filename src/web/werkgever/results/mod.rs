@@ -17,7 +17,7 @@ use axum::{
     response::{IntoResponse, Response},
     routing::get,
 };
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use hrnexus_core::cost::CostField;
 use hrnexus_core::scan::{
     Aspect, Band, Trend, TrendLabel,
@@ -32,7 +32,9 @@ use serde::Deserialize;
 
 use self::format::{Num, csv_separator, csv_text};
 use super::Employer;
-use crate::services::results::{self as view, Pending, Release, ResultsView, trend_chart};
+use crate::services::results::{
+    self as view, IndexChange, Pending, Release, ResultsView, trend_chart,
+};
 use crate::{
     i18n::Lang,
     storage::Scan,
@@ -300,6 +302,67 @@ impl Words {
         self.args("results-summary-hidden", &[("k", min_group.to_string())])
     }
 
+    /// "8 punten hoger dan in ronde 1 (toen 56)", or "gelijk aan ronde 1".
+    pub fn index_change(&self, change: &IndexChange) -> String {
+        let key = match change.change.signum() {
+            1 => "results-index-change-up",
+            -1 => "results-index-change-down",
+            _ => "results-index-change-same",
+        };
+        self.args(
+            key,
+            &[
+                ("points", change.change.abs().to_string()),
+                ("round", change.previous_round.to_string()),
+                ("previous", change.previous.to_string()),
+            ],
+        )
+    }
+
+    /// Where a priority applies: "in de hele scan" or "bij Bakkerij".
+    pub fn priority_where(&self, name: &Option<String>) -> String {
+        match name {
+            None => self.t("results-priority-whole"),
+            Some(name) => self.args("results-priority-department", &[("name", name.clone())]),
+        }
+    }
+
+    /// "29% positief. Eerste stap: …"
+    pub fn priority_detail(&self, favourable_pct: &f64, action: &str) -> String {
+        self.args(
+            "results-priority-detail",
+            &[
+                ("pct", self.n.pct(&Some(*favourable_pct))),
+                ("action", self.action(action)),
+            ],
+        )
+    }
+
+    /// The symbol that carries a band without colour (the legend explains it).
+    pub fn band_symbol(&self, key: &str) -> &'static str {
+        match key {
+            "good" => "✓",
+            "attention" => "!",
+            "werk_aan_de_winkel" => "!!",
+            _ => "",
+        }
+    }
+
+    /// The indentation class for nested departments.
+    pub fn depth_class(&self, depth: &usize) -> &'static str {
+        match depth {
+            0 => "depth-0",
+            1 => "depth-1",
+            _ => "depth-2",
+        }
+    }
+
+    /// A round's closing date on the trend chart's axis: "nov 2026".
+    pub fn axis_date(&self, date: &NaiveDate) -> String {
+        let month = self.t(&format!("month-short-{}", date.month()));
+        format!("{month} {}", date.year())
+    }
+
     pub fn changes_title(&self, previous: &i32, current: &i32) -> String {
         self.args(
             "results-trend-changes-title",
@@ -339,8 +402,11 @@ impl Chart {
     pub fn round_label_y(&self) -> f64 {
         trend_chart::BOTTOM + 18.0
     }
+    pub fn date_label_y(&self) -> f64 {
+        trend_chart::BOTTOM + 31.0
+    }
     pub fn axis_label_y(&self) -> f64 {
-        trend_chart::BOTTOM + 36.0
+        trend_chart::BOTTOM + 50.0
     }
     pub fn grid(&self) -> Vec<(u8, String)> {
         trend_chart::grid()
@@ -373,6 +439,11 @@ pub struct ResultsPage {
 }
 
 impl ResultsPage {
+    /// Departments start folded on the page: the overview comes first.
+    fn expand_groups(&self) -> bool {
+        false
+    }
+
     /// The results address of this scan with the shown round, plus `suffix`.
     fn link(&self, path: &str) -> String {
         link(&self.p, &self.v, path)
@@ -410,6 +481,11 @@ pub struct ReportPage {
 }
 
 impl ReportPage {
+    /// The printable report shows every department's figures.
+    fn expand_groups(&self) -> bool {
+        true
+    }
+
     fn link(&self, path: &str) -> String {
         link(&self.p, &self.v, path)
     }
@@ -452,6 +528,10 @@ fn cost_calculator(p: &Page, v: &ResultsView, query: &[(String, String)]) -> Cos
     CostCalculator::from_query(p.lang, path, query)
         .keep(keep)
         .prefill(p.lang, CostField::Headcount, headcount)
+        .next_steps(vec![
+            ("cost-calc-next-advice", "#advies".to_owned()),
+            ("cost-calc-next-help-results", "#hulp".to_owned()),
+        ])
 }
 
 pub async fn results_page(
@@ -470,6 +550,14 @@ pub async fn results_page(
         Shown::Pending(pending) => return Ok(pending_page(p, StatusCode::OK, pending)),
     };
     let cost = cost_calculator(&p, &v, &query);
+    // Switching language keeps the round shown and a calculated cost.
+    let mut p = p;
+    let pairs = cost.switch_pairs(p.lang.other());
+    if !pairs.is_empty() {
+        p.keep_on_switch(&pairs, "kosten");
+    } else if !v.is_latest {
+        p.keep_on_switch(&[("ronde".to_owned(), v.round.number.to_string())], "");
+    }
     Ok(private(
         StatusCode::OK,
         ResultsPage {
