@@ -52,6 +52,14 @@ impl Lang {
         }
     }
 
+    /// The other language: what the language switch leads to.
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::Nl => Lang::En,
+            Lang::En => Lang::Nl,
+        }
+    }
+
     /// Prefix for links in this language: `""` for Dutch, `"/en"` for English.
     pub fn prefix(self) -> &'static str {
         match self {

@@ -135,6 +135,12 @@ cost-calc-absence-savings = Lower absence cost
 cost-calc-turnover-savings = Lower turnover cost
 cost-calc-total-savings = Savings per year
 cost-calc-estimate-note = This is an estimate based on averages, not an exact calculation for your company.
+cost-calc-next-title = What next?
+cost-calc-next-scan = Measure it in your own team
+cost-calc-next-help = Ask an adviser to take a look
+cost-calc-next-advice = See what you can do
+cost-calc-next-help-results = Ask for help
+cost-calc-adjust = Want to try other figures? Change them below.
 cost-calc-formula-title = How we calculate
 cost-calc-formula-absence = Days of absence = employees × working days per year × absence rate. Cost of absence = days of absence × cost per day of absence.
 cost-calc-formula-turnover = Leavers = employees × turnover rate. Cost of turnover = leavers × annual salary × cost of one leaver.

@@ -135,6 +135,12 @@ cost-calc-absence-savings = Minder verzuimkosten
 cost-calc-turnover-savings = Minder verloopkosten
 cost-calc-total-savings = Besparing per jaar
 cost-calc-estimate-note = Dit is een schatting op basis van gemiddelden, geen exacte berekening voor jouw bedrijf.
+cost-calc-next-title = En nu?
+cost-calc-next-scan = Meet het in je eigen team
+cost-calc-next-help = Vraag een adviseur om mee te kijken
+cost-calc-next-advice = Bekijk wat je kunt doen
+cost-calc-next-help-results = Vraag hulp
+cost-calc-adjust = Wil je met andere getallen rekenen? Pas ze hieronder aan.
 cost-calc-formula-title = Zo rekenen we
 cost-calc-formula-absence = Verzuimdagen = medewerkers × werkdagen per jaar × verzuimpercentage. Kosten van verzuim = verzuimdagen × kosten per verzuimdag.
 cost-calc-formula-turnover = Vertrekkers = medewerkers × verlooppercentage. Kosten van verloop = vertrekkers × jaarsalaris × kosten van een vertrekker.

@@ -27,7 +27,7 @@ use crate::{
     services::newsletter::{self, Signup},
     storage::now,
     web::{
-        AppState, cost_calculator::CostCalculator, error::WebError, page::Page, security::ClientIp,
+        AppState, cost_calculator::{ANCHOR as COST_ANCHOR, CostCalculator}, error::WebError, page::Page, security::ClientIp,
     },
 };
 use axum::{Form, extract::State};
@@ -148,10 +148,12 @@ pub struct IndexPage {
 
 /// `GET /autonomie-scan`: the explanation, the quick check form and the calculator. Answers in
 /// the query (from "change my answers") preselect the form; calculator fields calculate.
-async fn index(p: Page, Query(query): QueryPairs) -> IndexPage {
+async fn index(mut p: Page, Query(query): QueryPairs) -> IndexPage {
+    let cost = CostCalculator::from_query(p.lang, &p.href(PATH), &query);
+    p.keep_on_switch(&cost.switch_pairs(p.lang.other()), COST_ANCHOR);
     IndexPage {
         check: CheckForm::new(&p, &query, None),
-        cost: CostCalculator::from_query(p.lang, &p.href(PATH), &query),
+        cost,
         team_href: p.href("/werkgever/login"),
         p,
     }
@@ -285,6 +287,12 @@ async fn quick_check(p: Page, RawQuery(raw): RawQuery, Query(query): QueryPairs)
     match result_page(p, &query) {
         Ok(mut page) => {
             page.mail_sent = sent;
+            // Switching language keeps the result (and a calculated cost).
+            let mut pairs = page.cost.switch_pairs(page.p.lang.other());
+            if pairs.is_empty() {
+                pairs = page.answer_pairs.clone();
+            }
+            page.p.keep_on_switch(&pairs, "");
             page.into_response()
         }
         Err(form) => *form,

@@ -33,6 +33,10 @@ pub struct CostCalculator {
     pub has_errors: bool,
     /// The public reference figures and their sources.
     pub references: Vec<ReferenceView>,
+    /// The inputs of a calculated result, for the language switch.
+    inputs: Option<CostInputs>,
+    /// The next steps shown with a result: (translation key, address).
+    pub next: Vec<(&'static str, String)>,
 }
 
 /// One input of the form.
@@ -130,7 +134,45 @@ impl CostCalculator {
             result: None,
             has_errors: false,
             references: references(lang),
+            inputs: None,
+            next: vec![
+                ("cost-calc-next-scan", localised(lang, "/werkgever/login")),
+                (
+                    "cost-calc-next-help",
+                    format!("{}#formulier", localised(lang, "/contact")),
+                ),
+            ],
         }
+    }
+
+    /// The calculated inputs as query pairs written for `target`'s language (so that
+    /// `from_query` in that language reads them back), with the pairs kept along; empty
+    /// when nothing was calculated.
+    pub fn switch_pairs(&self, target: Lang) -> Vec<(String, String)> {
+        let Some(inputs) = self.inputs else {
+            return Vec::new();
+        };
+        let mut pairs = self.hidden.clone();
+        pairs.extend(CostField::ALL.into_iter().map(|field| {
+            let value = match field {
+                CostField::Headcount => f64::from(inputs.headcount),
+                CostField::AverageSalary => inputs.average_salary_eur,
+                CostField::AbsenceRate => inputs.absence_rate_pct,
+                CostField::CostPerAbsenceDay => inputs.cost_per_absence_day_eur,
+                CostField::WorkingDays => inputs.working_days_per_year,
+                CostField::TurnoverRate => inputs.turnover_rate_pct,
+                CostField::ReplacementCost => inputs.replacement_cost_pct,
+                CostField::Improvement => inputs.improvement_pct,
+            };
+            (field.key().to_owned(), target.number_trimmed(value, 2))
+        }));
+        pairs
+    }
+
+    /// Other next steps than the defaults (start a scan, ask for advice).
+    pub fn next_steps(mut self, next: Vec<(&'static str, String)>) -> Self {
+        self.next = next;
+        self
     }
 
     /// Builds the calculator from a page's query pairs. When none of the calculator's fields
@@ -172,6 +214,7 @@ impl CostCalculator {
             })
             .collect();
         calculator.has_errors = errors.is_some();
+        calculator.inputs = outcome.as_ref().ok().map(|(inputs, _)| *inputs);
         calculator.result = outcome
             .ok()
             .map(|(inputs, result)| result_view(lang, &inputs, result));
@@ -194,6 +237,11 @@ impl CostCalculator {
         }
         self
     }
+}
+
+/// A site path in `lang`: `/en/contact` in English.
+fn localised(lang: Lang, path: &str) -> String {
+    format!("{}{path}", lang.prefix())
 }
 
 fn field_view(field: CostField, value: String, error: Option<String>) -> CostFieldView {

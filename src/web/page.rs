@@ -12,6 +12,9 @@ pub struct Page {
     pub path_nl: String,
     pub path_en: String,
     pub base_url: String,
+    /// Query (and fragment) the language switch keeps, so that switching on a result
+    /// page keeps the result. Empty unless a handler set it from values it parsed.
+    pub switch_query: String,
 }
 
 impl Page {
@@ -35,6 +38,36 @@ impl Page {
             path_nl: dutch.to_owned(),
             path_en: english,
             base_url: base_url.to_owned(),
+            switch_query: String::new(),
+        }
+    }
+
+    /// Lets the language switch keep these pairs and jump to `anchor`. Only for values
+    /// the handler parsed itself (answers, numbers): never a token, never raw input.
+    pub fn keep_on_switch(&mut self, pairs: &[(String, String)], anchor: &str) {
+        let encode = |text: &str| {
+            text.bytes()
+                .map(|b| {
+                    if b.is_ascii_alphanumeric() || b"-._".contains(&b) {
+                        (b as char).to_string()
+                    } else {
+                        format!("%{b:02X}")
+                    }
+                })
+                .collect::<String>()
+        };
+        if pairs.is_empty() {
+            self.switch_query.clear();
+            return;
+        }
+        let query: Vec<String> = pairs
+            .iter()
+            .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+            .collect();
+        self.switch_query = format!("?{}", query.join("&"));
+        if !anchor.is_empty() {
+            self.switch_query.push('#');
+            self.switch_query.push_str(&encode(anchor));
         }
     }
 
