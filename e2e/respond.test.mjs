@@ -46,7 +46,7 @@ describe('an employee answers the scan on a phone', { timeout: 120_000 }, () => 
   before(async () => {
     if (!scanURL) {
       server = await startServer({ demo: true });
-      scanURL = demoScanURL(server);
+      scanURL = await demoScanURL(server);
     }
     browser = await launchBrowser();
   });

@@ -1,7 +1,7 @@
 // Helpers for the end-to-end flow tests (not a test file itself):
 //
 // - onServer(): move an address the app printed or mailed (built from its configured
-//   base_url, http://localhost:8080 by default) onto the test server's real baseURL.
+//   base_url, by default the address it listens on) onto the test server's real baseURL.
 // - demoScanURL(): the shared scan link that `serve --demo` prints on stdout.
 // - parseEml() / decodeQuotedPrintable(): just enough MIME to read the .eml files the
 //   app writes to <dataDir>/mail/ when no SMTP server is configured.
@@ -22,8 +22,11 @@ export function onServer(url, baseURL) {
  * ("demo scan, answer it as an employee: http://localhost:8080/scan/TOKEN"), moved onto
  * the server's real address. Throws with the output when the line is missing.
  */
-export function demoScanURL(server) {
-  const match = server.logs().match(/demo scan, answer it as an employee: (\S+\/scan\/[A-Za-z0-9_-]+)/);
+export async function demoScanURL(server) {
+  // Printed right after the site starts listening: give stdout a moment to arrive.
+  const pattern = /demo scan, answer it as an employee: (\S+\/scan\/[A-Za-z0-9_-]+)/;
+  for (let i = 0; i < 100 && !pattern.test(server.logs()); i++) await sleep(100);
+  const match = server.logs().match(pattern);
   if (!match) {
     throw new Error(
       `hrnexus --demo printed no demo scan link (was the data dir fresh?)\n--- server output ---\n${server.logs()}`,

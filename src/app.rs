@@ -82,10 +82,14 @@ pub async fn bind(addr: SocketAddr) -> anyhow::Result<TcpListener> {
 
 /// Starts the site (and the admin listener, the outbox worker and the housekeeping jobs)
 /// in the background.
-pub async fn start(settings: Settings, store: DynStorage) -> anyhow::Result<Running> {
+pub async fn start(mut settings: Settings, store: DynStorage) -> anyhow::Result<Running> {
     raise_open_file_limit();
     let mailer = Arc::new(Mailer::from_settings(&settings)?);
     let listener = bind(settings.listen).await?;
+    if settings.base_url_from_listen {
+        // Port 0 or 0.0.0.0: links use the address really bound.
+        settings.use_listen_address(listener.local_addr()?);
+    }
     let admin_listener = match settings.admin_listen {
         Some(addr) => Some(bind(addr).await?),
         None => None,

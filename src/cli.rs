@@ -365,6 +365,7 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
     init_logging(&settings);
     let started = std::time::Instant::now();
     let store = app::open_storage(&settings).await?;
+    let mut demo_login = None;
     if demo {
         if let Some(login) = demo::fill(&store).await? {
             let secret = crate::secret::ServerSecret::load(
@@ -372,27 +373,33 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
                 &settings.data_dir,
             )?;
             demo::fill_kompas(&store, &secret, settings.base_url()).await?;
-            println!(
-                "demo data loaded. Beheer login: {} / {}",
-                login.email, login.password
-            );
-            println!(
-                "demo employer: request a sign-in link for {} at {}/werkgever/login and open it from the newest .eml file in {}/mail",
-                demo::DEMO_EMPLOYER,
-                settings.base_url(),
-                settings.data_dir.display()
-            );
-            if let Some(token) = &login.scan_token {
-                println!(
-                    "demo scan, answer it as an employee: {}/scan/{token}",
-                    settings.base_url()
-                );
-            }
+            demo_login = Some(login);
         } else {
             println!("database already has data: demo data not loaded");
         }
     }
     let running = app::start(settings, store).await?;
+    // Printed once listening, with the address links really use.
+    if let Some(login) = demo_login {
+        let settings = &running.state.settings;
+        println!(
+            "demo data loaded. Beheer login: {} / {}",
+            login.email, login.password
+        );
+        println!(
+            "demo employer: request a sign-in link for {} at {}/werkgever/login and open it from the newest .eml file in {}/mail",
+            demo::DEMO_EMPLOYER,
+            settings.base_url(),
+            settings.data_dir.display()
+        );
+        if let Some(token) = &login.scan_token {
+            println!(
+                "demo scan, answer it as an employee: {}/scan/{token}",
+                settings.base_url()
+            );
+        }
+        println!("the site: {}/", settings.base_url());
+    }
     tracing::info!(
         addr = %running.addr,
         admin = ?running.admin_addr,

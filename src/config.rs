@@ -19,8 +19,14 @@ pub struct Settings {
     #[serde(default)]
     pub database_url: Option<SecretString>,
     /// The address visitors use, e.g. `https://hrnexus.nl`; used in mail links, and an
-    /// `https` address turns on HSTS and Secure cookies.
+    /// `https` address turns on HSTS and Secure cookies. Empty (the default): the address
+    /// the site really listens on, so that printed and mailed links use the same host as
+    /// the browser (cookies are per host).
+    #[serde(default)]
     pub base_url: String,
+    /// Whether `base_url` was derived from the listen address rather than configured.
+    #[serde(skip)]
+    pub base_url_from_listen: bool,
     /// A second listener for `/metrics` that is not exposed to the public.
     #[serde(default)]
     pub admin_listen: Option<SocketAddr>,
@@ -330,7 +336,6 @@ impl Settings {
         let mut builder = Config::builder()
             .set_default("listen", "127.0.0.1:8080")
             .and_then(|b| b.set_default("data_dir", "./data"))
-            .and_then(|b| b.set_default("base_url", "http://localhost:8080"))
             .and_then(|b| b.set_default("log_format", "text"))
             .and_then(|b| b.set_default("log", "info,sqlx=warn,tower_sessions=warn"))
             .and_then(|b| b.set_default("mail_from", "HRnexus <noreply@hrnexus.nl>"))
@@ -364,10 +369,13 @@ impl Settings {
                     .map_err(|e| ConfigError(e.to_string()))?;
             }
         }
-        let settings: Settings = builder
+        let mut settings: Settings = builder
             .build()
             .and_then(|c| c.try_deserialize())
             .map_err(|e| ConfigError(e.to_string()))?;
+        if settings.base_url.trim().is_empty() {
+            settings.use_listen_address(settings.listen);
+        }
         settings.check()?;
         Ok(settings)
     }
@@ -450,6 +458,18 @@ impl Settings {
             Some(url) if !url.is_empty() => url.to_owned(),
             _ => format!("sqlite://{}", self.data_dir.join("hrnexus.db").display()),
         }
+    }
+
+    /// Links follow `addr` (the address actually bound) unless `base_url` was configured.
+    /// An unspecified address (0.0.0.0) is reached locally as 127.0.0.1.
+    pub fn use_listen_address(&mut self, addr: SocketAddr) {
+        let ip = if addr.ip().is_unspecified() {
+            std::net::IpAddr::from([127, 0, 0, 1])
+        } else {
+            addr.ip()
+        };
+        self.base_url = format!("http://{}", SocketAddr::new(ip, addr.port()));
+        self.base_url_from_listen = true;
     }
 
     pub fn is_https(&self) -> bool {
