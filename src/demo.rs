@@ -243,6 +243,41 @@ const DEPARTMENTS: [(&str, [f64; 5], u32); 4] = [
     ("Kantoor", [4.1, 3.8, 3.9, 4.0, 4.2], 6),
 ];
 
+/// What people in each department (in [`DEPARTMENTS`] order) might write: matching that
+/// department's work and its scores.
+const DEPARTMENT_COMMENTS: [&[&str]; 4] = [
+    &[
+        "Fijn dat ik zelf mag bepalen hoe ik de vitrine inricht.",
+        "Bij drukte wordt alles ineens van bovenaf geregeld.",
+        "Mijn leidinggevende vraagt steeds vaker wat wij ervan vinden.",
+        "Ik zou klanten graag meer adviseren over taarten; daar ben ik goed in.",
+        "Het rooster wordt zonder overleg gemaakt.",
+        "Prettige collega's, we lossen veel samen op.",
+    ],
+    &[
+        "De recepten liggen vast, maar ik zou graag eens iets nieuws proberen.",
+        "Soms weet ik niet wat er precies van me verwacht wordt.",
+        "Ik durf niet altijd te zeggen wat ik denk in het werkoverleg.",
+        "Mijn vakmanschap wordt gezien, dat waardeer ik.",
+        "Beslissingen over de productie worden vaak boven ons hoofd genomen.",
+        "Meer afwisseling in taken zou helpen.",
+    ],
+    &[
+        "Ik zou graag zelf mijn route mogen indelen.",
+        "Veranderingen in de planning horen we pas op het laatste moment.",
+        "Als ik iets aankaart, gebeurt er weinig mee.",
+        "Het is vaak rennen; er is geen ruimte om het anders te doen.",
+        "Graag vaker vragen hoe wij het zouden aanpakken.",
+        "Ik denk erover om ander werk te zoeken.",
+    ],
+    &[
+        "Prettig dat ik mijn eigen werkwijze mag kiezen.",
+        "De nieuwe planning geeft meer rust.",
+        "Ik krijg de ruimte om nieuwe dingen op te pakken.",
+        "Duidelijke doelen, en vrijheid in hoe ik ze haal.",
+    ],
+];
+
 /// A tiny deterministic generator: the same demo data on every machine.
 struct Dice(u64);
 
@@ -314,17 +349,6 @@ async fn demo_scan(store: &DynStorage) -> anyhow::Result<String> {
         .await?;
     let departments = store.departments(scan_id).await?;
     let mut dice = Dice(20_250_820);
-    let comments = [
-        "Ik zou graag zelf mijn route mogen indelen.",
-        "Fijn team, maar beslissingen worden vaak boven ons hoofd genomen.",
-        "Mijn leidinggevende staat open voor ideeën, dat waardeer ik.",
-        "Soms weet ik niet wat er precies van me verwacht wordt.",
-        "Meer afwisseling in taken zou helpen.",
-        "Ik durf niet altijd te zeggen wat ik denk in het werkoverleg.",
-        "De nieuwe planning geeft meer rust.",
-        "Graag vaker vragen hoe wij het zouden aanpakken.",
-        "Prettig dat ik mijn eigen werkwijze mag kiezen.",
-    ];
     // The open round has a shared link whose token we know, for trying the scan out.
     let token = auth::random_token();
     // (days ago it opened, days from today it closes, lift of the means, share answered)
@@ -352,14 +376,32 @@ async fn demo_scan(store: &DynStorage) -> anyhow::Result<String> {
                 )
                 .await?
         };
-        for ((_, means, count), department) in DEPARTMENTS.iter().zip(&departments) {
+        for (((_, means, count), department), pool) in
+            DEPARTMENTS.iter().zip(&departments).zip(DEPARTMENT_COMMENTS)
+        {
             let answered = (f64::from(*count) * share).round() as u32;
+            // Each comment at most once per round: a page never shows the same sentence twice.
+            let mut written = 0;
             for i in 0..answered {
                 let answers = means.map(|mean| dice.answer(mean + lift));
+                // Signals follow the person's own answers: who has little room to act is
+                // more often tired, takes less initiative and thinks more of leaving.
+                let scored: Vec<f64> = answers
+                    .iter()
+                    .filter(|a| **a > 0)
+                    .map(|a| f64::from(*a))
+                    .collect();
+                let own = if scored.is_empty() {
+                    3.0
+                } else {
+                    scored.iter().sum::<f64>() / scored.len() as f64
+                };
                 let signal =
                     |dice: &mut Dice, mean: f64| (dice.next() > 0.15).then(|| dice.answer(mean));
-                let comment = (dice.next() < 0.25)
-                    .then(|| comments[(i as usize + round_index) % comments.len()].to_owned());
+                let comment = (dice.next() < 0.25 && written < pool.len()).then(|| {
+                    written += 1;
+                    pool[(round_index * 2 + written - 1) % pool.len()].to_owned()
+                });
                 let submission = Submission {
                     round_id: round.id,
                     marker: auth::random_token(),
@@ -367,9 +409,9 @@ async fn demo_scan(store: &DynStorage) -> anyhow::Result<String> {
                     answered_on: (round.opened_on + Duration::days(i64::from(i % 10))).min(today),
                     answers,
                     signals: [
-                        signal(&mut dice, 5.5 - means[0] - lift),
-                        signal(&mut dice, means[1] + lift),
-                        signal(&mut dice, 5.0 - means[4] - lift),
+                        signal(&mut dice, 6.0 - own),
+                        signal(&mut dice, own),
+                        signal(&mut dice, 5.5 - own),
                     ],
                     comment,
                 };

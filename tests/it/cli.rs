@@ -523,3 +523,69 @@ fn a_sigkill_loses_no_acknowledged_answer() {
         "{acknowledged} answers were acknowledged but only {stored} survived SIGKILL"
     );
 }
+
+/// The demo reads like a real bakery: no comment twice on one round's page, and the
+/// signals follow the answers (the weakest department is the most tired and the most
+/// likely to leave; the strongest takes the most initiative).
+#[test]
+fn the_demo_bakery_is_consistent() {
+    use hrnexus_core::scan::{Aspect, Signal};
+    let dir = tempfile::tempdir().unwrap();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let url = format!("sqlite://{}", dir.path().join("hrnexus.db").display());
+        let store = hrnexus::storage::connect(&url).await.unwrap();
+        hrnexus::demo::fill(&store).await.unwrap();
+        let departments = store.departments(1).await.unwrap();
+        let id = |name: &str| {
+            departments
+                .iter()
+                .find(|d| d.name == name)
+                .map(|d| d.id)
+                .unwrap()
+        };
+        for round in store.rounds(1).await.unwrap() {
+            let mut comments: Vec<String> = store
+                .round_comments(round.id)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|c| c.body)
+                .collect();
+            let all = comments.len();
+            comments.sort();
+            comments.dedup();
+            assert_eq!(comments.len(), all, "round {}: a comment twice", round.number);
+
+            let counts = store.round_counts(round.id).await.unwrap();
+            let of = |name: &str| {
+                counts
+                    .iter()
+                    .find(|g| g.department_id == Some(id(name)))
+                    .map(|g| g.counts)
+                    .unwrap()
+            };
+            let mean = |c: &hrnexus_core::scan::AspectCounts| c.mean().unwrap_or(3.0);
+            let (weak, strong) = (of("Bezorging"), of("Kantoor"));
+            if weak.responses < 5 || strong.responses < 3 {
+                continue; // the open round has only a few answers so far
+            }
+            let aspects = |c: &hrnexus_core::scan::ScanCounts| {
+                Aspect::ALL.iter().map(|a| mean(&c.aspects[*a])).sum::<f64>()
+            };
+            assert!(aspects(&weak) < aspects(&strong));
+            assert!(
+                mean(&weak.signals[Signal::Fatigue]) > mean(&strong.signals[Signal::Fatigue]),
+                "round {}: tiredness follows the answers",
+                round.number
+            );
+            assert!(
+                mean(&weak.signals[Signal::IntentionToLeave])
+                    > mean(&strong.signals[Signal::IntentionToLeave])
+            );
+            assert!(
+                mean(&weak.signals[Signal::Initiative]) < mean(&strong.signals[Signal::Initiative])
+            );
+        }
+    });
+}
