@@ -526,7 +526,94 @@ async fn the_result_is_mailed_on_request_with_the_kompas_as_a_choice(db: Db) {
     );
 }
 
+/// The language switch's link on this page (`English` or `Nederlands`), `&amp;` undone.
+fn switch_link(html: &str) -> String {
+    let at = html
+        .find("hreflang=\"en\" lang=\"en\">English")
+        .or_else(|| html.find("hreflang=\"nl\" lang=\"nl\">Nederlands"))
+        .expect("a language switch");
+    let start = html[..at].rfind("href=\"").unwrap() + 6;
+    let end = start + html[start..].find('"').unwrap();
+    html[start..end].replace("&amp;", "&").replace("&#38;", "&")
+}
+
+/// Switching language on a result keeps it: the quick check's answers and a calculated
+/// cost travel along, the numbers rewritten the way the other language writes them.
+async fn switching_language_keeps_the_result(db: Db) {
+    let Some(app) = common::spawn(db).await else {
+        return;
+    };
+    let (_, html) = page(
+        &app,
+        "/autonomie-scan/snelle-check?werkwijze=4&sterke_punten=2&taakinvloed=5&open_mening=1&steun=weet_niet",
+    )
+    .await;
+    let link = switch_link(&html);
+    assert_eq!(
+        link,
+        "/en/autonomie-scan/snelle-check?werkwijze=4&sterke_punten=2&taakinvloed=5&open_mening=1&steun=weet_niet"
+    );
+    let (status, english) = page(&app, &link).await;
+    assert_eq!(status, 200);
+    assert!(english.contains("lang=\"en\""));
+    let digits = |html: &str| -> String {
+        part(html, "class=\"index-value\"", "</p>")
+            .chars()
+            .filter(char::is_ascii_digit)
+            .collect()
+    };
+    assert_eq!(digits(&english), digits(&html), "the same index in English");
+
+    // A calculated cost, in Dutch, becomes the same result in English (40.000 → 40,000).
+    let (_, html) = page(
+        &app,
+        "/autonomie-scan?medewerkers=20&gemiddeld_jaarsalaris=40.000&verloop_percentage=10&verzuimpercentage=4,5",
+    )
+    .await;
+    let link = switch_link(&html);
+    assert!(link.starts_with("/en/autonomie-scan?"), "{link}");
+    assert!(link.contains("gemiddeld_jaarsalaris=40%2C000"), "{link}");
+    assert!(link.contains("verzuimpercentage=4.5"), "{link}");
+    assert!(link.ends_with("#kosten"), "{link}");
+    let (_, english) = page(&app, &link).await;
+    let dutch_total = part(&html, "cost-total\"", "</div>").to_owned();
+    let english_total = part(&english, "cost-total\"", "</div>").to_owned();
+    assert!(dutch_total.contains("€\u{a0}"), "{dutch_total}");
+    assert_eq!(
+        dutch_total.chars().filter(char::is_ascii_digit).collect::<String>(),
+        english_total.chars().filter(char::is_ascii_digit).collect::<String>(),
+        "the same total in both languages"
+    );
+    // Without a result there is nothing to keep.
+    let (_, html) = page(&app, "/autonomie-scan").await;
+    assert_eq!(switch_link(&html), "/en/autonomie-scan");
+}
+
+/// After calculating, the result comes first, with where to go next.
+async fn the_cost_result_comes_first_with_next_steps(db: Db) {
+    let Some(app) = common::spawn(db).await else {
+        return;
+    };
+    let (_, html) = page(
+        &app,
+        "/autonomie-scan?medewerkers=20&gemiddeld_jaarsalaris=40000&verloop_percentage=10",
+    )
+    .await;
+    let calculator = part(&html, "id=\"kosten\"", "</section>");
+    let result = calculator.find("class=\"cost-result\"").expect("a result");
+    let form = calculator.find("<form").expect("the form");
+    assert!(result < form, "the result above the form");
+    let next = part(calculator, "class=\"cost-next\"", "</p>");
+    assert!(next.contains("href=\"/werkgever/login\""), "{next}");
+    assert!(next.contains("href=\"/contact#formulier\""), "{next}");
+    // The home page's "Doe de snelle check" lands at the check itself.
+    let (_, home) = page(&app, "/").await;
+    assert!(home.contains("href=\"/autonomie-scan#snelle-check\""));
+}
+
 both_backends!(
+    switching_language_keeps_the_result,
+    the_cost_result_comes_first_with_next_steps,
     the_result_is_mailed_on_request_with_the_kompas_as_a_choice,
     the_page_explains_the_scan_in_both_languages,
     a_missing_answer_is_pointed_out_and_the_others_are_kept,
