@@ -338,6 +338,16 @@ impl Words {
         )
     }
 
+    /// "2 onderwerpen om aan te werken".
+    pub fn topics_to_improve(&self, count: usize) -> String {
+        let key = if count == 1 {
+            "results-department-topics-one"
+        } else {
+            "results-department-topics"
+        };
+        self.args(key, &[("count", count.to_string())])
+    }
+
     /// The symbol that carries a band without colour (the legend explains it).
     pub fn band_symbol(&self, key: &str) -> &'static str {
         match key {
