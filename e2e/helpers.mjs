@@ -4,7 +4,7 @@
 //   fresh temporary data dir and waits until /healthz answers 200.
 // - launchBrowser() / newPage(): Debian's /usr/bin/chromium via playwright-core.
 // - screenshot(): full-page PNG into e2e/screenshots/.
-// - axeViolations() / formatViolations(): axe-core, serious + critical only.
+// - axeViolations() / formatViolations(): axe-core, every impact (minor included).
 // - collectPageProblems(): console errors, page errors and CSP violations.
 // - fillByLabel() / submitForm(): for tests that drive forms.
 //
@@ -266,15 +266,14 @@ export function collectPageProblems(page) {
 const AXE_SOURCE = require('axe-core').source;
 
 /**
- * Run axe-core in the page and return violations with impact serious or
- * critical. The site's CSP forbids inline scripts, so the page must come
+ * Run axe-core in the page and return its violations of every impact. The site's CSP forbids inline scripts, so the page must come
  * from a context created with { bypassCSP: true }.
  *
- * options: { impacts: ['serious','critical'], context: selector/obj for axe.run,
+ * options: { impacts: ['minor','moderate','serious','critical'], context: selector/obj for axe.run,
  *            runOptions: axe.run options }
  */
 export async function axeViolations(page, options = {}) {
-  const { impacts = ['serious', 'critical'], context, runOptions = {} } = options;
+  const { impacts = ['minor', 'moderate', 'serious', 'critical'], context, runOptions = {} } = options;
   const loaded = await page.evaluate(() => typeof window.axe !== 'undefined');
   if (!loaded) {
     await page.addScriptTag({ content: AXE_SOURCE });
