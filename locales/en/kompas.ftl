@@ -43,10 +43,11 @@ kompas-erased-again = Sign up again
 
 kompas-mail-manage = Unsubscribe or change preferences
 kompas-mail-confirm-subject = Confirm your subscription to the HRnexus Kompas
-kompas-mail-confirm-body = You (or someone using your address) signed you up for the HRnexus Kompas, the monthly newsletter of HRnexus. Please confirm with the button below.
+kompas-mail-confirm-body = Someone, probably you, signed this address up for the HRnexus Kompas, the monthly newsletter of HRnexus. Please confirm with the button below.
+kompas-mail-confirm-body-text = Someone, probably you, signed this address up for the HRnexus Kompas, the monthly newsletter of HRnexus. Please confirm with the link below.
 kompas-mail-confirm-action = Confirm subscription
 kompas-mail-confirm-expiry = The link works for two days.
-kompas-mail-confirm-ignore = Did you not do this yourself? Then you can ignore this mail: without confirmation we send you nothing.
+kompas-mail-confirm-ignore = Didn't sign up yourself? Then ignore this email: without your confirmation we won't send you anything.
 kompas-mail-already-subject = You are already subscribed to the HRnexus Kompas
 kompas-mail-already-body = Someone just signed up for the HRnexus Kompas with this address. You are already subscribed, so nothing changes. Use the link below to change your preferences or unsubscribe.
 kompas-mail-welcome-subject = Welcome to the HRnexus Kompas

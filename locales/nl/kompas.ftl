@@ -43,7 +43,8 @@ kompas-erased-again = Opnieuw aanmelden
 
 kompas-mail-manage = Afmelden of voorkeuren wijzigen
 kompas-mail-confirm-subject = Bevestig je aanmelding voor het HRnexus Kompas
-kompas-mail-confirm-body = Je (of iemand met jouw adres) heeft je aangemeld voor het HRnexus Kompas, de maandelijkse nieuwsbrief van HRnexus. Bevestig je aanmelding met de knop hieronder.
+kompas-mail-confirm-body = Iemand, waarschijnlijk jij, heeft dit adres aangemeld voor het HRnexus Kompas, de maandelijkse nieuwsbrief van HRnexus. Bevestig je aanmelding met de knop hieronder.
+kompas-mail-confirm-body-text = Iemand, waarschijnlijk jij, heeft dit adres aangemeld voor het HRnexus Kompas, de maandelijkse nieuwsbrief van HRnexus. Bevestig je aanmelding via de link hieronder.
 kompas-mail-confirm-action = Aanmelding bevestigen
 kompas-mail-confirm-expiry = De link werkt twee dagen.
 kompas-mail-confirm-ignore = Heb je dit niet zelf gedaan? Dan kun je deze e-mail negeren: zonder bevestiging sturen we je niets.
