@@ -1017,7 +1017,102 @@ async fn views_at_two_moments_never_differ_by_one_answer(db: Db) {
     same_views(&surfaces(&app, &employer, &scan, Some(1)).await, &first);
 }
 
+/// Every aspect has one name on every surface that shows it: the results page (overview,
+/// cards, advice, trend), the printable report, the CSV, the quick check and the employee's
+/// form, in Dutch and English. Names come from the `aspect-*` messages.
+async fn every_aspect_is_called_the_same_everywhere(db: Db) {
+    use hrnexus::i18n::Lang;
+    use hrnexus_core::scan::Aspect;
+    let Some(app) = common::spawn(db).await else {
+        return;
+    };
+    let employer = sign_in(&app, "eigenaar@bakkerij.nl").await;
+    let scan = create_scan(&app, employer.id, &["Winkel"]).await;
+    for i in 0..6 {
+        respond(
+            &app,
+            scan.round_id,
+            Some(scan.departments[0]),
+            [1 + i % 5, 2, 3, 4, 5],
+            None,
+        )
+        .await;
+    }
+    close(&app, scan.round_id).await;
+    let quick = "/autonomie-scan/snelle-check?werkwijze=1&sterke_punten=2&taakinvloed=3&open_mening=4&steun=5";
+    for lang in Lang::ALL {
+        let prefix = lang.prefix();
+        let names: Vec<String> = Aspect::ALL
+            .iter()
+            .map(|a| lang.t(&format!("aspect-{}", a.key())))
+            .collect();
+        let results = employer
+            .page(&app, &format!("{prefix}{}", results_path(&scan)))
+            .await;
+        // The heatmap's columns are exactly the five names, in order.
+        let heatmap = &results[results.find("class=\"heatmap\"").unwrap()..];
+        let heatmap = &heatmap[..heatmap.find("</thead>").unwrap()];
+        let columns: Vec<String> = heatmap
+            .split("<th scope=\"col\">")
+            .skip(2)
+            .map(|c| c[..c.find('<').unwrap()].to_owned())
+            .take(5)
+            .collect();
+        assert_eq!(columns, names, "{lang:?} heatmap");
+        // Each aspect card and each trend chart is headed by the name.
+        for name in &names {
+            assert!(
+                results.contains(&format!("-h\">{name}")),
+                "{lang:?}: card {name}"
+            );
+        }
+        let report = employer
+            .page(
+                &app,
+                &format!("{prefix}/werkgever/scans/{}/rapport", scan.id),
+            )
+            .await;
+        let csv = employer
+            .get(&app, &format!("{prefix}{}.csv", results_path(&scan)))
+            .await
+            .text()
+            .await
+            .unwrap();
+        let (_, check) = {
+            let response = app.get(&format!("{prefix}{quick}")).await;
+            (response.status(), response.text().await.unwrap())
+        };
+        for name in &names {
+            assert!(report.contains(name.as_str()), "{lang:?} report: {name}");
+            assert!(
+                csv.contains(&format!("\"{name}\""))
+                    || csv.contains(&format!(";{name};"))
+                    || csv.contains(&format!(",{name},")),
+                "{lang:?} csv: {name}\n{csv}"
+            );
+            assert!(
+                check.contains(name.as_str()),
+                "{lang:?} quick check: {name}"
+            );
+        }
+        // The CSV's aspect column holds nothing but the five names.
+        let separator = if csv.lines().next().unwrap().contains(';') {
+            ';'
+        } else {
+            ','
+        };
+        for line in csv.lines().skip(1) {
+            let aspect = line.split(separator).nth(1).unwrap().trim_matches('"');
+            assert!(
+                names.iter().any(|n| n == aspect),
+                "{lang:?} csv aspect {aspect:?}"
+            );
+        }
+    }
+}
+
 both_backends!(
+    every_aspect_is_called_the_same_everywhere,
     views_at_two_moments_never_differ_by_one_answer,
     the_cost_of_doing_nothing_is_on_the_results_page,
     fewer_than_five_show_nothing,
