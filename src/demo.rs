@@ -376,8 +376,10 @@ async fn demo_scan(store: &DynStorage) -> anyhow::Result<String> {
                 )
                 .await?
         };
-        for (((_, means, count), department), pool) in
-            DEPARTMENTS.iter().zip(&departments).zip(DEPARTMENT_COMMENTS)
+        for (((_, means, count), department), pool) in DEPARTMENTS
+            .iter()
+            .zip(&departments)
+            .zip(DEPARTMENT_COMMENTS)
         {
             let answered = (f64::from(*count) * share).round() as u32;
             // Each comment at most once per round: a page never shows the same sentence twice.

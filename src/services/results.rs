@@ -759,20 +759,17 @@ fn overview(
         .iter()
         .filter_map(|g| Some((g, &g.figures.as_ref()?.stats)))
         .collect();
-    let priorities = priorities(
-        whole.figures.as_ref().map(|f| (whole, &f.stats)),
-        &visible,
-    )
-    .into_iter()
-    .map(|p| PriorityView {
-        anchor: p.group.anchor.clone(),
-        name: p.group.name.clone(),
-        aspect: p.aspect,
-        band: p.band,
-        favourable_pct: p.favourable_pct,
-        first_action: p.first_action,
-    })
-    .collect();
+    let priorities = priorities(whole.figures.as_ref().map(|f| (whole, &f.stats)), &visible)
+        .into_iter()
+        .map(|p| PriorityView {
+            anchor: p.group.anchor.clone(),
+            name: p.group.name.clone(),
+            aspect: p.aspect,
+            band: p.band,
+            favourable_pct: p.favourable_pct,
+            first_action: p.first_action,
+        })
+        .collect();
     // Whole numbers as the page shows them; the change is their difference.
     let shown = |index: f64| index.round() as i64;
     let index_change = previous_index.and_then(|(previous_round, previous)| {

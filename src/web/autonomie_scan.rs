@@ -27,7 +27,11 @@ use crate::{
     services::newsletter::{self, Signup},
     storage::now,
     web::{
-        AppState, cost_calculator::{ANCHOR as COST_ANCHOR, CostCalculator}, error::WebError, page::Page, security::ClientIp,
+        AppState,
+        cost_calculator::{ANCHOR as COST_ANCHOR, CostCalculator},
+        error::WebError,
+        page::Page,
+        security::ClientIp,
     },
 };
 use axum::{Form, extract::State};

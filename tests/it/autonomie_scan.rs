@@ -580,8 +580,14 @@ async fn switching_language_keeps_the_result(db: Db) {
     let english_total = part(&english, "cost-total\"", "</div>").to_owned();
     assert!(dutch_total.contains("€\u{a0}"), "{dutch_total}");
     assert_eq!(
-        dutch_total.chars().filter(char::is_ascii_digit).collect::<String>(),
-        english_total.chars().filter(char::is_ascii_digit).collect::<String>(),
+        dutch_total
+            .chars()
+            .filter(char::is_ascii_digit)
+            .collect::<String>(),
+        english_total
+            .chars()
+            .filter(char::is_ascii_digit)
+            .collect::<String>(),
         "the same total in both languages"
     );
     // Without a result there is nothing to keep.

@@ -555,7 +555,12 @@ fn the_demo_bakery_is_consistent() {
             let all = comments.len();
             comments.sort();
             comments.dedup();
-            assert_eq!(comments.len(), all, "round {}: a comment twice", round.number);
+            assert_eq!(
+                comments.len(),
+                all,
+                "round {}: a comment twice",
+                round.number
+            );
 
             let counts = store.round_counts(round.id).await.unwrap();
             let of = |name: &str| {
@@ -571,7 +576,10 @@ fn the_demo_bakery_is_consistent() {
                 continue; // the open round has only a few answers so far
             }
             let aspects = |c: &hrnexus_core::scan::ScanCounts| {
-                Aspect::ALL.iter().map(|a| mean(&c.aspects[*a])).sum::<f64>()
+                Aspect::ALL
+                    .iter()
+                    .map(|a| mean(&c.aspects[*a]))
+                    .sum::<f64>()
             };
             assert!(aspects(&weak) < aspects(&strong));
             assert!(

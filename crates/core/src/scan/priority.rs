@@ -126,7 +126,10 @@ mod tests {
         let whole = stats(GOOD, &[(aspects[0], ATTENTION), (aspects[1], WERK)]);
         let bakery = stats(GOOD, &[(aspects[2], WERK)]);
         let shop = stats(GOOD, &[(aspects[3], ATTENTION)]);
-        let found = priorities(Some(("all", &whole)), &[("bakery", &bakery), ("shop", &shop)]);
+        let found = priorities(
+            Some(("all", &whole)),
+            &[("bakery", &bakery), ("shop", &shop)],
+        );
         let got: Vec<(&str, Aspect, Band)> =
             found.iter().map(|p| (p.group, p.aspect, p.band)).collect();
         assert_eq!(
