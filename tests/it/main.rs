@@ -23,6 +23,7 @@ mod kompas;
 mod kompas_issues;
 mod limits;
 mod mail_delivery;
+mod migrations;
 mod newsletter_storage;
 mod portaal;
 mod providers_admin;
