@@ -74,6 +74,8 @@ pub struct DeliveryReport {
     pub sent: usize,
     pub retried: usize,
     pub failed: usize,
+    /// Claimed but given back because the instance is stopping.
+    pub released: usize,
 }
 
 impl Mailer {
@@ -320,13 +322,34 @@ pub fn backoff_seconds(attempts: i32) -> i64 {
 
 /// Delivers what is due now; returns what happened. Safe to run on many instances at once.
 pub async fn deliver_due(store: &DynStorage, mailer: &Mailer) -> anyhow::Result<DeliveryReport> {
+    deliver_until(store, mailer, &|| false).await
+}
+
+/// As [`deliver_due`], but stops between two messages once `stopping()` says so and gives
+/// the rest of its claimed batch back, so that a stopping instance neither holds messages
+/// for the length of a lease nor leaves one half-delivered.
+pub async fn deliver_until(
+    store: &DynStorage,
+    mailer: &Mailer,
+    stopping: &(dyn Fn() -> bool + Sync),
+) -> anyhow::Result<DeliveryReport> {
     let mut report = DeliveryReport::default();
     loop {
+        if stopping() {
+            return Ok(report);
+        }
         let batch = store.claim_mail(now(), LEASE_SECONDS, BATCH).await?;
         if batch.is_empty() {
             return Ok(report);
         }
-        for queued in &batch {
+        for (i, queued) in batch.iter().enumerate() {
+            if stopping() {
+                for rest in &batch[i..] {
+                    store.release_mail(rest.id, now()).await?;
+                }
+                report.released += batch.len() - i;
+                return Ok(report);
+            }
             match mailer.deliver(&queued.mail).await {
                 Ok(()) => {
                     store.mark_mail_sent(queued.id, now()).await?;
@@ -362,8 +385,17 @@ pub async fn run_worker(
     mut shutdown: watch::Receiver<bool>,
 ) {
     loop {
-        if let Err(error) = deliver_due(&store, &mailer).await {
-            tracing::error!(error = %error, "outbox worker");
+        let stop = shutdown.clone();
+        let stopping = move || *stop.borrow();
+        match deliver_until(&store, &mailer, &stopping).await {
+            Ok(report) if report.released > 0 => {
+                tracing::info!(
+                    released = report.released,
+                    "outbox worker stopping: claimed mail given back"
+                );
+            }
+            Ok(_) => {}
+            Err(error) => tracing::error!(error = %error, "outbox worker"),
         }
         tokio::select! {
             _ = wake.notified() => {}

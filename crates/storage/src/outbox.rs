@@ -166,6 +166,9 @@ pub trait OutboxStore: Send + Sync {
     /// to other workers until it is marked or its lease runs out (a crashed worker).
     async fn claim_mail(&self, now: UnixTime, lease: i64, limit: i64) -> Result<Vec<QueuedMail>>;
     async fn mark_mail_sent(&self, id: i64, now: UnixTime) -> Result<()>;
+    /// Gives a claimed message back (an instance stopping): another worker may take it at
+    /// once instead of waiting for the lease to run out. Only a message still being sent.
+    async fn release_mail(&self, id: i64, now: UnixTime) -> Result<()>;
     /// Records a failed attempt: retried at `retry_at`, or failed for good when `None`.
     async fn mark_mail_failed(
         &self,
@@ -197,6 +200,18 @@ macro_rules! impl_outbox_store {
                      html_body = CASE WHEN carries_secret THEN NULL ELSE html_body END,
                      headers = CASE WHEN carries_secret THEN '[]' ELSE headers END
                      WHERE id = $2",
+                )
+                .bind(now)
+                .bind(id)
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
+            async fn release_mail(&self, id: i64, now: i64) -> $crate::Result<()> {
+                sqlx::query(
+                    "UPDATE outbox SET status = 'pending', next_attempt_at = $1
+                     WHERE id = $2 AND status = 'sending'",
                 )
                 .bind(now)
                 .bind(id)
