@@ -22,7 +22,19 @@ fn metrics_handle() -> PrometheusHandle {
     static HANDLE: std::sync::OnceLock<PrometheusHandle> = std::sync::OnceLock::new();
     HANDLE
         .get_or_init(|| {
-            let recorder = PrometheusBuilder::new().build_recorder();
+            // Request latency as a histogram (not the default summary), so that instances
+            // can be added up and quantiles taken over the whole site (docs/OPERATIONS.md).
+            let recorder = PrometheusBuilder::new()
+                .set_buckets_for_metric(
+                    metrics_exporter_prometheus::Matcher::Full(
+                        "hrnexus_http_request_duration_seconds".into(),
+                    ),
+                    &[
+                        0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0,
+                    ],
+                )
+                .expect("static buckets are not empty")
+                .build_recorder();
             let handle = recorder.handle();
             // Fails only when another recorder is installed; then this one just stays empty.
             let _ = metrics::set_global_recorder(recorder);
@@ -94,9 +106,15 @@ pub async fn start(mut settings: Settings, store: DynStorage) -> anyhow::Result<
         Some(addr) => Some(bind(addr).await?),
         None => None,
     };
-    let form_limiter = Arc::new(FormLimiter::new(settings.public_form_rate_per_minute));
-    let secret =
-        crate::secret::ServerSecret::load(settings.server_secret.as_ref(), &settings.data_dir)?;
+    let secret = Arc::new(crate::secret::ServerSecret::load(
+        settings.server_secret.as_ref(),
+        &settings.data_dir,
+    )?);
+    let form_limiter = Arc::new(FormLimiter::for_store(
+        settings.public_form_rate_per_minute,
+        &store,
+        &secret,
+    ));
     if settings.server_secret.is_none() && store.backend() == storage::Backend::Postgres {
         // Each instance would make its own key: a personal link could then be answered once
         // per instance, and a shared link shown by one would not open on another.
@@ -110,7 +128,7 @@ pub async fn start(mut settings: Settings, store: DynStorage) -> anyhow::Result<
     let retention = settings.retention.clone();
     let state = AppState {
         store: store.clone(),
-        secret: Arc::new(secret),
+        secret,
         settings: Arc::new(settings),
         metrics: metrics_handle(),
         mail_wake: Arc::new(Notify::new()),
@@ -371,6 +389,9 @@ async fn sweep(
     let retention_every = Duration::from_secs(retention.interval_minutes * 60);
     let forget_every = Duration::from_secs(600);
     let (mut last_retention, mut last_forget) = (None, tokio::time::Instant::now());
+    // The outbox gauges cost one grouped count per instance: every 15 seconds is plenty.
+    let gauges_every = Duration::from_secs(15);
+    let mut last_gauges: Option<tokio::time::Instant> = None;
     loop {
         if last_retention.is_none_or(|at: tokio::time::Instant| at.elapsed() >= retention_every) {
             if let Err(e) = apply_retention(&store, &retention, storage::now()).await {
@@ -379,8 +400,12 @@ async fn sweep(
             last_retention = Some(tokio::time::Instant::now());
         }
         if last_forget.elapsed() >= forget_every {
-            form_limiter.forget_idle();
+            form_limiter.forget_idle().await;
             last_forget = tokio::time::Instant::now();
+        }
+        if last_gauges.is_none_or(|at| at.elapsed() >= gauges_every) {
+            record_gauges(&store).await;
+            last_gauges = Some(tokio::time::Instant::now());
         }
         metrics.run_upkeep();
         tokio::select! {
@@ -388,6 +413,32 @@ async fn sweep(
             _ = signal.wait_for(|stop| *stop) => return,
         }
     }
+}
+
+/// The gauges `/metrics` shows between requests: the outbox (site-wide, from the database)
+/// and this instance's connection pool.
+async fn record_gauges(store: &DynStorage) {
+    match store.outbox_counts().await {
+        Ok(counts) => {
+            for (status, n) in [
+                ("pending", counts.pending),
+                ("sending", counts.sending),
+                ("failed", counts.failed),
+            ] {
+                metrics::gauge!("hrnexus_outbox_messages", "status" => status).set(n as f64);
+            }
+            let age = counts
+                .oldest_unsent_at
+                .map_or(0, |at| (storage::now() - at).max(0));
+            metrics::gauge!("hrnexus_outbox_oldest_unsent_age_seconds").set(age as f64);
+        }
+        Err(e) => tracing::warn!(error = %e, "outbox gauges"),
+    }
+    let pool = store.pool_status();
+    metrics::gauge!("hrnexus_db_pool_connections", "state" => "idle").set(f64::from(pool.idle));
+    metrics::gauge!("hrnexus_db_pool_connections", "state" => "in_use")
+        .set(f64::from(pool.open.saturating_sub(pool.idle)));
+    metrics::gauge!("hrnexus_db_pool_max_connections").set(f64::from(pool.max));
 }
 
 /// Seals rounds soon after they close (by date at Dutch midnight, or by hand on another

@@ -32,6 +32,8 @@ pub enum Purpose {
     /// The stamp of a contact form: when it was handed out, so bots that post at once (or
     /// forms that lie around for days) are told apart.
     ContactForm,
+    /// The key of a client address in the rate limit shared through the database.
+    RateLimit,
 }
 
 impl Purpose {
@@ -42,6 +44,7 @@ impl Purpose {
             Purpose::SharedLink => b"shared-link",
             Purpose::NewsletterLink => b"newsletter-link",
             Purpose::ContactForm => b"contact-form",
+            Purpose::RateLimit => b"rate-limit",
         }
     }
 }

@@ -369,6 +369,7 @@ pub async fn deliver_until(
                     if retry_at.is_some() {
                         report.retried += 1;
                     } else {
+                        metrics::counter!("hrnexus_mail_failed_total").increment(1);
                         report.failed += 1;
                     }
                 }

@@ -52,7 +52,12 @@ pub async fn submit(
         signals: Signal::ALL.map(|s| response.signals[s].map(stored)),
         comment: response.comment.map(|c| c.into_inner()),
     };
-    Ok(store.submit_response(&submission).await?)
+    let outcome = store.submit_response(&submission).await?;
+    if outcome == SubmitOutcome::Stored {
+        // One counter for the whole site: no scan, round or time finer than Prometheus's own.
+        metrics::counter!("hrnexus_scan_answers_stored_total").increment(1);
+    }
+    Ok(outcome)
 }
 
 #[cfg(test)]

@@ -396,6 +396,7 @@ pub async fn deliver_due(
                     if retry_at.is_some() {
                         report.retried += 1;
                     } else {
+                        metrics::counter!("hrnexus_kompas_failed_total").increment(1);
                         report.failed += 1;
                     }
                 }

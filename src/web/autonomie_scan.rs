@@ -407,7 +407,7 @@ async fn mail_result(
     ip: ClientIp,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    if !state.form_limiter.allow(&ip) {
+    if !state.form_limiter.allow(&ip).await {
         return Err(WebError::TooManyRequests);
     }
     let typed = fields

@@ -105,7 +105,7 @@ pub async fn submit(
     let Ok(Path(token)) = token else {
         return Err(WebError::NotFound);
     };
-    if !state.form_limiter.allow(&ip) {
+    if !state.form_limiter.allow(&ip).await {
         return Err(WebError::TooManyRequests);
     }
     let introduction = introductions::feedback_for(&*state.store, token.as_str()).await?;

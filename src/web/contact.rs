@@ -362,7 +362,7 @@ pub async fn submit(
     ip: ClientIp,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    if !state.form_limiter.allow(&ip) {
+    if !state.form_limiter.allow(&ip).await {
         return Err(WebError::TooManyRequests);
     }
     let typed = Typed::from_pairs(pairs);

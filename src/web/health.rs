@@ -1,4 +1,9 @@
-//! Liveness and metrics for operators.
+//! Liveness, readiness and metrics for operators.
+//!
+//! `/healthz` (liveness) answers from the process alone: it says the instance serves HTTP and
+//! costs nothing, so a supervisor polling it never adds load to a struggling database.
+//! `/readyz` (readiness) asks the database: it answers, and every migration this binary
+//! knows is applied. A load balancer should send visitors only to a ready instance.
 
 use axum::{
     Json, Router,
@@ -14,25 +19,39 @@ use crate::web::AppState;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
         .route("/metrics", get(public_metrics))
 }
 
 pub fn admin_routes() -> Router<AppState> {
     Router::new()
         .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
 }
 
-async fn healthz(State(state): State<AppState>) -> Response {
-    match state.store.ping().await {
-        Ok(()) => Json(json!({ "status": "ok", "database": "ok" })).into_response(),
+async fn healthz() -> Response {
+    Json(json!({ "status": "ok" })).into_response()
+}
+
+/// 200 when the database answers and holds every migration; 503 with the reason otherwise.
+async fn readyz(State(state): State<AppState>) -> Response {
+    let unavailable = |reason: &str| {
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(json!({ "status": "unavailable", "reason": reason })),
+        )
+            .into_response()
+    };
+    match state.store.pending_migrations().await {
+        Ok(0) => Json(json!({ "status": "ready" })).into_response(),
+        Ok(pending) => {
+            tracing::warn!(pending, "readiness: migrations not applied");
+            unavailable("migrations pending")
+        }
         Err(err) => {
-            tracing::error!(error = %err, "health check: database unreachable");
-            (
-                StatusCode::SERVICE_UNAVAILABLE,
-                Json(json!({ "status": "unavailable", "database": "unreachable" })),
-            )
-                .into_response()
+            tracing::error!(error = %err, "readiness: database unreachable");
+            unavailable("database unreachable")
         }
     }
 }

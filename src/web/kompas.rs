@@ -115,7 +115,7 @@ pub async fn submit(
     ip: ClientIp,
     Form(fields): Form<Fields>,
 ) -> Result<Response, WebError> {
-    if !state.form_limiter.allow(&ip) {
+    if !state.form_limiter.allow(&ip).await {
         return Err(WebError::TooManyRequests);
     }
     let typed = fields
@@ -208,7 +208,7 @@ pub async fn confirm(
     ip: ClientIp,
     token: TokenPath,
 ) -> Result<Response, WebError> {
-    if !state.form_limiter.allow(&ip) {
+    if !state.form_limiter.allow(&ip).await {
         return Err(WebError::TooManyRequests);
     }
     let Ok(Path(token)) = token else {

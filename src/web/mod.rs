@@ -223,7 +223,7 @@ pub fn site(state: AppState) -> edge::Edge<RequestBodyLimit<Router>> {
         .service(router(state))
 }
 
-/// The admin listener: only `/metrics` and `/healthz`, for a private port.
+/// The admin listener: only `/metrics`, `/healthz` and `/readyz`, for a private port.
 pub fn admin_router(state: AppState) -> Router {
     Router::new()
         .merge(health::admin_routes())

@@ -292,7 +292,7 @@ pub async fn login_submit(
     ip: ClientIp,
     Form(form): Form<LoginForm>,
 ) -> Result<Response, WebError> {
-    if !state.form_limiter.allow(&ip) {
+    if !state.form_limiter.allow(&ip).await {
         return Err(WebError::TooManyRequests);
     }
     let typed = form.email.trim().to_owned();
@@ -372,7 +372,7 @@ pub async fn confirm(
     session: tower_sessions::Session,
     token: Result<Path<UrlToken>, PathRejection>,
 ) -> Result<Response, WebError> {
-    if !state.form_limiter.allow(&ip) {
+    if !state.form_limiter.allow(&ip).await {
         return Err(WebError::TooManyRequests);
     }
     let token = parsed(token)?;

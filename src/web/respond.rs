@@ -528,7 +528,7 @@ async fn submit(
     let Ok(Path(token)) = token else {
         return Ok(notice(p, None, Notice::Unknown));
     };
-    let allowed = state.form_limiter.allow(&ip);
+    let allowed = state.form_limiter.allow(&ip).await;
     let token_hash = auth::token_hash(&token);
     let today = crate::i18n::today();
     let entry = match resolve(state.store.scan_entry(&token_hash).await?, today) {

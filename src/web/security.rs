@@ -151,30 +151,117 @@ pub fn set_headers(headers: &mut HeaderMap, private: bool, https: bool, too_many
 const PERMISSIONS_POLICY: header::HeaderName =
     header::HeaderName::from_static("permissions-policy");
 
-/// Limits public form posts per IP address. In memory on purpose: for a flood it is enough
-/// that each instance slows it down, and nothing about employees gets stored.
-pub struct FormLimiter(Option<governor::DefaultKeyedRateLimiter<IpAddr>>);
+/// Limits public form posts per client address: `public_form_rate_per_minute` at once, then
+/// one more every `60 / rate` seconds (GCRA; refused posts do not count).
+///
+/// On PostgreSQL, where several instances share the database, the limit lives there
+/// (`Operations::rate_limit_allows`, one statement per post) so that it holds for the site and
+/// not per instance; the key is a keyed hash of the address under the server secret, so the
+/// database never holds addresses of people who answered a scan. On SQLite (one process) it
+/// stays in memory, where it costs no write next to the scan answers' group commits.
+pub struct FormLimiter(Limiter);
+
+enum Limiter {
+    Off,
+    Memory(governor::DefaultKeyedRateLimiter<IpAddr>),
+    Shared {
+        store: crate::storage::DynStorage,
+        secret: std::sync::Arc<crate::secret::ServerSecret>,
+        interval_ms: i64,
+    },
+}
+
+/// The window a rate is counted over: a minute.
+const WINDOW_MS: i64 = 60_000;
 
 impl FormLimiter {
-    pub fn new(per_minute: u32) -> FormLimiter {
+    /// In this process's memory only.
+    pub fn in_memory(per_minute: u32) -> FormLimiter {
         let quota = std::num::NonZeroU32::new(per_minute).map(governor::Quota::per_minute);
-        FormLimiter(quota.map(governor::RateLimiter::keyed))
+        FormLimiter(quota.map_or(Limiter::Off, |q| {
+            Limiter::Memory(governor::RateLimiter::keyed(q))
+        }))
     }
 
-    /// True when this address may post another form now.
-    pub fn allow(&self, ip: &ClientIp) -> bool {
-        match (&self.0, ip.0) {
-            (Some(limiter), Some(ip)) => limiter.check_key(&ip).is_ok(),
-            _ => true,
+    /// In the database, shared with every instance on it.
+    pub fn shared(
+        per_minute: u32,
+        store: crate::storage::DynStorage,
+        secret: std::sync::Arc<crate::secret::ServerSecret>,
+    ) -> FormLimiter {
+        if per_minute == 0 {
+            return FormLimiter(Limiter::Off);
+        }
+        FormLimiter(Limiter::Shared {
+            store,
+            secret,
+            interval_ms: (WINDOW_MS / i64::from(per_minute)).max(1),
+        })
+    }
+
+    /// Shared when the database can be shared (PostgreSQL), in memory otherwise.
+    pub fn for_store(
+        per_minute: u32,
+        store: &crate::storage::DynStorage,
+        secret: &std::sync::Arc<crate::secret::ServerSecret>,
+    ) -> FormLimiter {
+        match store.backend() {
+            crate::storage::Backend::Postgres => {
+                FormLimiter::shared(per_minute, store.clone(), secret.clone())
+            }
+            crate::storage::Backend::Sqlite => FormLimiter::in_memory(per_minute),
         }
     }
 
-    /// Forgets addresses that have been quiet, so memory does not grow.
-    pub fn forget_idle(&self) {
-        if let Some(limiter) = &self.0 {
-            limiter.retain_recent();
+    /// True when this address may post another form now. A database that does not answer
+    /// lets the post through (and is logged): the post itself will then tell the visitor.
+    pub async fn allow(&self, ip: &ClientIp) -> bool {
+        let Some(ip) = ip.0 else {
+            return true;
+        };
+        match &self.0 {
+            Limiter::Off => true,
+            Limiter::Memory(limiter) => limiter.check_key(&ip).is_ok(),
+            Limiter::Shared {
+                store,
+                secret,
+                interval_ms,
+            } => {
+                let key = rate_key(secret, ip);
+                let now_ms = chrono::Utc::now().timestamp_millis();
+                match store
+                    .rate_limit_allows(&key, now_ms, *interval_ms, WINDOW_MS)
+                    .await
+                {
+                    Ok(allowed) => allowed,
+                    Err(e) => {
+                        tracing::warn!(error = %e, "shared rate limit unavailable");
+                        true
+                    }
+                }
+            }
         }
     }
+
+    /// Forgets addresses that have been quiet, so memory (or the table) does not grow.
+    pub async fn forget_idle(&self) {
+        match &self.0 {
+            Limiter::Off => {}
+            Limiter::Memory(limiter) => limiter.retain_recent(),
+            Limiter::Shared { store, .. } => {
+                let now_ms = chrono::Utc::now().timestamp_millis();
+                if let Err(e) = store.forget_rate_limits(now_ms).await {
+                    tracing::warn!(error = %e, "forgetting rate limits");
+                }
+            }
+        }
+    }
+}
+
+/// The key of `ip` in the shared limiter: `form:` and 32 hex characters of a keyed hash.
+fn rate_key(secret: &crate::secret::ServerSecret, ip: IpAddr) -> String {
+    let hash = secret.keyed_hash(crate::secret::Purpose::RateLimit, ip.to_string().as_bytes());
+    format!("form:{}", &hash[..32])
 }
 
 /// A record id from the path (`/beheer/api-sleutels/{id}/…`): a positive integer, and any

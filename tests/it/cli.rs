@@ -236,6 +236,14 @@ fn site_contents(path: &std::path::Path) -> String {
             .await
             .unwrap();
         let mut text = format!("staff {}\n", store.count_staff().await.unwrap());
+        for address in store.staff_emails().await.unwrap() {
+            text.push_str(&format!("staff account {address}\n"));
+        }
+        for id in 1..=5 {
+            if let Some(employer) = store.employer_by_id(id).await.unwrap() {
+                text.push_str(&format!("employer {} {}\n", employer.id, employer.email));
+            }
+        }
         for scan_id in 1..=5 {
             let Some(scan) = store.scan_by_id(scan_id).await.unwrap() else {
                 continue;
@@ -278,7 +286,10 @@ fn a_backup_restores_into_a_fresh_folder_with_everything_in_it() {
     });
     let before = site_contents(&site.join("hrnexus.db"));
     assert!(
-        before.contains("scan 1 ") && before.matches("round ").count() >= 3,
+        before.contains("scan 1 ")
+            && before.matches("round ").count() >= 3
+            && before.contains("staff account ")
+            && before.contains("employer 1 "),
         "{before}"
     );
 
@@ -322,6 +333,22 @@ fn a_backup_restores_into_a_fresh_folder_with_everything_in_it() {
         &restore(&fresh, &dir.path().join("nergens.db"), true),
         "is not a file",
     );
+    // A backup from a newer HRnexus (a migration this binary does not know) is refused too.
+    let newer = dir.path().join("nieuwer.db");
+    std::fs::copy(&backup, &newer).unwrap();
+    runtime.block_on(async {
+        use sqlx::{Connection, Executor};
+        let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite://{}", newer.display()))
+            .await
+            .unwrap();
+        conn.execute(
+            "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time)
+             VALUES (99991231000099, 'from the future', TRUE, X'00', 0)",
+        )
+        .await
+        .unwrap();
+    });
+    assert_one_clear_line(&restore(&fresh, &newer, true), "newer HRnexus");
     assert_eq!(site_contents(&fresh.join("hrnexus.db")), before);
 }
 

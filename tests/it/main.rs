@@ -15,6 +15,7 @@ mod contact;
 mod hardening;
 mod http_beheer;
 mod http_site;
+mod instances;
 mod intake_storage;
 mod introductions;
 mod invitations;

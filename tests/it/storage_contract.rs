@@ -368,6 +368,63 @@ async fn backups_are_consistent_copies(db: Db) {
     }
 }
 
+/// The shared rate limit: `window / interval` at once, then one per interval, per key;
+/// refusals do not count; rows whose moment has passed are forgotten.
+async fn rate_limits_allow_a_burst_then_a_pace(db: Db) {
+    let Some(t) = common::store(db).await else {
+        return;
+    };
+    let store = &t.store;
+    let (interval, window) = (20_000, 60_000);
+    let t0 = 1_800_000_000_000_i64;
+    let hit = |key: &'static str, at: i64| store.rate_limit_allows(key, at, interval, window);
+    let mut burst = vec![];
+    for i in 0..5 {
+        burst.push(hit("form:a", t0 + i).await.unwrap());
+    }
+    assert_eq!(burst, [true, true, true, false, false]);
+    // Another key has its own allowance.
+    assert!(hit("form:b", t0 + 10).await.unwrap());
+    // One interval later there is room for one more, and no more.
+    assert!(!hit("form:a", t0 + interval - 100).await.unwrap());
+    assert!(hit("form:a", t0 + interval).await.unwrap());
+    assert!(!hit("form:a", t0 + interval + 1).await.unwrap());
+    // A quiet key is forgotten once its moment has passed, not before.
+    assert_eq!(store.forget_rate_limits(t0 + 30_000).await.unwrap(), 1);
+    assert_eq!(store.forget_rate_limits(t0 + 30_000).await.unwrap(), 0);
+    assert_eq!(store.forget_rate_limits(t0 + 10 * window).await.unwrap(), 1);
+    // After a long pause the whole burst is back.
+    for i in 0..3 {
+        assert!(hit("form:a", t0 + 20 * window + i).await.unwrap());
+    }
+    assert!(!hit("form:a", t0 + 20 * window + 3).await.unwrap());
+}
+
+/// Many posts from one key at once on separate connections: exactly the burst is let through.
+async fn concurrent_rate_limit_hits_never_overshoot(db: Db) {
+    let Some(t) = common::store(db).await else {
+        return;
+    };
+    let now = 1_800_000_000_000_i64;
+    let tasks: Vec<_> = (0..20)
+        .map(|_| {
+            let store = t.store.clone();
+            tokio::spawn(async move {
+                store
+                    .rate_limit_allows("form:busy", now, 12_000, 60_000)
+                    .await
+                    .unwrap()
+            })
+        })
+        .collect();
+    let mut allowed = 0;
+    for task in tasks {
+        allowed += usize::from(task.await.unwrap());
+    }
+    assert_eq!(allowed, 5);
+    assert_eq!(t.store.pending_migrations().await.unwrap(), 0);
+}
+
 fn today() -> chrono::NaiveDate {
     hrnexus::i18n::today()
 }
@@ -804,6 +861,8 @@ both_backends!(
     concurrent_claims_never_share_a_message,
     api_keys_are_found_by_hash_until_revoked,
     backups_are_consistent_copies,
+    rate_limits_allow_a_burst_then_a_pace,
+    concurrent_rate_limit_hits_never_overshoot,
 );
 
 #[test]

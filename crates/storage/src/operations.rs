@@ -31,11 +31,40 @@ pub struct RetentionReport {
     pub sessions: u64,
 }
 
+/// The connection pool right now (for `/metrics`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PoolStatus {
+    /// Connections open, idle or in use.
+    pub open: u32,
+    pub idle: u32,
+    /// The most the pool will open.
+    pub max: u32,
+}
+
 #[async_trait::async_trait]
 pub trait Operations: Send + Sync {
     fn backend(&self) -> Backend;
+    /// The connection pool's state, without I/O.
+    fn pool_status(&self) -> PoolStatus;
     async fn migrate(&self) -> Result<()>;
     async fn ping(&self) -> Result<()>;
+    /// How many of this binary's migrations the database has not applied (readiness). One
+    /// query, so it also tells whether the database answers.
+    async fn pending_migrations(&self) -> Result<usize>;
+    /// One request against a rate limit shared by every instance: `true` when `key` may go
+    /// ahead now. A generic cell rate algorithm (as the in-memory `governor`): each allowed
+    /// request moves the key's moment `interval_ms` on from `max(moment, now_ms)`, and a
+    /// request is allowed while that stays within `window_ms` of now; refused requests
+    /// change nothing. `window_ms / interval_ms` requests may come at once. One statement.
+    async fn rate_limit_allows(
+        &self,
+        key: &str,
+        now_ms: i64,
+        interval_ms: i64,
+        window_ms: i64,
+    ) -> Result<bool>;
+    /// Deletes rate-limit rows whose moment has passed (they mean the same as no row).
+    async fn forget_rate_limits(&self, now_ms: i64) -> Result<u64>;
     /// A consistent copy of the live database written to `path`.
     async fn backup_to(&self, path: &Path) -> Result<()>;
     /// Deletes what is older than its cutoff. Plain DELETEs with a cutoff: idempotent, so
@@ -53,9 +82,25 @@ macro_rules! impl_operations {
                 $backend
             }
 
+            fn pool_status(&self) -> $crate::PoolStatus {
+                $crate::PoolStatus {
+                    open: self.pool.size(),
+                    idle: u32::try_from(self.pool.num_idle()).unwrap_or(u32::MAX),
+                    max: self.pool.options().get_max_connections(),
+                }
+            }
+
             async fn ping(&self) -> $crate::Result<()> {
                 sqlx::query("SELECT 1").execute(&self.pool).await?;
                 Ok(())
+            }
+
+            async fn forget_rate_limits(&self, now_ms: i64) -> $crate::Result<u64> {
+                Ok(sqlx::query("DELETE FROM rate_limits WHERE tat_ms < $1")
+                    .bind(now_ms)
+                    .execute(&self.pool)
+                    .await?
+                    .rows_affected())
             }
 
             async fn delete_expired_data(
@@ -133,3 +178,21 @@ macro_rules! impl_operations {
     };
 }
 pub(crate) use impl_operations;
+
+/// The versions of `migrator`'s migrations that `applied` (the successful rows of
+/// `_sqlx_migrations`) lacks.
+pub(crate) fn missing_migrations(migrator: &sqlx::migrate::Migrator, applied: &[i64]) -> usize {
+    migrator
+        .iter()
+        .filter(|m| !m.migration_type.is_down_migration() && !applied.contains(&m.version))
+        .count()
+}
+
+/// The versions in `applied` that `migrator` does not know: written by a newer HRnexus.
+pub(crate) fn unknown_migrations(migrator: &sqlx::migrate::Migrator, applied: &[i64]) -> Vec<i64> {
+    applied
+        .iter()
+        .copied()
+        .filter(|v| !migrator.iter().any(|m| m.version == *v))
+        .collect()
+}

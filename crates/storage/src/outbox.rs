@@ -112,6 +112,8 @@ pub struct OutboxCounts {
     pub sending: i64,
     pub sent: i64,
     pub failed: i64,
+    /// When the oldest mail not yet delivered (pending or sending) was queued.
+    pub oldest_unsent_at: Option<UnixTime>,
 }
 
 /// Inserts one outbox row through `$executor` (a pool or an open transaction).
@@ -256,14 +258,24 @@ macro_rules! impl_outbox_store {
             }
 
             async fn outbox_counts(&self) -> $crate::Result<$crate::OutboxCounts> {
-                let rows: Vec<(String, i64)> = sqlx::query_as("SELECT status, COUNT(*) FROM outbox GROUP BY status")
-                    .fetch_all(&self.pool)
-                    .await?;
+                let rows: Vec<(String, i64, Option<i64>)> =
+                    sqlx::query_as("SELECT status, COUNT(*), MIN(created_at) FROM outbox GROUP BY status")
+                        .fetch_all(&self.pool)
+                        .await?;
                 let mut counts = $crate::OutboxCounts::default();
-                for (status, n) in rows {
+                for (status, n, oldest) in rows {
                     match status.as_str() {
-                        "pending" => counts.pending = n,
-                        "sending" => counts.sending = n,
+                        "pending" | "sending" => {
+                            if status == "pending" {
+                                counts.pending = n;
+                            } else {
+                                counts.sending = n;
+                            }
+                            counts.oldest_unsent_at = match (counts.oldest_unsent_at, oldest) {
+                                (Some(a), Some(b)) => Some(a.min(b)),
+                                (a, b) => a.or(b),
+                            };
+                        }
                         "sent" => counts.sent = n,
                         _ => counts.failed = n,
                     }

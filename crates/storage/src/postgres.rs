@@ -248,13 +248,44 @@ crate::outbox::impl_outbox_store!(PgStore, {
     }
 });
 
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
 crate::operations::impl_operations!(PgStore, Backend::Postgres, {
     async fn migrate(&self) -> Result<()> {
         // The migrator takes an advisory lock, so instances starting together are safe.
-        sqlx::migrate!("./migrations/postgres")
-            .run(&self.pool)
-            .await?;
+        MIGRATOR.run(&self.pool).await?;
         Ok(())
+    }
+
+    async fn pending_migrations(&self) -> Result<usize> {
+        let applied: Vec<i64> =
+            sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success")
+                .fetch_all(&self.pool)
+                .await?;
+        Ok(crate::operations::missing_migrations(&MIGRATOR, &applied))
+    }
+
+    async fn rate_limit_allows(
+        &self,
+        key: &str,
+        now_ms: i64,
+        interval_ms: i64,
+        window_ms: i64,
+    ) -> Result<bool> {
+        // One statement; the row lock orders requests for the same key across instances.
+        let moment: Option<i64> = sqlx::query_scalar(
+            "INSERT INTO rate_limits (key, tat_ms) VALUES ($1, $2 + $3)
+             ON CONFLICT (key) DO UPDATE SET tat_ms = GREATEST(rate_limits.tat_ms, $2) + $3
+              WHERE GREATEST(rate_limits.tat_ms, $2) + $3 - $2 <= $4
+             RETURNING tat_ms",
+        )
+        .bind(key)
+        .bind(now_ms)
+        .bind(interval_ms)
+        .bind(window_ms)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(moment.is_some())
     }
 
     async fn backup_to(&self, _path: &Path) -> Result<()> {

@@ -116,6 +116,15 @@ impl SqliteStore {
                 "the file is not an HRnexus database",
             ));
         }
+        let applied: Vec<i64> =
+            sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success")
+                .fetch_all(&pool)
+                .await?;
+        if !crate::operations::unknown_migrations(&MIGRATOR, &applied).is_empty() {
+            return Err(StorageError::Unsupported(
+                "the file was written by a newer HRnexus (it holds migrations this binary does not know)",
+            ));
+        }
         pool.close().await;
         Ok(())
     }
@@ -256,12 +265,45 @@ crate::outbox::impl_outbox_store!(SqliteStore, {
     }
 });
 
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+
 crate::operations::impl_operations!(SqliteStore, Backend::Sqlite, {
     async fn migrate(&self) -> Result<()> {
-        sqlx::migrate!("./migrations/sqlite")
-            .run(&self.pool)
-            .await?;
+        MIGRATOR.run(&self.pool).await?;
         Ok(())
+    }
+
+    async fn pending_migrations(&self) -> Result<usize> {
+        let applied: Vec<i64> =
+            sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success")
+                .fetch_all(&self.pool)
+                .await?;
+        Ok(crate::operations::missing_migrations(&MIGRATOR, &applied))
+    }
+
+    async fn rate_limit_allows(
+        &self,
+        key: &str,
+        now_ms: i64,
+        interval_ms: i64,
+        window_ms: i64,
+    ) -> Result<bool> {
+        // Through the write gate, like every other write here (one process per SQLite file).
+        let mut tx = self.begin_write().await?;
+        let moment: Option<i64> = sqlx::query_scalar(
+            "INSERT INTO rate_limits (key, tat_ms) VALUES ($1, $2 + $3)
+             ON CONFLICT (key) DO UPDATE SET tat_ms = MAX(rate_limits.tat_ms, $2) + $3
+              WHERE MAX(rate_limits.tat_ms, $2) + $3 - $2 <= $4
+             RETURNING tat_ms",
+        )
+        .bind(key)
+        .bind(now_ms)
+        .bind(interval_ms)
+        .bind(window_ms)
+        .fetch_optional(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(moment.is_some())
     }
 
     async fn backup_to(&self, path: &Path) -> Result<()> {

@@ -141,7 +141,7 @@ pub async fn subscribe(
     ip: ClientIp,
     ApiJson(body): ApiJson<SubscriptionRequest>,
 ) -> Result<(StatusCode, Json<SubscriptionStarted>), WebError> {
-    if !state.form_limiter.allow(&ip) {
+    if !state.form_limiter.allow(&ip).await {
         return Err(WebError::TooManyRequests);
     }
     let lang = match body.lang.as_deref() {

@@ -420,7 +420,7 @@ pub async fn setup_submit(
     token: Result<Path<UrlToken>, PathRejection>,
     Form(form): Form<SetupForm>,
 ) -> Result<Response, WebError> {
-    if !state.form_limiter.allow(&ip) {
+    if !state.form_limiter.allow(&ip).await {
         return Err(WebError::TooManyRequests);
     }
     let Ok(Path(token)) = token else {

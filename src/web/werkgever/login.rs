@@ -109,7 +109,7 @@ pub async fn submit(
     ip: ClientIp,
     Form(form): Form<LoginForm>,
 ) -> Result<Response, WebError> {
-    if !state.form_limiter.allow(&ip) {
+    if !state.form_limiter.allow(&ip).await {
         return Err(WebError::TooManyRequests);
     }
     let typed = form.email.trim().to_owned();
@@ -179,7 +179,7 @@ pub async fn confirm(
     session: Session,
     token: Result<Path<UrlToken>, PathRejection>,
 ) -> Result<Response, WebError> {
-    if !state.form_limiter.allow(&ip) {
+    if !state.form_limiter.allow(&ip).await {
         return Err(WebError::TooManyRequests);
     }
     let Ok(Path(token)) = token else {
