@@ -125,7 +125,7 @@ pub struct ScanCard {
     reach: String,
     /// The autonomy index of the latest closed round, when its results may be shown.
     index: Option<String>,
-    /// "van 100, ronde 2": which round the index is of.
+    /// "van 100 (ronde 2)": which round the index is of.
     index_note: String,
 }
 
