@@ -440,6 +440,32 @@ describe('scan flow: employees answer on a phone, the employer sees the result',
     }
   });
 
+  it('the dashboard card shows the closed round\'s headline on a phone', async () => {
+    assert.ok(resultsURL, 'needs the closed round of an earlier step');
+    const storageState = await employer.context.storageState();
+    const { context, page } = await newPage(browser, 'phone', { storageState });
+    try {
+      const problems = collectPageProblems(page);
+      const res = await page.goto(`${server.baseURL}/werkgever`, { waitUntil: 'load' });
+      assert.equal(res.status(), 200);
+      const card = page.locator('li.wg-scan').filter({ hasText: ORGANISATION });
+      const text = (await card.innerText()).replace(/\s+/g, ' ');
+      assert.match(text, /Gesloten/, `status: ${text}`);
+      assert.match(text, /Reacties 6 van 6 uitgenodigd/, `responses against invitations: ${text}`);
+      // The same index as the results page, of the round that closed.
+      assert.match(text, /Autonomie-index 64 van 100 \(ronde 1\)/, `index: ${text}`);
+      const overflow = await page.evaluate(
+        () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      );
+      await screenshot(page, 'scan-flow-10-dashboard-phone');
+      assert.ok(overflow <= 0, `dashboard is ${overflow}px wider than the phone`);
+      const found = problems();
+      assert.deepEqual(found, [], `console errors / CSP violations:\n  ${found.join('\n  ')}`);
+    } finally {
+      await context.close();
+    }
+  });
+
   for (const device of ['desktop', 'phone']) {
     it(`the dashboard and the scan page have no serious or critical axe violations on ${device}`, async () => {
       assert.ok(scanURL, 'needs the scan address of an earlier step');

@@ -30,6 +30,10 @@ pub enum ServiceError {
     /// A department id that is not one of the scan's.
     #[error("not a department of this scan")]
     UnknownDepartment,
+    /// A round's new closing date is refused (with why: before the round opened, in the
+    /// past, too far ahead, or the round has closed).
+    #[error("closing date refused: {}", .0.code())]
+    ClosingDate(hrnexus_core::scan::setup::SetupProblem),
     /// Someone else did the same thing at the same moment (two clicks raced).
     #[error("conflict")]
     Conflict,

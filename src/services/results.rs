@@ -604,10 +604,7 @@ pub fn build(loaded: Loaded) -> ResultsView {
         history,
         comments,
     } = loaded;
-    let policy = AnonymityPolicy::new(
-        u32::try_from(scan.min_group).unwrap_or(0),
-        u32::try_from(scan.min_comments).unwrap_or(0),
-    );
+    let policy = policy_of(&scan);
     let evaluated: Vec<(usize, Evaluated)> = history
         .iter()
         .map(|(index, counts)| (*index, Evaluated::new(&policy, &departments, counts)))
@@ -794,6 +791,42 @@ fn ended_on(round: &Round) -> chrono::NaiveDate {
         .closed_at
         .map(crate::i18n::date_in_netherlands)
         .map_or(round.closes_on, |closed| closed.min(round.closes_on))
+}
+
+/// The anonymity thresholds a scan was set up with.
+fn policy_of(scan: &Scan) -> AnonymityPolicy {
+    AnonymityPolicy::new(
+        u32::try_from(scan.min_group).unwrap_or(0),
+        u32::try_from(scan.min_comments).unwrap_or(0),
+    )
+}
+
+/// The autonomy index of the scan's latest closed round, as the results page shows it for
+/// the whole scan: `None` when no round has closed (an open round never shows a figure) or
+/// when the anonymity rules hide the whole scan's figures of that round. `rounds` are the
+/// scan's rounds, oldest first. Like [`load`], a round that closed by its date is sealed
+/// before it is read.
+pub async fn released_index(
+    store: &dyn ScanStore,
+    scan: &Scan,
+    rounds: &[Round],
+    today: chrono::NaiveDate,
+) -> Result<Option<(i32, f64)>, ServiceError> {
+    let Some(round) = rounds.iter().rev().find(|r| r.state(today).is_released()) else {
+        return Ok(None);
+    };
+    if round.sealed_at.is_none() {
+        store
+            .seal_round(round.id, crate::storage::now(), today)
+            .await?;
+    }
+    let (departments, counts) =
+        tokio::try_join!(store.departments(scan.id), store.round_counts(round.id))?;
+    let evaluated = Evaluated::new(&policy_of(scan), &departments, &counts);
+    Ok(evaluated
+        .counts(GroupId::Scan)
+        .and_then(|counts| ScanStats::from_counts(&counts).index)
+        .map(|index| (round.number, index)))
 }
 
 /// The groups a trend covers: the whole scan, then departments in tree order.

@@ -8,7 +8,7 @@ use base64::Engine;
 use chrono::NaiveDate;
 use hrnexus_core::scan::{
     anonymity::{DEFAULT_MIN_COMMENTS, DEFAULT_MIN_GROUP},
-    setup::{Invites, LinkCount, RoundSetup, ScanSetup},
+    setup::{Invites, LinkCount, RoundSetup, ScanSetup, SetupProblem, check_new_closing_date},
 };
 use sha2::{Digest, Sha256};
 
@@ -17,7 +17,10 @@ use crate::{
     auth,
     i18n::Lang,
     secret::{Purpose, ServerSecret},
-    storage::{Department, NewScan, Round, Scan, ScanOwner, ScanStore, Storage, now},
+    storage::{
+        Department, NewAuditEntry, NewScan, Round, Scan, ScanFootprint, ScanOwner, ScanStore,
+        Storage, now,
+    },
 };
 
 /// The scan when it belongs to `owner`; anyone else's scan does not exist.
@@ -234,6 +237,120 @@ pub async fn close_round(store: &dyn Storage, scan: &Scan) -> Result<()> {
     store.close_round(round.id, now()).await?;
     store.forget_invitation_addresses(round.id).await?;
     Ok(())
+}
+
+/// A round whose closing date moved.
+pub struct MovedDate {
+    pub round: Round,
+    /// The date before the change (`round.closes_on` is the new one).
+    pub previous: NaiveDate,
+}
+
+/// Moves the closing date of the scan's current round to `closes_on`, when the core's rules
+/// allow it (`setup::check_new_closing_date`): refused with `ClosingDate(problem)`, also when
+/// the round closed between the check and the change.
+pub async fn change_closing_date(
+    store: &dyn ScanStore,
+    scan: &Scan,
+    closes_on: NaiveDate,
+    today: NaiveDate,
+) -> Result<MovedDate> {
+    let round = latest_round(store, scan.id).await?;
+    let date = check_new_closing_date(closes_on, round.state(today), round.opened_on, today)
+        .map_err(ServiceError::ClosingDate)?;
+    if !store.set_closing_date(round.id, date, today).await? {
+        return Err(ServiceError::ClosingDate(SetupProblem::RoundClosed));
+    }
+    let previous = round.closes_on;
+    Ok(MovedDate {
+        round: Round {
+            closes_on: date,
+            ..round
+        },
+        previous,
+    })
+}
+
+/// What deleting the scan would remove, counted.
+pub async fn scan_footprint(store: &dyn ScanStore, scan: &Scan) -> Result<ScanFootprint> {
+    Ok(store.scan_footprint(scan.id).await?)
+}
+
+/// The audit event a deletion leaves.
+pub const SCAN_DELETED: &str = "scan_deleted";
+
+/// Deletes the scan with everything stored for it (see `ScanStore::delete_scan`) in one
+/// transaction that also writes the audit entry. The entry holds no personal data: the
+/// owner as an account number, the scan's number and what was deleted, counted; no names,
+/// addresses, comments or IP address. Intakes that came from the scan's "vraag hulp" stay:
+/// they are a question to HRnexus with only aggregated figures, staff and providers may be
+/// working on it, and it is not linked to the scan. `NotFound` when it was already gone.
+pub async fn delete_scan(
+    store: &dyn ScanStore,
+    scan: &Scan,
+    by: ScanOwner,
+) -> Result<ScanFootprint> {
+    let actor = match by {
+        ScanOwner::Employer(id) => format!("werkgever #{id}"),
+        ScanOwner::ApiKey(id) => format!("api-sleutel #{id}"),
+    };
+    let f = store.scan_footprint(scan.id).await?;
+    let detail = format!(
+        "scan #{}: {} rounds, {} responses, {} comments, {} invites, {} addresses, {} mails ({} pending)",
+        scan.id,
+        f.rounds,
+        f.responses,
+        f.comments,
+        f.invites,
+        f.addresses,
+        f.mails,
+        f.pending_mails
+    );
+    let entry = NewAuditEntry {
+        actor: Some(&actor),
+        event: SCAN_DELETED,
+        detail: &detail,
+        ip: None,
+    };
+    store
+        .delete_scan(scan.id, &entry)
+        .await?
+        .ok_or(ServiceError::NotFound)
+}
+
+/// One card of the employer's dashboard.
+pub struct ScanOverview {
+    pub scan: Scan,
+    /// The current (latest) round; `None` for a scan without rounds.
+    pub current: Option<Round>,
+    /// The autonomy index of the latest closed round, when the anonymity rules show the
+    /// whole scan's figures of that round: (round number, index).
+    pub index: Option<(i32, f64)>,
+}
+
+/// The owner's scans, newest first, each with its current round and released index (two
+/// queries for the list, plus the counts of each scan's latest closed round, cached).
+pub async fn overview(
+    store: &dyn ScanStore,
+    owner: ScanOwner,
+    today: NaiveDate,
+) -> Result<Vec<ScanOverview>> {
+    let (scans, rounds) = tokio::try_join!(store.owned_scans(owner), store.rounds_of(owner))?;
+    let mut by_scan: std::collections::HashMap<i64, Vec<Round>> = std::collections::HashMap::new();
+    for round in rounds {
+        by_scan.entry(round.scan_id).or_default().push(round);
+    }
+    let mut cards = Vec::with_capacity(scans.len());
+    for scan in scans {
+        let rounds = by_scan.remove(&scan.id).unwrap_or_default();
+        let index = super::results::released_index(store, &scan, &rounds, today).await?;
+        cards.push(ScanOverview {
+            current: rounds.last().cloned(),
+            scan,
+            index,
+        });
+    }
+    Ok(cards)
 }
 
 fn personal_links(invites: Invites) -> Option<Batch> {

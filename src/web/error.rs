@@ -70,6 +70,17 @@ impl From<ServiceError> for WebError {
                 "round_closed",
                 "The current round is closed.",
             ),
+            ServiceError::ClosingDate(hrnexus_core::scan::setup::SetupProblem::RoundClosed) => {
+                WebError::from(ServiceError::RoundClosed)
+            }
+            ServiceError::ClosingDate(problem) => WebError::field(
+                "closes_on",
+                crate::web::messages::setup_problem(
+                    crate::i18n::Lang::En,
+                    hrnexus_core::scan::setup::SetupField::ClosesOn,
+                    &problem,
+                ),
+            ),
             ServiceError::UnknownDepartment => {
                 WebError::field("department_id", "not a department of this scan")
             }

@@ -30,9 +30,27 @@ pub fn setup_problem(lang: Lang, field: SetupField, problem: &SetupProblem) -> S
         (_, SetupProblem::DateInvalid) => lang.t("wg-error-date-invalid"),
         (_, SetupProblem::DatePast) => lang.t("wg-error-date-past"),
         (_, SetupProblem::DateTooFar) => lang.t("wg-error-date-too-far"),
+        (_, SetupProblem::DateBeforeOpening) => lang.t("wg-error-date-before-opening"),
+        (_, SetupProblem::RoundClosed) => lang.t("wg-error-date-round-closed"),
         (_, SetupProblem::UnknownLanguage) => lang.t("wg-error-lang"),
         (_, SetupProblem::UnknownInvite) => lang.t("wg-error-invite"),
         (_, SetupProblem::CountOutOfRange) => lang.t("wg-error-count"),
+    }
+}
+
+/// What to show beside a round's new closing date; `latest` is the last day the round may
+/// close (a year after it opened), which "too far" names.
+pub fn closing_date_problem(
+    lang: Lang,
+    problem: &SetupProblem,
+    latest: chrono::NaiveDate,
+) -> String {
+    match problem {
+        SetupProblem::DateTooFar => lang.t_args(
+            "wg-error-date-too-far-round",
+            &[("date", lang.date_long(latest))],
+        ),
+        other => setup_problem(lang, SetupField::ClosesOn, other),
     }
 }
 

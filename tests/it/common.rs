@@ -94,6 +94,8 @@ pub async fn fresh_pg_database() -> Option<PgDatabase> {
 
 pub struct TestStore {
     pub store: DynStorage,
+    /// The database's address, for tests that look at the tables themselves.
+    pub url: String,
     _dir: Option<tempfile::TempDir>,
     _pg: Option<PgDatabase>,
 }
@@ -105,6 +107,7 @@ pub async fn store(db: Db) -> Option<TestStore> {
             let url = format!("sqlite://{}", dir.path().join("test.db").display());
             Some(TestStore {
                 store: storage::connect(&url).await.unwrap(),
+                url,
                 _dir: Some(dir),
                 _pg: None,
             })
@@ -113,6 +116,7 @@ pub async fn store(db: Db) -> Option<TestStore> {
             let pg = fresh_pg_database().await?;
             Some(TestStore {
                 store: storage::connect(&pg.url).await.unwrap(),
+                url: pg.url.clone(),
                 _dir: None,
                 _pg: Some(pg),
             })

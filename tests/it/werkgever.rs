@@ -646,7 +646,7 @@ async fn create_scan_with_personal_links(db: Db) {
     assert!(html.contains("Bakkerij De Korf · Winkel"));
     assert!(html.contains(&format!("href=\"/werkgever/scans/{scan_id}\"")));
     assert!(html.contains("Open") && html.contains("Ronde 1"));
-    let closes = between(&html, "<dt>Sluitdatum</dt><dd>", "</dd>");
+    let closes = between(&html, "Open tot en met ", "</span>");
     assert!(closes.split(' ').count() == 4, "a long date: {closes}");
     let detail = app.get(&format!("/werkgever/scans/{scan_id}")).await;
     assert_eq!(detail.status(), 200);

@@ -97,6 +97,86 @@ impl Round {
     }
 }
 
+/// Everything stored for one scan, counted: what deleting it removes (the confirmation
+/// page names these) and what a deletion removed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct ScanFootprint {
+    pub rounds: i64,
+    pub departments: i64,
+    /// Stored answers (one per employee who answered).
+    pub responses: i64,
+    pub comments: i64,
+    /// Personal links (invites), used or not.
+    pub invites: i64,
+    /// Addresses kept for the reminder of an open round.
+    pub addresses: i64,
+    /// Invitation and reminder mails not sent yet.
+    pub pending_mails: i64,
+    /// Every outbox copy of an invitation or reminder of the scan's rounds.
+    pub mails: i64,
+}
+
+/// The tables that hold a scan's rows, with the condition that picks them: every one of
+/// them is emptied when the scan is deleted (children first). `$1` is the scan id.
+pub(crate) const SCAN_ROWS: [(&str, &str); 9] = [
+    (
+        "outbox",
+        "round_id IN (SELECT id FROM rounds WHERE scan_id = $1)",
+    ),
+    (
+        "scan_markers",
+        "round_id IN (SELECT id FROM rounds WHERE scan_id = $1)",
+    ),
+    (
+        "invitation_addresses",
+        "round_id IN (SELECT id FROM rounds WHERE scan_id = $1)",
+    ),
+    (
+        "invites",
+        "round_id IN (SELECT id FROM rounds WHERE scan_id = $1)",
+    ),
+    (
+        "comments",
+        "round_id IN (SELECT id FROM rounds WHERE scan_id = $1)",
+    ),
+    (
+        "responses",
+        "round_id IN (SELECT id FROM rounds WHERE scan_id = $1)",
+    ),
+    ("rounds", "scan_id = $1"),
+    ("departments", "scan_id = $1"),
+    ("scans", "id = $1"),
+];
+
+/// Counts what is stored for scan `$1` (see [`ScanFootprint`]); built from constants.
+pub(crate) const SCAN_FOOTPRINT_SQL: &str = "SELECT
+    (SELECT COUNT(*) FROM rounds WHERE scan_id = $1),
+    (SELECT COUNT(*) FROM departments WHERE scan_id = $1),
+    (SELECT COUNT(*) FROM responses WHERE round_id IN (SELECT id FROM rounds WHERE scan_id = $1)),
+    (SELECT COUNT(*) FROM comments WHERE round_id IN (SELECT id FROM rounds WHERE scan_id = $1)),
+    (SELECT COUNT(*) FROM invites WHERE round_id IN (SELECT id FROM rounds WHERE scan_id = $1)),
+    (SELECT COUNT(*) FROM invitation_addresses WHERE round_id IN (SELECT id FROM rounds WHERE scan_id = $1)),
+    (SELECT COUNT(*) FROM outbox WHERE status IN ('pending', 'sending')
+        AND round_id IN (SELECT id FROM rounds WHERE scan_id = $1)),
+    (SELECT COUNT(*) FROM outbox WHERE round_id IN (SELECT id FROM rounds WHERE scan_id = $1))";
+
+pub(crate) type FootprintRow = (i64, i64, i64, i64, i64, i64, i64, i64);
+
+pub(crate) fn footprint(
+    (rounds, departments, responses, comments, invites, addresses, pending_mails, mails): FootprintRow,
+) -> ScanFootprint {
+    ScanFootprint {
+        rounds,
+        departments,
+        responses,
+        comments,
+        invites,
+        addresses,
+        pending_mails,
+        mails,
+    }
+}
+
 /// A scan summary for lists: the scan and its latest round.
 #[derive(Debug, Clone)]
 pub struct ScanSummary {
@@ -363,6 +443,12 @@ impl DepartmentsCache {
         }
         cache.insert(scan_id, departments.to_vec());
     }
+
+    /// Forgets a deleted scan's departments.
+    pub(crate) fn forget(&self, scan_id: i64) {
+        let mut cache = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        cache.remove(&scan_id);
+    }
 }
 
 /// Remembers each round's counts together with the number of responses they were made from.
@@ -394,6 +480,14 @@ impl CountsCache {
             cache.clear();
         }
         cache.insert(round_id, (responses, groups.to_vec()));
+    }
+
+    /// Forgets the counts of deleted rounds.
+    pub(crate) fn forget(&self, round_ids: &[i64]) {
+        let mut cache = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        for id in round_ids {
+            cache.remove(id);
+        }
     }
 }
 
@@ -472,6 +566,30 @@ pub trait ScanStore: Send + Sync {
     /// Answer counts per department for one round (aggregated in the database).
     async fn round_counts(&self, round_id: i64) -> Result<Vec<GroupCounts>>;
     async fn round_comments(&self, round_id: i64) -> Result<Vec<StoredComment>>;
+    /// Every scan of `owner`, newest first (also a scan without rounds, which `scans_of`
+    /// leaves out).
+    async fn owned_scans(&self, owner: ScanOwner) -> Result<Vec<Scan>>;
+    /// Moves the closing date of a round that is still open on `today` (not closed by hand,
+    /// not sealed, its date not passed). False, and nothing changed, when it is not open
+    /// (any more) or does not exist. The rules for the new date are the caller's
+    /// (`hrnexus_core::scan::setup::check_new_closing_date`).
+    async fn set_closing_date(
+        &self,
+        round_id: i64,
+        closes_on: chrono::NaiveDate,
+        today: chrono::NaiveDate,
+    ) -> Result<bool>;
+    /// What is stored for a scan (what deleting it would remove).
+    async fn scan_footprint(&self, scan_id: i64) -> Result<ScanFootprint>;
+    /// Deletes the scan and everything stored for it in one transaction: rounds, answers,
+    /// comments, markers, invites, invitation addresses, every outbox copy of its
+    /// invitations and reminders, departments; and writes `audit` in the same transaction.
+    /// Returns what was deleted, or `None` when there was no such scan (nothing written).
+    async fn delete_scan(
+        &self,
+        scan_id: i64,
+        audit: &crate::NewAuditEntry<'_>,
+    ) -> Result<Option<ScanFootprint>>;
     /// The stored hash of the round's shared link, if it has one.
     async fn shared_link_hash(&self, round_id: i64) -> Result<Option<String>>;
     /// Sets (or replaces) the round's shared link hash.
@@ -848,6 +966,96 @@ macro_rules! impl_scan_store {
                     .bind(round_id)
                     .fetch_all(&self.pool)
                     .await?)
+            }
+
+            async fn owned_scans(&self, owner: $crate::ScanOwner) -> $crate::Result<Vec<$crate::Scan>> {
+                let (column, id) = match owner {
+                    $crate::ScanOwner::Employer(id) => ("employer", id),
+                    $crate::ScanOwner::ApiKey(id) => ("api_key", id),
+                };
+                Ok(sqlx::query_as(
+                    "SELECT * FROM scans WHERE ($1 = 'employer' AND employer_id = $2) OR ($1 = 'api_key' AND api_key_id = $2)
+                     ORDER BY id DESC",
+                )
+                .bind(column)
+                .bind(id)
+                .fetch_all(&self.pool)
+                .await?)
+            }
+
+            async fn set_closing_date(
+                &self,
+                round_id: i64,
+                closes_on: chrono::NaiveDate,
+                today: chrono::NaiveDate,
+            ) -> $crate::Result<bool> {
+                let mut tx = self.begin_write().await?;
+                // Conditional: a round that closed meanwhile (by hand, by its date, or sealed
+                // by another instance) keeps its date.
+                let changed = sqlx::query(
+                    "UPDATE rounds SET closes_on = $2
+                     WHERE id = $1 AND closed_at IS NULL AND sealed_at IS NULL AND closes_on >= $3",
+                )
+                .bind(round_id)
+                .bind(closes_on)
+                .bind(today)
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok(changed.rows_affected() == 1)
+            }
+
+            async fn scan_footprint(&self, scan_id: i64) -> $crate::Result<$crate::ScanFootprint> {
+                let row: $crate::scans::FootprintRow = sqlx::query_as($crate::scans::SCAN_FOOTPRINT_SQL)
+                    .bind(scan_id)
+                    .fetch_one(&self.pool)
+                    .await?;
+                Ok($crate::scans::footprint(row))
+            }
+
+            async fn delete_scan(
+                &self,
+                scan_id: i64,
+                audit: &$crate::NewAuditEntry<'_>,
+            ) -> $crate::Result<Option<$crate::ScanFootprint>> {
+                let mut tx = self.begin_write().await?;
+                // Claims the scan row first (a row lock on PostgreSQL; SQLite's write
+                // transaction already excludes every other writer), so a second deletion waits
+                // and then finds nothing.
+                let claimed = sqlx::query("UPDATE scans SET lang = lang WHERE id = $1")
+                    .bind(scan_id)
+                    .execute(&mut *tx)
+                    .await?;
+                if claimed.rows_affected() != 1 {
+                    return Ok(None);
+                }
+                let round_ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM rounds WHERE scan_id = $1")
+                    .bind(scan_id)
+                    .fetch_all(&mut *tx)
+                    .await?;
+                let row: $crate::scans::FootprintRow = sqlx::query_as($crate::scans::SCAN_FOOTPRINT_SQL)
+                    .bind(scan_id)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                for (table, condition) in $crate::scans::SCAN_ROWS {
+                    // Table names and conditions are constants of this crate, never input.
+                    let sql = format!("DELETE FROM {table} WHERE {condition}");
+                    sqlx::query(sqlx::AssertSqlSafe(sql)).bind(scan_id).execute(&mut *tx).await?;
+                }
+                sqlx::query("INSERT INTO audit_log (at, actor, event, detail, ip) VALUES ($1, $2, $3, $4, $5)")
+                    .bind($crate::now())
+                    .bind(audit.actor)
+                    .bind(audit.event)
+                    .bind(audit.detail)
+                    .bind(audit.ip)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                self.departments.forget(scan_id);
+                self.counts.forget(&round_ids);
+                // On SQLite: the write-ahead log no longer holds the deleted answers either.
+                self.after_seal().await;
+                Ok(Some($crate::scans::footprint(row)))
             }
 
             async fn shared_link_hash(&self, round_id: i64) -> $crate::Result<Option<String>> {

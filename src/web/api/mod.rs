@@ -69,7 +69,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(health))
         .routes(routes!(me))
         .routes(routes!(scans::list, scans::create))
-        .routes(routes!(scans::status))
+        .routes(routes!(scans::status, scans::delete))
         .routes(routes!(scans::invites))
         .routes(routes!(scans::results))
         .routes(routes!(invitations::invite_by_mail))

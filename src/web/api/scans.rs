@@ -302,6 +302,55 @@ pub async fn status(
     Ok(Json(status_of(&state, scan).await?))
 }
 
+/// What a deletion removed, counted (nothing of it can be read again).
+#[derive(Serialize, ToSchema)]
+pub struct DeletedScan {
+    /// The id of the scan that no longer exists.
+    id: i64,
+    rounds: i64,
+    departments: i64,
+    /// Stored answers, one per employee who answered.
+    responses: i64,
+    comments: i64,
+    /// Personal links (used or not); they stop working.
+    invites: i64,
+    /// E-mail addresses kept for the reminder of an open round.
+    addresses: i64,
+    /// Invitations and reminders that had not been sent yet; they will not go out.
+    pending_mails: i64,
+    /// Every stored copy of the scan's invitation and reminder mails (sent or not).
+    mails: i64,
+}
+
+/// Deletes the scan with everything stored for it, in one transaction: its rounds, answers,
+/// comments, links, departments, the addresses kept for reminders and every queued or sent
+/// copy of its invitation mails. The same deletion as the employer's "Scan verwijderen";
+/// an audit entry without personal data remains. Cannot be undone.
+#[utoipa::path(delete, path = "/v1/scans/{id}", tag = "scans", operation_id = "deleteScan",
+    security(("api_key" = [])), params(ScanIdParam),
+    responses((status = 200, description = "Deleted; what was deleted, counted", body = DeletedScan),
+              Unauthorized, NotFound, CrossSite))]
+pub async fn delete(
+    State(state): State<AppState>,
+    client: ApiClient,
+    PathId(id): PathId,
+) -> Result<Json<DeletedScan>, WebError> {
+    let scan = owned_scan(&state, &client, id).await?;
+    let owner = ScanOwner::ApiKey(client.0.id);
+    let f = scans::delete_scan(&*state.store, &scan, owner).await?;
+    Ok(Json(DeletedScan {
+        id: scan.id,
+        rounds: f.rounds,
+        departments: f.departments,
+        responses: f.responses,
+        comments: f.comments,
+        invites: f.invites,
+        addresses: f.addresses,
+        pending_mails: f.pending_mails,
+        mails: f.mails,
+    }))
+}
+
 /// The path parameter of every `/v1/scans/{id}` operation.
 #[derive(IntoParams)]
 #[into_params(parameter_in = Path)]

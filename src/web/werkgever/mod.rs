@@ -1,6 +1,7 @@
 //! The employer area at `/werkgever`: magic-link sign-in, own scans, results, rounds.
 
 pub mod cards;
+pub mod delete;
 pub mod invitations;
 pub mod login;
 pub mod results;

@@ -25,7 +25,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
     Form, Router,
-    extract::{Path, State},
+    extract::{Path, RawQuery, State},
     http::{StatusCode, header},
     response::{IntoResponse, Redirect, Response},
     routing::{get, post},
@@ -35,7 +35,8 @@ use hrnexus_core::scan::{
     response_rate,
     setup::{
         LinkCount, RoundInput, RoundSetup, ScanInput, ScanSetup, SetupErrors, SetupField,
-        latest_closing_date, suggested_closing_date,
+        SetupProblem, latest_closing_date, latest_closing_date_of_round, parse_date,
+        suggested_closing_date,
     },
 };
 use serde::Deserialize;
@@ -45,10 +46,10 @@ use crate::{
     auth,
     services::{
         ServiceError,
-        scans::{self, Batch},
+        scans::{self, Batch, ScanOverview},
     },
     storage::{Department, Round, Scan, ScanEntry},
-    web::{AppState, error::WebError, messages, page::Page},
+    web::{AppState, error::WebError, messages, page::Page, security::ClientIp},
 };
 
 /// A seed is a `random_token()`: 43 characters.
@@ -61,6 +62,11 @@ pub fn routes() -> Router<AppState> {
         .route("/scans/{id}", get(detail))
         .route("/scans/{id}/uitnodigingen", post(more_invites))
         .route("/scans/{id}/sluiten", get(close_form).post(close))
+        .route("/scans/{id}/sluitdatum", post(change_closing_date))
+        .route(
+            "/scans/{id}/verwijderen",
+            get(super::delete::delete_form).post(super::delete::delete),
+        )
         .route(
             "/scans/{id}/nieuwe-ronde",
             get(round_form).post(start_round),
@@ -104,15 +110,23 @@ pub(crate) fn invite_link(p: &Page, scan: &Scan, token: &str) -> String {
 // ---------------------------------------------------------------------------------------
 // The list of scans
 
-pub struct ScanRow {
+/// One card of the dashboard: the scan's headline.
+pub struct ScanCard {
     id: i64,
     organisation: String,
     team: String,
-    round: i32,
-    open: bool,
-    closes: String,
+    /// `open`, `closed` or `none` (no round): the badge's look.
+    status: &'static str,
+    /// "Open tot en met …", "Gesloten" or "Nog geen ronde".
+    status_text: String,
+    round: Option<i32>,
     responses: i64,
-    invited: String,
+    /// What the responses are counted against: "van 42 uitgenodigd", "via de gedeelde link", …
+    reach: String,
+    /// The autonomy index of the latest closed round, when its results may be shown.
+    index: Option<String>,
+    /// "van 100 (ronde 2)": which round the index is of.
+    index_note: String,
 }
 
 /// "12", "gedeelde link", or "3 + gedeelde link" when personal links were added to a round
@@ -125,42 +139,89 @@ fn invited_text(p: &Page, round: &Round) -> String {
     }
 }
 
+/// What a round's responses are counted against, after the number of responses.
+fn reach_text(p: &Page, round: &Round) -> String {
+    match (round.shared_link, round.invited) {
+        (true, 0) => p.t("wg-card-shared"),
+        (true, invited) => p.t_args(
+            "wg-card-shared-and-invited",
+            &[("invited", invited.to_string())],
+        ),
+        (false, invited) => p.t_args("wg-card-of-invited", &[("invited", invited.to_string())]),
+    }
+}
+
+impl ScanCard {
+    fn new(p: &Page, overview: ScanOverview, today: NaiveDate) -> ScanCard {
+        let ScanOverview {
+            scan,
+            current,
+            index,
+        } = overview;
+        let (status, status_text) = match &current {
+            None => ("none", p.t("wg-card-no-round")),
+            Some(round) if round.is_open(today) => (
+                "open",
+                p.t_args(
+                    "wg-card-open-until",
+                    &[("date", p.lang.date_long(round.closes_on))],
+                ),
+            ),
+            Some(_) => ("closed", p.t("wg-status-closed")),
+        };
+        ScanCard {
+            id: scan.id,
+            organisation: scan.organisation,
+            team: scan.team,
+            status,
+            status_text,
+            round: current.as_ref().map(|r| r.number),
+            responses: current.as_ref().map_or(0, |r| r.responses),
+            reach: current
+                .as_ref()
+                .map(|r| reach_text(p, r))
+                .unwrap_or_default(),
+            // Rounded as the results page rounds it (half away from zero).
+            index: index.map(|(_, index)| p.lang.number_ungrouped(index, 0)),
+            index_note: index
+                .map(|(number, _)| p.t_args("wg-card-index-of", &[("number", number.to_string())]))
+                .unwrap_or_default(),
+        }
+    }
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "werkgever/dashboard.html")]
 pub struct DashboardPage {
     p: Page,
     email: String,
-    scans: Vec<ScanRow>,
+    scans: Vec<ScanCard>,
+    /// A scan was just deleted.
+    deleted: bool,
 }
 
 pub async fn dashboard(
     State(state): State<AppState>,
     p: Page,
     employer: Employer,
+    RawQuery(query): RawQuery,
 ) -> Result<DashboardPage, WebError> {
     let today = crate::i18n::today();
-    let scans = state
-        .store
-        .scans_of(employer.owner())
+    let scans = scans::overview(&*state.store, employer.owner(), today)
         .await?
         .into_iter()
-        .map(|s| ScanRow {
-            id: s.scan.id,
-            organisation: s.scan.organisation,
-            team: s.scan.team,
-            round: s.latest.number,
-            open: s.latest.is_open(today),
-            closes: p.lang.date_long(s.latest.closes_on),
-            responses: s.latest.responses,
-            invited: invited_text(&p, &s.latest),
-        })
+        .map(|overview| ScanCard::new(&p, overview, today))
         .collect();
     Ok(DashboardPage {
         p,
         email: employer.email,
         scans,
+        deleted: query.as_deref() == Some(DELETED_QUERY),
     })
 }
+
+/// The dashboard's query after a deletion (it then says that the scan is gone).
+pub(crate) const DELETED_QUERY: &str = "verwijderd=1";
 
 // ---------------------------------------------------------------------------------------
 // Forms: a new scan, and a new round (which has the last three fields of a new scan)
@@ -459,6 +520,12 @@ pub struct ScanPage {
     more_department: String,
     count_error: Option<String>,
     department_error: Option<String>,
+    /// The closing-date form: what is typed (the current date at first), its message, and
+    /// the range a date input offers.
+    closes_value: String,
+    closes_error: Option<String>,
+    closes_min: String,
+    closes_max: String,
 }
 
 impl ScanPage {
@@ -471,10 +538,11 @@ impl ScanPage {
         let today = crate::i18n::today();
         let departments = state.store.departments(scan.id).await?;
         let rounds = state.store.rounds(scan.id).await?;
-        let current = rounds
-            .last()
-            .map(|r| RoundView::new(&p, r, today))
-            .ok_or(WebError::NotFound)?;
+        let latest = rounds.last().ok_or(WebError::NotFound)?;
+        let current = RoundView::new(&p, latest, today);
+        let closes_value = iso(latest.closes_on);
+        let closes_min = iso(today.max(latest.opened_on));
+        let closes_max = iso(latest_closing_date_of_round(latest.opened_on));
         let rounds = rounds
             .iter()
             .rev()
@@ -492,8 +560,17 @@ impl ScanPage {
             more_department: String::new(),
             count_error: None,
             department_error: None,
+            closes_value,
+            closes_error: None,
+            closes_min,
+            closes_max,
         })
     }
+}
+
+/// A date as a date input takes it.
+fn iso(date: NaiveDate) -> String {
+    date.format("%Y-%m-%d").to_string()
 }
 
 pub async fn detail(
@@ -625,6 +702,65 @@ pub async fn close(
     Ok(Redirect::to(
         &p.href(&format!("/werkgever/scans/{}", scan.id)),
     ))
+}
+
+// ---------------------------------------------------------------------------------------
+// Moving the current round's closing date
+
+#[derive(Debug, Deserialize)]
+pub struct ClosingDateForm {
+    #[serde(default)]
+    closes_on: String,
+}
+
+/// The audit event of a moved closing date.
+const CLOSING_DATE_CHANGED: &str = "round_closing_date_changed";
+
+pub async fn change_closing_date(
+    State(state): State<AppState>,
+    p: Page,
+    employer: Employer,
+    ip: ClientIp,
+    Path(id): Path<String>,
+    Form(form): Form<ClosingDateForm>,
+) -> Result<Response, WebError> {
+    let scan = owned_scan(&state, &employer, &id).await?;
+    let today = crate::i18n::today();
+    let moved = match parse_date(&form.closes_on) {
+        Ok(date) => scans::change_closing_date(&*state.store, &scan, date, today).await,
+        Err(problem) => Err(ServiceError::ClosingDate(problem)),
+    };
+    let problem = match moved {
+        Ok(moved) => {
+            let detail = format!(
+                "scan #{} ronde {}: {} -> {}",
+                scan.id, moved.round.number, moved.previous, moved.round.closes_on
+            );
+            state
+                .audit(Some(&employer.email), CLOSING_DATE_CHANGED, &detail, &ip)
+                .await?;
+            return Ok(
+                Redirect::to(&p.href(&format!("/werkgever/scans/{}", scan.id))).into_response(),
+            );
+        }
+        Err(ServiceError::ClosingDate(problem)) => problem,
+        Err(e) => return Err(e.into()),
+    };
+    let round = latest_round(&state, scan.id).await?;
+    let message = messages::closing_date_problem(
+        p.lang,
+        &problem,
+        latest_closing_date_of_round(round.opened_on),
+    );
+    let mut page = ScanPage::load(&state, p, employer.email, scan).await?;
+    if problem == SetupProblem::RoundClosed {
+        // The form is gone from a closed round's page: the message goes on top.
+        page.alert = Some(message);
+        return Ok((StatusCode::CONFLICT, page).into_response());
+    }
+    page.closes_value = form.closes_on;
+    page.closes_error = Some(message);
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }
 
 // ---------------------------------------------------------------------------------------

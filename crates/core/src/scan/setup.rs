@@ -70,6 +70,10 @@ pub enum SetupProblem {
     DatePast,
     /// A closing date more than [`MAX_MONTHS_OPEN`] months ahead.
     DateTooFar,
+    /// A new closing date before the day the round opened.
+    DateBeforeOpening,
+    /// The round has closed: its closing date no longer changes.
+    RoundClosed,
     /// Not `nl` or `en`.
     UnknownLanguage,
     /// Neither personal links nor a shared link.
@@ -91,6 +95,8 @@ impl SetupProblem {
             SetupProblem::DateInvalid => "date_invalid",
             SetupProblem::DatePast => "date_past",
             SetupProblem::DateTooFar => "date_too_far",
+            SetupProblem::DateBeforeOpening => "date_before_opening",
+            SetupProblem::RoundClosed => "round_closed",
             SetupProblem::UnknownLanguage => "unknown_language",
             SetupProblem::UnknownInvite => "unknown_invite",
             SetupProblem::CountOutOfRange => "count_out_of_range",
@@ -203,16 +209,52 @@ pub fn suggested_closing_date(today: NaiveDate) -> NaiveDate {
 /// A closing date from today up to [`MAX_MONTHS_OPEN`] months ahead. Date inputs send
 /// 2026-03-31; a browser without one lets people type 31-03-2026.
 pub fn parse_closing_date(text: &str, today: NaiveDate) -> Result<NaiveDate, SetupProblem> {
+    let date = parse_date(text)?;
+    if date < today {
+        Err(SetupProblem::DatePast)
+    } else if date > latest_closing_date(today) {
+        Err(SetupProblem::DateTooFar)
+    } else {
+        Ok(date)
+    }
+}
+
+/// A date as a date input sends it (2026-03-31) or as people type it (31-03-2026); only
+/// the form, not whether the day is allowed.
+pub fn parse_date(text: &str) -> Result<NaiveDate, SetupProblem> {
     let text = text.trim();
     if text.is_empty() {
         return Err(SetupProblem::Missing);
     }
-    let date = NaiveDate::parse_from_str(text, "%Y-%m-%d")
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
         .or_else(|_| NaiveDate::parse_from_str(text, "%d-%m-%Y"))
-        .map_err(|_| SetupProblem::DateInvalid)?;
-    if date < today {
+        .map_err(|_| SetupProblem::DateInvalid)
+}
+
+/// The last closing date a round that opened on `opened_on` may be given: the set-up's
+/// limit counted from the day it opened, so no round is open longer than
+/// [`MAX_MONTHS_OPEN`] months, however often its date moves.
+pub fn latest_closing_date_of_round(opened_on: NaiveDate) -> NaiveDate {
+    latest_closing_date(opened_on)
+}
+
+/// A new closing date for a round that opened on `opened_on` and is in `state` on `today`.
+/// A closed round keeps its date (its results are final: see `release`); otherwise the new
+/// date may not lie before the opening day or in the past (closing today is allowed: the
+/// closing day still counts as open), nor beyond [`latest_closing_date_of_round`].
+pub fn check_new_closing_date(
+    date: NaiveDate,
+    state: super::RoundState,
+    opened_on: NaiveDate,
+    today: NaiveDate,
+) -> Result<NaiveDate, SetupProblem> {
+    if state.is_released() {
+        Err(SetupProblem::RoundClosed)
+    } else if date < opened_on {
+        Err(SetupProblem::DateBeforeOpening)
+    } else if date < today {
         Err(SetupProblem::DatePast)
-    } else if date > latest_closing_date(today) {
+    } else if date > latest_closing_date_of_round(opened_on) {
         Err(SetupProblem::DateTooFar)
     } else {
         Ok(date)
@@ -508,5 +550,31 @@ mod tests {
         );
         assert_eq!(LinkCount::parse("2001"), Err(SetupProblem::CountOutOfRange));
         assert_eq!(LinkCount::parse("2000").unwrap().get(), 2000);
+    }
+
+    #[test]
+    fn a_new_closing_date_stays_within_the_round() {
+        use crate::scan::RoundState;
+        let opened = NaiveDate::from_ymd_opt(2026, 2, 20).unwrap();
+        let today = today();
+        let open = RoundState::Open;
+        let check = |text: &str, state| {
+            parse_date(text).and_then(|d| check_new_closing_date(d, state, opened, today))
+        };
+        assert_eq!(check("", open), Err(SetupProblem::Missing));
+        assert_eq!(check("morgen", open), Err(SetupProblem::DateInvalid));
+        assert_eq!(
+            check("2026-02-19", open),
+            Err(SetupProblem::DateBeforeOpening)
+        );
+        assert_eq!(check("2026-02-25", open), Err(SetupProblem::DatePast));
+        assert_eq!(check("01-03-2026", open), Ok(today));
+        // A year from the day the round opened, not from today.
+        assert_eq!(check("2027-02-20", open).unwrap().to_string(), "2027-02-20");
+        assert_eq!(check("2027-02-21", open), Err(SetupProblem::DateTooFar));
+        assert_eq!(
+            check("2026-03-10", RoundState::Closed),
+            Err(SetupProblem::RoundClosed)
+        );
     }
 }
