@@ -250,7 +250,7 @@ describe('scan flow: employees answer on a phone, the employer sees the result',
         assert.match(await page.locator('h1').innerText(), /Hoeveel ruimte heb jij in je werk\?/);
         assert.match(await page.locator('.respond-for').innerText(), new RegExp(TEAM));
 
-        const departmentSelect = page.getByLabel('In welke afdeling werk je? (niet verplicht)');
+        const departmentSelect = page.getByLabel('Op welke afdeling werk je? (niet verplicht)');
         const options = (await departmentSelect.locator('option').allInnerTexts()).map((t) => t.trim());
         assert.deepEqual(options, ['Zeg ik liever niet', ...DEPARTMENTS], 'department choices');
 

@@ -40,7 +40,7 @@ contact-province-zeeland = Zeeland
 contact-province-zuid-holland = South Holland
 
 contact-error-organisation-missing = Enter the name of your organisation.
-contact-error-contact_name-missing = Enter your name, so we know whom to call or mail back.
+contact-error-contact_name-missing = Enter your name, so we know whom to call or email back.
 contact-error-email-missing = Enter your email address: we send the confirmation there.
 contact-error-phone-missing = Enter your phone number.
 contact-error-kvk-missing = Enter your KvK number.
@@ -67,4 +67,4 @@ contact-mail-subject = We have received your question
 contact-mail-greeting = Dear { $name },
 contact-mail-received = Thank you for your question on behalf of { $organisation }. It arrived safely.
 contact-mail-next = Someone at HRnexus will read your question and get in touch with you. We share your details with a provider only when we put you in touch.
-contact-mail-not-you = Did you not ask this question? Then you can ignore this mail; we will not contact a provider.
+contact-mail-not-you = If you did not ask this question, you can ignore this email; we will not contact a provider.

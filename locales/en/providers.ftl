@@ -1,7 +1,7 @@
 ## Providers: the public directory and profiles (issue 7)
 providers-title = Service providers
 providers-lead = HR professionals in the HRnexus network: for coaching and leadership, task allocation, work culture, absenteeism and more.
-providers-via-intake = Contact always runs through us: tell us your question and we will put you in touch with the professional who fits.
+providers-via-intake = Contact always goes through us: tell us your question and we will put you in touch with the professional who fits.
 providers-intake-link = Submit your question
 providers-filter-label = Find service providers
 providers-filter-category = Topic
@@ -12,7 +12,7 @@ providers-filter-submit = Show providers
 providers-filter-reset = Clear all filters
 providers-count = { $count } service providers
 providers-count-one = 1 service provider
-providers-none = No service providers match these filters. Choose another topic or province, or submit your question and we will look with you.
+providers-none = No service providers match these filters. Choose another topic or province, or submit your question and we will help you look.
 providers-paused = Not taking new requests for now
 providers-categories = Topics
 providers-region = Region

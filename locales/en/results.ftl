@@ -29,7 +29,7 @@ results-priority-whole = across the whole team
 results-priority-department = in { $name }
 results-priority-detail = { $pct } favourable. First step: { $action }
 results-heatmap-title = All groups and topics
-results-heatmap-intro = Each cell shows the mean on a scale of 1 to 5, with the assessment as a colour and as a symbol. Choose a group for all its figures.
+results-heatmap-intro = Each cell shows the mean on a scale of 1 to 5, with the assessment as a colour and as a symbol. Choose a group to see all its figures.
 results-heatmap-group = Group
 results-department-advice-title = Per department
 results-department-advice-intro = Where a department scores differently from the whole team, start there with these steps:
@@ -131,7 +131,7 @@ results-category-hr_advies = General HR advice
 
 results-help-title = Ask for help
 results-help-intro = Want to act on these results with a professional? Tell us your question: we connect you with a provider that fits what your scan shows.
-results-help-what = The contact form is filled in with the topics that need attention and the kinds of help that fit them. We share no answers of employees, only the topics.
+results-help-what = The contact form is filled in with the topics that need attention and the kinds of help that fit them. We do not share employees' answers, only the topics.
 results-help-submit = Ask for help with these topics
 
 results-explain-title = How to read these figures
@@ -144,7 +144,7 @@ results-explain-bands-title = When is there work to do?
 results-explain-band-good = At least { $fav }% favourable and less than { $unfav }% unfavourable.
 results-explain-band-attention = Everything in between: no alarm, but something to keep an eye on.
 results-explain-band-werk = Less than { $fav }% favourable, or { $unfav }% or more unfavourable. Then too many people say ‘no’.
-results-explain-signals = A signal is a point of concern when at least { $pct }% give the unhealthy answer (for initiative: disagree; for the other signals: agree).
+results-explain-signals = A signal is a point of concern when at least { $pct }% give the unfavourable answer (for initiative: disagree; for the other signals: agree).
 results-explain-anon-title = How answers stay anonymous
 results-explain-anon-groups = A group with fewer than { $k } responses shows no figure at all, not even its number of responses; you only see ‘not enough responses yet’. You do see the total number of responses to the scan, so you can follow how many people have taken part.
 results-explain-anon-subtraction = Nobody can work out hidden figures by subtracting visible departments from the total: what remains between a group and its visible departments is always zero or a group that is large enough. To achieve that we also hide the smallest other department when needed.

@@ -47,7 +47,7 @@ respond-signal-mentale_vermoeidheid = Mijn werk maakt me de afgelopen maanden va
 respond-signal-initiatief = Ik neem de afgelopen maanden graag initiatief en voel me betrokken bij mijn werk.
 respond-signal-vertrekintentie = Ik denk de laatste tijd regelmatig na over vertrekken bij deze organisatie.
 
-respond-department-label = In welke afdeling werk je? (niet verplicht)
+respond-department-label = Op welke afdeling werk je? (niet verplicht)
 respond-department-hint = Je werkgever ziet per afdeling alleen cijfers als daar genoeg mensen hebben geantwoord.
 respond-department-none = Zeg ik liever niet
 

@@ -88,7 +88,7 @@ results-comments-order = In willekeurige volgorde, zoals medewerkers ze schreven
 results-comments-hidden = Opmerkingen zie je hier pas als genoeg mensen in deze groep reageerden. Zo blijft anoniem wie wat schreef.
 
 results-trend-title = Verloop over de rondes
-results-trend-method = Een onderwerp heet pas stijgend of dalend als het gemiddelde minstens { $min } punt veranderde én we met { $confidence }% zekerheid kunnen zeggen dat dit geen toeval is, ook als je alle vergelijkingen op deze pagina samen neemt; hoe kleiner de groep, hoe groter een verschil daarvoor moet zijn.
+results-trend-method = Een onderwerp heet pas stijgend of dalend als het gemiddelde minstens { $min } punt veranderde én we met { $confidence }% zekerheid kunnen zeggen dat dit geen toeval is, ook als je alle vergelijkingen op deze pagina samenneemt; hoe kleiner de groep, hoe groter een verschil daarvoor moet zijn.
 results-trend-means-title = Gemiddelde per ronde (hele scan)
 results-trend-axis-round = ronde
 results-trend-chart-title = Gemiddelde per ronde voor { $aspect }

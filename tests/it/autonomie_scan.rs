@@ -113,7 +113,7 @@ async fn the_page_explains_the_scan_in_both_languages(db: Db) {
     assert!(en.contains("href=\"/en/werkgever/login\">Start a team scan</a>"));
     assert!(en.contains("action=\"/en/autonomie-scan/snelle-check\""));
     assert!(en.contains("action=\"/en/autonomie-scan#kosten\""));
-    assert!(en.contains("My employees may decide for themselves how they approach their work."));
+    assert!(en.contains("My employees are free to decide how they approach their work."));
     assert!(en.contains("€250 to €405 per day"));
     assert!(en.contains("CBS (Statistics Netherlands), Ziekteverzuim"));
     assert!(en.contains("Don&#39;t know") || en.contains("Don't know"));
