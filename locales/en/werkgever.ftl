@@ -159,7 +159,7 @@ inv-error-invalid = { $count } lines are not a valid email address: { $lines }. 
 inv-error-invalid-more = and { $count } more
 inv-error-too-many = You can invite at most { $max } addresses per round. { $existing } have already been invited.
 inv-mail-subject = { $organisation } asks for your view: the autonomy scan
-inv-mail-intro = { $organisation } asks you to fill in the autonomy scan for team { $team }. It is ten short questions about how much room you get in your work; it takes about five minutes.
+inv-mail-intro = { $organisation } asks you to fill in the autonomy scan for team { $team }. It is five short questions about how much room you get in your work, plus three short statements; it takes about two minutes.
 inv-mail-personal = The link below is yours alone and works once. Your answers are anonymous: your employer only sees figures for groups, only after the round has closed, and cannot connect your answers to this address or this link. Keep this email: a reminder contains no link.
 inv-mail-until = You can answer up to and including { $date }.
 inv-mail-privacy = What your employer can and cannot see: { $url }
@@ -179,7 +179,7 @@ cards-submit = Make cards
 cards-error-count = Enter a number between 1 and { $max }.
 cards-print-now = Print these cards now.
 card-heading = { $organisation } asks for your view
-card-note = Autonomy scan, anonymous, about 5 minutes. Scan the code or type the link. Open up to and including { $date }.
+card-note = Autonomy scan, anonymous, about two minutes. Scan the code or type the link. Open up to and including { $date }.
 print-hint = Use "Print" in your browser.
 shared-title = Shared link
 shared-copy-label = Copy the link
@@ -193,7 +193,7 @@ poster-link = Print a poster with a QR code
 poster-title = Poster
 poster-heading = { $organisation } asks for your view
 poster-lead = Fill in the autonomy scan for team { $team } by { $date }. Scan the code with your phone.
-poster-anonymous = Anonymous and about 5 minutes. Your employer only sees group figures, and only once the round has closed.
+poster-anonymous = Anonymous and takes about two minutes. Your employer only sees group figures, and only once the round has closed.
 poster-privacy = What your employer can and cannot see is on the first page of the scan.
 
 ## Dashboard cards, closing date, deleting a scan (issue 9)

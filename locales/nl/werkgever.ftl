@@ -159,7 +159,7 @@ inv-error-invalid = { $count } regels zijn geen geldig e-mailadres: { $lines }. 
 inv-error-invalid-more = en nog { $count }
 inv-error-too-many = Per ronde kun je hoogstens { $max } adressen uitnodigen. Er zijn er al { $existing } uitgenodigd.
 inv-mail-subject = { $organisation } vraagt je mening: de autonomie-scan
-inv-mail-intro = { $organisation } vraagt je om de autonomie-scan voor team { $team } in te vullen. Het zijn tien korte vragen over hoeveel ruimte je krijgt in je werk; invullen kost ongeveer vijf minuten.
+inv-mail-intro = { $organisation } vraagt je om de autonomie-scan voor team { $team } in te vullen. Het zijn vijf korte vragen over hoeveel ruimte je krijgt in je werk, plus drie korte stellingen; invullen kost ongeveer twee minuten.
 inv-mail-personal = De link hieronder is alleen voor jou en werkt één keer. Je antwoorden zijn anoniem: je werkgever ziet alleen cijfers van groepen, pas nadat de ronde gesloten is, en kan je antwoorden niet koppelen aan dit adres of aan deze link. Bewaar deze mail: een herinnering bevat geen link.
 inv-mail-until = Je kunt invullen tot en met { $date }.
 inv-mail-privacy = Wat je werkgever wel en niet ziet: { $url }
@@ -179,7 +179,7 @@ cards-submit = Kaarten maken
 cards-error-count = Vul een aantal in tussen 1 en { $max }.
 cards-print-now = Druk deze kaarten nu af.
 card-heading = { $organisation } vraagt je mening
-card-note = Autonomie-scan, anoniem, ongeveer 5 minuten. Scan de code of typ de link. Open tot en met { $date }.
+card-note = Autonomie-scan, anoniem, ongeveer twee minuten. Scan de code of typ de link. Open tot en met { $date }.
 print-hint = Gebruik "Afdrukken" in je browser.
 shared-title = Gedeelde link
 shared-copy-label = Kopieer de link
@@ -193,7 +193,7 @@ poster-link = Poster met QR-code afdrukken
 poster-title = Poster
 poster-heading = { $organisation } vraagt je mening
 poster-lead = Vul de autonomie-scan voor team { $team } in, tot en met { $date }. Scan de code met je telefoon.
-poster-anonymous = Anoniem en in ongeveer 5 minuten. Je werkgever ziet alleen groepscijfers, pas als de ronde gesloten is.
+poster-anonymous = Anoniem en in ongeveer twee minuten. Je werkgever ziet alleen groepscijfers, pas als de ronde gesloten is.
 poster-privacy = Wat je werkgever wel en niet ziet, staat op de eerste pagina van de scan.
 
 ## Dashboard cards, closing date, deleting a scan (issue 9)

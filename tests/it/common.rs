@@ -137,7 +137,14 @@ pub struct TestApp {
 /// Settings for a test: port 0, a temp data folder, extra `(key, value)` TOML lines.
 pub fn settings(dir: &std::path::Path, database_url: Option<String>, extra_toml: &str) -> Settings {
     let file = dir.join("hrnexus.toml");
-    std::fs::write(&file, extra_toml).unwrap();
+    // Tests compare links with a fixed public address unless they set their own (without
+    // base_url, links follow the address listened on: `links_follow_the_address_listened_on`).
+    let toml = if extra_toml.contains("base_url") {
+        extra_toml.to_owned()
+    } else {
+        format!("base_url = \"http://localhost:8080\"\n{extra_toml}")
+    };
+    std::fs::write(&file, toml).unwrap();
     Settings::load(&Overrides {
         config_file: Some(file),
         listen: Some("127.0.0.1:0".into()),

@@ -1013,3 +1013,53 @@ both_backends!(
     more_invites_close_round_and_new_round,
     signed_in_pages_in_english,
 );
+
+/// Without `base_url`, links in mail and on pages use the address the site really listens
+/// on (here a port picked by the system), so that a browser following them keeps its
+/// cookies (they are per host: `localhost` and `127.0.0.1` do not share them).
+#[tokio::test]
+async fn links_follow_the_address_listened_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("hrnexus.toml");
+    std::fs::write(&file, "").unwrap();
+    let settings = hrnexus::config::Settings::load(&hrnexus::config::Overrides {
+        config_file: Some(file),
+        listen: Some("127.0.0.1:0".into()),
+        data_dir: Some(dir.path().display().to_string()),
+        database_url: None,
+    })
+    .unwrap();
+    assert_eq!(settings.base_url(), "http://127.0.0.1:0");
+    let store = hrnexus::app::open_storage(&settings).await.unwrap();
+    let running = hrnexus::app::start(settings, store).await.unwrap();
+    let base = format!("http://{}", running.addr);
+    assert_eq!(running.state.settings.base_url(), base);
+    let client = common::client();
+    let response = client
+        .post(format!("{base}/werkgever/login"))
+        .form(&[("email", "eigenaar@bakkerij.nl")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    let mail = loop {
+        let found = std::fs::read_dir(dir.path().join("mail"))
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter_map(|e| std::fs::read_to_string(e.path()).ok())
+            .next();
+        if let Some(mail) = found {
+            break mail.replace("=\r\n", "").replace("=\n", "");
+        }
+        assert!(std::time::Instant::now() < deadline, "no sign-in mail");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    };
+    assert!(
+        mail.contains(&format!("{base}/werkgever/inloggen/")),
+        "the link uses {base}:\n{mail}"
+    );
+    assert!(!mail.contains("localhost"), "{mail}");
+    running.stop().await;
+}
