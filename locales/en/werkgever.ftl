@@ -153,9 +153,18 @@ inv-form-intro = HRnexus sends everyone their own link in the scan's language. A
 inv-field-addresses = Email addresses
 inv-field-addresses-hint = One address per line, or paste a CSV export (we take the field with an @ on each line). At most 2000 per round.
 inv-submit = Send invitations
-inv-done = { $count } invitations are queued for sending. { $already } addresses were duplicates or already invited and were skipped.
+inv-done = { $count_plural ->
+    [one] 1 invitation is queued for sending.
+   *[other] { $count } invitations are queued for sending.
+    } { $already_plural ->
+    [one] 1 address was a duplicate or already invited and was skipped.
+   *[other] { $already } addresses were duplicates or already invited and were skipped.
+    }
 inv-error-empty = Enter at least one email address.
-inv-error-invalid = { $count } lines are not a valid email address: { $lines }. Correct or remove them; nothing has been sent yet.
+inv-error-invalid = { $count_plural ->
+    [one] 1 line is not a valid email address: { $lines }. Correct or remove it; nothing has been sent yet.
+   *[other] { $count } lines are not a valid email address: { $lines }. Correct or remove them; nothing has been sent yet.
+    }
 inv-error-invalid-more = and { $count } more
 inv-error-too-many = You can invite at most { $max } addresses per round. { $existing } have already been invited.
 inv-mail-subject = { $organisation } asks for your view: the autonomy scan

@@ -153,9 +153,18 @@ inv-form-intro = HRnexus stuurt iedereen een eigen link in de taal van de scan. 
 inv-field-addresses = E-mailadressen
 inv-field-addresses-hint = Eén adres per regel, of plak een CSV-export (we nemen per regel het veld met een @). Hoogstens 2000 per ronde.
 inv-submit = Uitnodigingen versturen
-inv-done = { $count } uitnodigingen staan klaar voor verzending. { $already } adressen waren dubbel of al uitgenodigd en zijn overgeslagen.
+inv-done = { $count_plural ->
+    [one] 1 uitnodiging staat klaar voor verzending.
+   *[other] { $count } uitnodigingen staan klaar voor verzending.
+    } { $already_plural ->
+    [one] 1 adres was dubbel of al uitgenodigd en is overgeslagen.
+   *[other] { $already } adressen waren dubbel of al uitgenodigd en zijn overgeslagen.
+    }
 inv-error-empty = Vul minstens één e-mailadres in.
-inv-error-invalid = { $count } regels zijn geen geldig e-mailadres: { $lines }. Verbeter of verwijder ze; er is nog niets verstuurd.
+inv-error-invalid = { $count_plural ->
+    [one] 1 regel is geen geldig e-mailadres: { $lines }. Verbeter of verwijder die regel; er is nog niets verstuurd.
+   *[other] { $count } regels zijn geen geldig e-mailadres: { $lines }. Verbeter of verwijder ze; er is nog niets verstuurd.
+    }
 inv-error-invalid-more = en nog { $count }
 inv-error-too-many = Per ronde kun je hoogstens { $max } adressen uitnodigen. Er zijn er al { $existing } uitgenodigd.
 inv-mail-subject = { $organisation } vraagt je mening: de autonomie-scan

@@ -82,6 +82,10 @@ pub fn invite_problem(lang: Lang, error: &InviteError) -> String {
                 "inv-error-invalid",
                 &[
                     ("count", lines.len().to_string()),
+                    (
+                        "count_plural",
+                        if lines.len() == 1 { "one" } else { "other" }.to_owned(),
+                    ),
                     ("lines", listed.join(", ")),
                 ],
             )

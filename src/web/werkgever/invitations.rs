@@ -106,7 +106,12 @@ pub async fn invite_mail_form(
             "inv-done",
             &[
                 ("count", queued.to_string()),
+                ("count_plural", plural(u64::from(queued)).to_owned()),
                 ("already", done.al.unwrap_or(0).to_string()),
+                (
+                    "already_plural",
+                    plural(u64::from(done.al.unwrap_or(0))).to_owned(),
+                ),
             ],
         ));
     }
@@ -172,4 +177,10 @@ pub async fn invite_mail(
     page.addresses = form.addresses;
     page.department = form.department;
     Ok((status, page).into_response())
+}
+
+/// The plural category a message selects on (`[one]` or `*[other]`): the messages get their
+/// numbers as text, which Fluent cannot pluralise itself.
+fn plural(count: u64) -> &'static str {
+    if count == 1 { "one" } else { "other" }
 }
