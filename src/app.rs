@@ -104,6 +104,8 @@ pub async fn start(settings: Settings, store: DynStorage) -> anyhow::Result<Runn
     }
     let limits = settings.http.clone();
     let retention = settings.retention.clone();
+    // The static files are compressed now, not during the first visitor's request.
+    crate::web::assets::prepare();
     let state = AppState {
         store: store.clone(),
         secret: Arc::new(secret),
