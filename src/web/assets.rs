@@ -118,8 +118,7 @@ impl Asset {
     }
 
     fn response(&self, request: &HeaderMap, cache: &'static str) -> Response {
-        self.body
-            .response(request, self.content_type, Some(cache))
+        self.body.response(request, self.content_type, Some(cache))
     }
 }
 
@@ -248,8 +247,11 @@ mod tests {
         brotli::BrotliDecompress(&mut &style.br[..], &mut plain).unwrap();
         assert_eq!(plain, style.plain);
         let mut plain = Vec::new();
-        std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&style.gzip[..]), &mut plain)
-            .unwrap();
+        std::io::Read::read_to_end(
+            &mut flate2::read::GzDecoder::new(&style.gzip[..]),
+            &mut plain,
+        )
+        .unwrap();
         assert_eq!(plain, style.plain);
         assert!(style.br.len() < style.plain.len() / 3);
     }

@@ -240,7 +240,10 @@ pub type Site = Compression<edge::Edge<RequestBodyLimit<Router>>, CompressionPre
 /// Responses that already carry a `Content-Encoding` (the precompressed static files and
 /// home page, see [`assets`]) pass through as they are.
 pub type CompressionPredicate = And<
-    And<And<And<And<SizeAbove, NotForContentType>, NotForContentType>, NotForContentType>, NotForContentType>,
+    And<
+        And<And<And<SizeAbove, NotForContentType>, NotForContentType>, NotForContentType>,
+        NotForContentType,
+    >,
     NotForContentType,
 >;
 

@@ -615,10 +615,7 @@ async fn submit(
         Ok(entry) => entry,
         Err((kind, lang)) => return Ok(notice(p, chosen.or(lang), kind)),
     };
-    let p = in_lang(
-        p,
-        chosen.unwrap_or_else(|| scan_lang(&entry.scan().lang)),
-    );
+    let p = in_lang(p, chosen.unwrap_or_else(|| scan_lang(&entry.scan().lang)));
 
     // Only a tampered form lacks the id the shared link's page rendered into it.
     let form_id = match &entry {

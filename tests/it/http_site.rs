@@ -198,7 +198,10 @@ async fn static_files_have_fingerprinted_addresses_cached_for_a_year() {
         hash.len() >= 8 && hash.bytes().all(|b| b.is_ascii_hexdigit()),
         "{href}"
     );
-    assert!(!html.contains("\"/static/favicon.svg\""), "the icon is fingerprinted too");
+    assert!(
+        !html.contains("\"/static/favicon.svg\""),
+        "the icon is fingerprinted too"
+    );
 
     let plain = app.get(&href).await;
     assert_eq!(plain.status(), 200);
@@ -220,7 +223,12 @@ async fn static_files_have_fingerprinted_addresses_cached_for_a_year() {
         "public, max-age=31536000, immutable"
     );
     let body = br.bytes().await.unwrap();
-    assert!(body.len() < css.len() / 3, "{} of {}", body.len(), css.len());
+    assert!(
+        body.len() < css.len() / 3,
+        "{} of {}",
+        body.len(),
+        css.len()
+    );
     assert_eq!(unbrotli(&body), css);
     let gzip = get_with(&app, &href, "gzip").await;
     assert_eq!(gzip.headers()["content-encoding"], "gzip");
@@ -265,7 +273,12 @@ async fn pages_are_compressed_by_accept_encoding() {
     // The security headers are still there.
     assert!(br.headers().contains_key("content-security-policy"));
     let body = br.bytes().await.unwrap();
-    assert!(body.len() < html.len() / 2, "{} of {}", body.len(), html.len());
+    assert!(
+        body.len() < html.len() / 2,
+        "{} of {}",
+        body.len(),
+        html.len()
+    );
     assert_eq!(unbrotli(&body), html);
 
     let gzip = get_with(&app, "/autonomie-scan", "gzip").await;

@@ -536,7 +536,10 @@ fn has_no_site_menu(html: &str, what: &str) {
     for link in MENU_LINKS {
         assert!(!html.contains(link), "{what}: {link}");
     }
-    assert!(html.contains("class=\"token-header\""), "{what}: the slim header");
+    assert!(
+        html.contains("class=\"token-header\""),
+        "{what}: the slim header"
+    );
 }
 
 async fn token_pages_have_a_slim_layout_and_a_small_stylesheet(db: Db) {
@@ -549,7 +552,10 @@ async fn token_pages_have_a_slim_layout_and_a_small_stylesheet(db: Db) {
     has_no_site_menu(&form, "form");
     let css = crate::http_site::stylesheet_href(&form);
     let site_css = crate::http_site::stylesheet_href(&app.get("/").await.text().await.unwrap());
-    assert!(css.starts_with("/static/scan.") && css.ends_with(".css"), "{css}");
+    assert!(
+        css.starts_with("/static/scan.") && css.ends_with(".css"),
+        "{css}"
+    );
 
     // The form and its stylesheet, compressed, stay well within what a phone on a slow
     // network fetches quickly (the browser test sums the real transfer).
@@ -619,7 +625,10 @@ async fn the_form_can_be_answered_in_english(db: Db) {
     assert!(!html.contains("Vraag 1 van 5"));
     assert!(html.contains("href=\"?taal=nl\"") && html.contains(">Nederlands</a>"));
     assert!(html.contains("name=\"taal\" value=\"en\""));
-    assert!(!html.contains(&token), "the token is not written into the page");
+    assert!(
+        !html.contains(&token),
+        "the token is not written into the page"
+    );
 
     // A validation error keeps the choice (the form posts to the same address with the field).
     let mut form = full_answers();
@@ -642,7 +651,9 @@ async fn the_form_can_be_answered_in_english(db: Db) {
     assert_eq!(header(&response, "location"), "/en/scan/bedankt");
     assert_eq!(stored(&app, s.round_id).await, 1);
     let thanks = app.get("/en/scan/bedankt").await.text().await.unwrap();
-    assert!(thanks.contains("<html lang=\"en\">") && thanks.contains("Thank you for your answers!"));
+    assert!(
+        thanks.contains("<html lang=\"en\">") && thanks.contains("Thank you for your answers!")
+    );
     assert!(thanks.contains("href=\"/scan/bedankt\"") && thanks.contains(">Nederlands</a>"));
 
     // An English scan can be answered in Dutch; an unknown choice is no choice.
@@ -655,11 +666,22 @@ async fn the_form_can_be_answered_in_english(db: Db) {
     )
     .await;
     let en_link = invite(&app, en.round_id, None).await;
-    let html = app.get(&format!("{en_link}?taal=nl")).await.text().await.unwrap();
+    let html = app
+        .get(&format!("{en_link}?taal=nl"))
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(html.contains("<html lang=\"nl\">") && html.contains("Vraag 1 van 5"));
     let response = app.get(&format!("{en_link}?taal=xx")).await;
     assert_eq!(response.status(), 200);
-    assert!(response.text().await.unwrap().contains("<html lang=\"en\">"));
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("<html lang=\"en\">")
+    );
     let mut form = full_answers();
     form.push(("taal", "nl"));
     let response = app.post_form(&en_link, &form).await;
