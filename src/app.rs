@@ -126,6 +126,8 @@ pub async fn start(mut settings: Settings, store: DynStorage) -> anyhow::Result<
     }
     let limits = settings.http.clone();
     let retention = settings.retention.clone();
+    // The static files are compressed now, not during the first visitor's request.
+    crate::web::assets::prepare();
     let state = AppState {
         store: store.clone(),
         secret,

@@ -1,11 +1,12 @@
 ## An employee answers a scan: /scan/{token}
 respond-page-title = Autonomy scan
-respond-eyebrow = Autonomy scan
+# The link in the slim header to the form in the other language (written in that language).
+respond-switch-language = Nederlands
 respond-title = How much room do you have in your work?
 respond-for = { $organisation } · { $team }
-respond-intro = Five short questions about how much say you have over your work. It takes about two minutes and it is anonymous.
+respond-intro = Five short questions about your work, in about two minutes. Your answers are anonymous.
 respond-closes = You can take part up to and including { $date }.
-respond-privacy-title = What happens to your answers?
+respond-privacy-title = How do you stay anonymous?
 respond-privacy-groups = Your employer only sees figures for the whole group, and only once at least { $count } people have answered.
 respond-privacy-comments = Comments are only shown once there are at least { $count } answers, and then in random order.
 respond-privacy-nothing = We store no name, account, IP address or time with your answers, only the date. Nothing we store with your answer points to your link.
@@ -16,7 +17,6 @@ respond-progress-label = Progress
 respond-step = Question { $number }: { $name }
 respond-step-extra = Finally (optional)
 respond-question-count = Question { $number } of { $total }
-respond-required-note = For each question, choose the answer that fits you best. Not sure? Choose "don't know".
 
 respond-short-werkwijze = { aspect-werkwijze }
 respond-short-sterke_punten = { aspect-sterke_punten }

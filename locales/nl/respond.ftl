@@ -1,11 +1,12 @@
 ## Medewerker beantwoordt een scan: /scan/{token}
 respond-page-title = Autonomie-scan
-respond-eyebrow = Autonomie-scan
+# The link in the slim header to the form in the other language (written in that language).
+respond-switch-language = English
 respond-title = Hoeveel ruimte heb jij in je werk?
 respond-for = { $organisation } · { $team }
-respond-intro = Vijf korte vragen over hoeveel je zelf te zeggen hebt over je werk. Het invullen duurt ongeveer twee minuten en is anoniem.
+respond-intro = Vijf korte vragen over je werk, in zo'n twee minuten. Je antwoorden zijn anoniem.
 respond-closes = Je kunt meedoen tot en met { $date }.
-respond-privacy-title = Wat gebeurt er met je antwoorden?
+respond-privacy-title = Hoe blijf je anoniem?
 respond-privacy-groups = Je werkgever ziet alleen cijfers van de hele groep, en pas als minstens { $count } mensen hebben geantwoord.
 respond-privacy-comments = Opmerkingen zijn pas zichtbaar vanaf { $count } antwoorden, in willekeurige volgorde.
 respond-privacy-nothing = We bewaren geen naam, account, IP-adres of tijdstip bij je antwoorden, alleen de datum. Niets wat we bij je antwoord opslaan verwijst naar je link.
@@ -16,7 +17,6 @@ respond-progress-label = Voortgang
 respond-step = Vraag { $number }: { $name }
 respond-step-extra = Tot slot (niet verplicht)
 respond-question-count = Vraag { $number } van { $total }
-respond-required-note = Kies bij elke vraag het antwoord dat het best bij je past. Twijfel je, kies dan "weet ik niet".
 
 respond-short-werkwijze = { aspect-werkwijze }
 respond-short-sterke_punten = { aspect-sterke_punten }

@@ -104,6 +104,21 @@ impl Page {
     pub fn datetime(&self, at: &i64) -> String {
         self.lang.datetime(*at)
     }
+
+    /// The site's stylesheet at its fingerprinted address (see `web::assets`).
+    pub fn css(&self) -> &'static str {
+        &crate::web::assets::assets().style.url
+    }
+
+    /// The small stylesheet of the pages behind a scan link.
+    pub fn token_css(&self) -> &'static str {
+        &crate::web::assets::assets().token_style.url
+    }
+
+    /// The icon at its fingerprinted address.
+    pub fn favicon(&self) -> &'static str {
+        &crate::web::assets::assets().favicon.url
+    }
 }
 
 /// The request path made safe to put back into a link on this site: one slash between

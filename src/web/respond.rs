@@ -3,7 +3,10 @@
 //! The token is an invite (single use) or a scan's shared link. It is looked up by its hash
 //! and never logged or stored with the answers; the thank-you page has no token in its path,
 //! so the link does not stay in the browser history of that page either. Every page here is
-//! in the scan's language, whatever the path says, and is sent with `Cache-Control: no-store`.
+//! in the scan's language, whatever the path says, unless the employee chose the other one
+//! with the switch in the slim header (`?taal=en`, kept by the form's hidden field and the
+//! redirect to the thank-you page); every page is sent with `Cache-Control: no-store`.
+//! These pages have their own slim layout (no site menu) and small stylesheet.
 //!
 //! What an answer writes about its link is only a keyed hash under the server secret (see
 //! `crate::secret`). A personal link never tells whether it was used: it shows the form
@@ -15,7 +18,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
     Form, Router,
-    extract::{Path, State, rejection::PathRejection},
+    extract::{Path, RawQuery, State, rejection::PathRejection},
     http::{StatusCode, header},
     response::{IntoResponse, Redirect, Response},
     routing::get,
@@ -39,6 +42,10 @@ use crate::{
 const THANKS: &str = "/scan/bedankt";
 /// Hidden field of shared-link forms: a random id whose hash keeps a double submit single.
 const FIELD_FORM_ID: &str = "formulier";
+/// The language the employee chose (`nl` or `en`), as a query parameter of the token page
+/// (`?taal=en`) and a hidden field of its form: no cookie, and the token goes nowhere new
+/// (the switch is a link relative to the page itself).
+const FIELD_LANG: &str = "taal";
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -53,10 +60,73 @@ fn scan_lang(code: &str) -> Lang {
     }
 }
 
-/// The page in the scan's language, wherever the visitor came in.
+/// The page in the scan's language (or the one the employee chose), wherever the visitor
+/// came in.
 fn in_lang(mut p: Page, lang: Lang) -> Page {
     p.lang = lang;
     p
+}
+
+fn parse_lang(code: &str) -> Option<Lang> {
+    match code.trim() {
+        "nl" => Some(Lang::Nl),
+        "en" => Some(Lang::En),
+        _ => None,
+    }
+}
+
+/// The language chosen with the switch: the form's hidden field, else the query parameter.
+/// Anything else than `nl` or `en` is no choice.
+fn chosen_lang(query: Option<&str>, fields: &[(String, String)]) -> Option<Lang> {
+    let from_query = query.and_then(|q| {
+        q.split('&')
+            .filter_map(|pair| pair.split_once('='))
+            .find(|(k, _)| *k == FIELD_LANG)
+            .map(|(_, v)| v)
+    });
+    sent(fields, FIELD_LANG)
+        .and_then(parse_lang)
+        .or_else(|| from_query.and_then(parse_lang))
+}
+
+/// The link in the slim header to the same page in the other language.
+struct LangSwitch {
+    href: String,
+    code: &'static str,
+    label: String,
+}
+
+impl LangSwitch {
+    /// On a token page: a link relative to the page (`?taal=en`), so the token is not
+    /// written into the page.
+    fn token_page(lang: Lang) -> LangSwitch {
+        let other = other_lang(lang);
+        LangSwitch {
+            href: format!("?{FIELD_LANG}={}", other.code()),
+            code: other.code(),
+            label: lang.t("respond-switch-language"),
+        }
+    }
+
+    /// On the thank-you page, whose address has no token: the same path in the other language.
+    fn path(p: &Page) -> LangSwitch {
+        let other = other_lang(p.lang);
+        LangSwitch {
+            href: match other {
+                Lang::En => p.path_en.clone(),
+                Lang::Nl => p.path_nl.clone(),
+            },
+            code: other.code(),
+            label: p.t("respond-switch-language"),
+        }
+    }
+}
+
+fn other_lang(lang: Lang) -> Lang {
+    match lang {
+        Lang::Nl => Lang::En,
+        Lang::En => Lang::Nl,
+    }
 }
 
 /// Pages behind a token must never be kept by a cache.
@@ -104,16 +174,19 @@ struct NoticePage {
     p: Page,
     kind: &'static str,
     thanks: bool,
-    /// Reached through a token: the language switch would not change the scan's language.
+    /// Reached through a token (the switch then stays on the token's page).
     token_page: bool,
+    switch: LangSwitch,
 }
 
+/// A notice at a token's address, in `lang` (the chosen or the scan's language) when known.
 fn notice(p: Page, lang: Option<Lang>, kind: Notice) -> Response {
     let p = match lang {
         Some(lang) => in_lang(p, lang),
         None => p,
     };
     let page = NoticePage {
+        switch: LangSwitch::token_page(p.lang),
         p,
         kind: kind.key(),
         thanks: kind.is_thanks(),
@@ -124,6 +197,7 @@ fn notice(p: Page, lang: Option<Lang>, kind: Notice) -> Response {
 
 async fn thanks(p: Page) -> Response {
     let page = NoticePage {
+        switch: LangSwitch::path(&p),
         p,
         kind: Notice::Thanks.key(),
         thanks: true,
@@ -222,6 +296,7 @@ struct Problem {
 #[template(path = "respond/form.html")]
 struct FormPage {
     p: Page,
+    switch: LangSwitch,
     token_page: bool,
     for_team: String,
     closes: String,
@@ -434,6 +509,7 @@ fn form_page(p: Page, entry: &ScanEntry, departments: &[Department], input: Form
 
     let round = entry.round();
     FormPage {
+        switch: LangSwitch::token_page(p.lang),
         token_page: true,
         for_team: p.t_args(
             "respond-for",
@@ -478,17 +554,19 @@ async fn show(
     State(state): State<AppState>,
     p: Page,
     headers: header::HeaderMap,
+    RawQuery(query): RawQuery,
     token: Result<Path<UrlToken>, PathRejection>,
 ) -> Result<Response, WebError> {
+    let chosen = chosen_lang(query.as_deref(), &[]);
     let Ok(Path(token)) = token else {
-        return Ok(notice(p, None, Notice::Unknown));
+        return Ok(notice(p, chosen, Notice::Unknown));
     };
     let entry = state.store.scan_entry(&auth::token_hash(&token)).await?;
     let entry = match resolve(entry, crate::i18n::today()) {
         Ok(entry) => entry,
-        Err((kind, lang)) => return Ok(notice(p, lang, kind)),
+        Err((kind, lang)) => return Ok(notice(p, chosen.or(lang), kind)),
     };
-    let lang = scan_lang(&entry.scan().lang);
+    let lang = chosen.unwrap_or_else(|| scan_lang(&entry.scan().lang));
     if matches!(entry, ScanEntry::Shared { .. }) && answered_here(&headers, entry.round().id) {
         return Ok(notice(p, Some(lang), Notice::AlreadyAnswered));
     }
@@ -522,20 +600,22 @@ async fn submit(
     State(state): State<AppState>,
     p: Page,
     ip: ClientIp,
+    RawQuery(query): RawQuery,
     token: Result<Path<UrlToken>, PathRejection>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
+    let chosen = chosen_lang(query.as_deref(), &fields);
     let Ok(Path(token)) = token else {
-        return Ok(notice(p, None, Notice::Unknown));
+        return Ok(notice(p, chosen, Notice::Unknown));
     };
     let allowed = state.form_limiter.allow(&ip).await;
     let token_hash = auth::token_hash(&token);
     let today = crate::i18n::today();
     let entry = match resolve(state.store.scan_entry(&token_hash).await?, today) {
         Ok(entry) => entry,
-        Err((kind, lang)) => return Ok(notice(p, lang, kind)),
+        Err((kind, lang)) => return Ok(notice(p, chosen.or(lang), kind)),
     };
-    let p = in_lang(p, scan_lang(&entry.scan().lang));
+    let p = in_lang(p, chosen.unwrap_or_else(|| scan_lang(&entry.scan().lang)));
 
     // Only a tampered form lacks the id the shared link's page rendered into it.
     let form_id = match &entry {

@@ -420,6 +420,7 @@ mod tests {
             "/scanner",
             "/beheerder",
             "/static/style.css",
+            "/static/scan.0123456789ab.css",
         ] {
             assert!(!is_private_path(path), "{path}");
         }

@@ -4,20 +4,19 @@ use askama::Template;
 use axum::{
     Router,
     body::Bytes,
-    extract::State,
-    http::header,
+    extract::{Path, State},
+    http::{HeaderMap, StatusCode, header},
     response::{IntoResponse, Redirect, Response},
     routing::get,
 };
 
-use crate::web::{AppState, error::WebError, page::Page};
+use crate::web::{AppState, assets, error::WebError, page::Page};
 
 pub fn routes() -> Router<AppState> {
     // The home page is routed in `web::router`: nesting "/" under "/en" would give "/en".
     Router::new()
         .route("/robots.txt", get(robots))
-        .route("/static/style.css", get(stylesheet))
-        .route("/static/favicon.svg", get(favicon))
+        .route("/static/{file}", get(static_file))
 }
 
 #[derive(Template)]
@@ -26,22 +25,25 @@ pub struct HomePage {
     p: Page,
 }
 
-/// The home page is the same for every visitor, so it is rendered once per language and
-/// served from memory (it is the busiest page and must keep up with a static file server).
-pub async fn home(State(state): State<AppState>, p: Page) -> Result<Response, WebError> {
+/// The home page is the same for every visitor, so it is rendered (and compressed) once per
+/// language and served from memory (it is the busiest page and must keep up with a static
+/// file server).
+pub async fn home(
+    State(state): State<AppState>,
+    p: Page,
+    headers: HeaderMap,
+) -> Result<Response, WebError> {
     let slot = &state.rendered_home[p.lang as usize];
-    let html = match slot.get() {
-        Some(html) => html.clone(),
+    let home = match slot.get() {
+        Some(home) => home,
         None => {
-            let html = Bytes::from(
-                HomePage { p }
-                    .render()
-                    .map_err(|e| WebError::Internal(e.into()))?,
-            );
-            slot.get_or_init(|| html).clone()
+            let html = HomePage { p }
+                .render()
+                .map_err(|e| WebError::Internal(e.into()))?;
+            slot.get_or_init(|| assets::Encoded::new(Bytes::from(html)))
         }
     };
-    Ok(([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response())
+    Ok(home.response(&headers, "text/html; charset=utf-8", None))
 }
 
 /// `/en` without the slash goes to the English home page.
@@ -57,34 +59,10 @@ async fn robots(p: Page) -> impl IntoResponse {
     ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], body)
 }
 
-const CACHE_STATIC: &str = "public, max-age=3600";
-
-/// One stylesheet for the whole site, kept in one file per area of the site.
-const STYLESHEET: &str = concat!(
-    include_str!("../../static/css/base.css"),
-    include_str!("../../static/css/werkgever.css"),
-    include_str!("../../static/css/scan.css"),
-    include_str!("../../static/css/results.css"),
-    include_str!("../../static/css/autonomie-scan.css"),
-    include_str!("../../static/css/providers.css"),
-);
-
-async fn stylesheet() -> impl IntoResponse {
-    (
-        [
-            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
-            (header::CACHE_CONTROL, CACHE_STATIC),
-        ],
-        STYLESHEET,
-    )
-}
-
-async fn favicon() -> impl IntoResponse {
-    (
-        [
-            (header::CONTENT_TYPE, "image/svg+xml"),
-            (header::CACHE_CONTROL, CACHE_STATIC),
-        ],
-        include_str!("../../static/favicon.svg"),
-    )
+/// `/static/{file}`: the stylesheets and the icon (see `web::assets`).
+async fn static_file(Path(file): Path<String>, headers: HeaderMap) -> Response {
+    match assets::serve(&file, &headers) {
+        Some(response) => response,
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
 }

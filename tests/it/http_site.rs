@@ -157,6 +157,151 @@ async fn health_robots_and_static_assets() {
     assert_eq!(css.headers()["content-type"], "text/css; charset=utf-8");
 }
 
+/// The address of the first `<link rel="stylesheet">` in a page.
+pub fn stylesheet_href(html: &str) -> String {
+    let marker = "<link rel=\"stylesheet\" href=\"";
+    let start = html.find(marker).expect("a stylesheet link") + marker.len();
+    html[start..start + html[start..].find('"').unwrap()].to_owned()
+}
+
+async fn get_with(app: &common::TestApp, path: &str, accept: &str) -> reqwest::Response {
+    common::client()
+        .get(app.url(path))
+        .header("accept-encoding", accept)
+        .send()
+        .await
+        .unwrap()
+}
+
+fn unbrotli(body: &[u8]) -> Vec<u8> {
+    let mut plain = Vec::new();
+    brotli::BrotliDecompress(&mut &body[..], &mut plain).unwrap();
+    plain
+}
+
+fn ungzip(body: &[u8]) -> Vec<u8> {
+    let mut plain = Vec::new();
+    std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(body), &mut plain).unwrap();
+    plain
+}
+
+#[tokio::test]
+async fn static_files_have_fingerprinted_addresses_cached_for_a_year() {
+    let app = common::spawn(Db::Sqlite).await.unwrap();
+    let html = app.get("/").await.text().await.unwrap();
+    let href = stylesheet_href(&html);
+    let hash = href
+        .strip_prefix("/static/style.")
+        .and_then(|rest| rest.strip_suffix(".css"))
+        .unwrap_or_else(|| panic!("a fingerprinted stylesheet address: {href}"));
+    assert!(
+        hash.len() >= 8 && hash.bytes().all(|b| b.is_ascii_hexdigit()),
+        "{href}"
+    );
+    assert!(
+        !html.contains("\"/static/favicon.svg\""),
+        "the icon is fingerprinted too"
+    );
+
+    let plain = app.get(&href).await;
+    assert_eq!(plain.status(), 200);
+    assert_eq!(
+        plain.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    assert_eq!(plain.headers()["content-type"], "text/css; charset=utf-8");
+    assert!(plain.headers().get("content-encoding").is_none());
+    let css = plain.bytes().await.unwrap();
+    assert!(css.starts_with(b"/* HRnexus"));
+
+    // Compressed once at start; the client gets what it asked for.
+    let br = get_with(&app, &href, "gzip, deflate, br").await;
+    assert_eq!(br.headers()["content-encoding"], "br");
+    assert_eq!(br.headers()["vary"], "accept-encoding");
+    assert_eq!(
+        br.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    let body = br.bytes().await.unwrap();
+    assert!(
+        body.len() < css.len() / 3,
+        "{} of {}",
+        body.len(),
+        css.len()
+    );
+    assert_eq!(unbrotli(&body), css);
+    let gzip = get_with(&app, &href, "gzip").await;
+    assert_eq!(gzip.headers()["content-encoding"], "gzip");
+    assert_eq!(ungzip(&gzip.bytes().await.unwrap()), css);
+
+    // A wrong or old fingerprint is not found; the old plain address still works, briefly.
+    for wrong in [
+        "/static/style.0123456789ab.css".to_owned(),
+        href.replace(hash, &"0".repeat(hash.len())),
+        "/static/style..css".to_owned(),
+        "/static/nothing.css".to_owned(),
+    ] {
+        assert_eq!(app.get(&wrong).await.status(), 404, "{wrong}");
+    }
+    let old = get_with(&app, "/static/style.css", "br").await;
+    assert_eq!(old.status(), 200);
+    assert_eq!(old.headers()["cache-control"], "public, max-age=600");
+    assert_eq!(unbrotli(&old.bytes().await.unwrap()), css);
+    let icon = app.get("/static/favicon.svg").await;
+    assert_eq!(icon.status(), 200);
+    assert_eq!(icon.headers()["content-type"], "image/svg+xml");
+}
+
+#[tokio::test]
+async fn pages_are_compressed_by_accept_encoding() {
+    let app = common::spawn(Db::Sqlite).await.unwrap();
+    let plain = app.get("/autonomie-scan").await;
+    assert!(plain.headers().get("content-encoding").is_none());
+    let html = plain.bytes().await.unwrap();
+    assert!(html.len() > 2_000);
+
+    let br = get_with(&app, "/autonomie-scan", "gzip, deflate, br").await;
+    assert_eq!(br.status(), 200);
+    assert_eq!(br.headers()["content-encoding"], "br");
+    assert!(
+        br.headers()["vary"]
+            .to_str()
+            .unwrap()
+            .to_ascii_lowercase()
+            .contains("accept-encoding")
+    );
+    // The security headers are still there.
+    assert!(br.headers().contains_key("content-security-policy"));
+    let body = br.bytes().await.unwrap();
+    assert!(
+        body.len() < html.len() / 2,
+        "{} of {}",
+        body.len(),
+        html.len()
+    );
+    assert_eq!(unbrotli(&body), html);
+
+    let gzip = get_with(&app, "/autonomie-scan", "gzip").await;
+    assert_eq!(gzip.headers()["content-encoding"], "gzip");
+    assert_eq!(ungzip(&gzip.bytes().await.unwrap()), html);
+
+    // The home page is compressed once per language and served from memory.
+    let home = app.get("/").await.bytes().await.unwrap();
+    let home_br = get_with(&app, "/", "br").await;
+    assert_eq!(home_br.headers()["content-encoding"], "br");
+    assert_eq!(home_br.headers()["vary"], "accept-encoding");
+    assert_eq!(unbrotli(&home_br.bytes().await.unwrap()), home);
+
+    // JSON too; tiny bodies and refused encodings go out as they are.
+    let json = get_with(&app, "/api/openapi.json", "br").await;
+    assert_eq!(json.status(), 200);
+    assert_eq!(json.headers()["content-encoding"], "br");
+    let tiny = get_with(&app, "/healthz", "br, gzip").await;
+    assert!(tiny.headers().get("content-encoding").is_none());
+    let refused = get_with(&app, "/autonomie-scan", "br;q=0, identity").await;
+    assert!(refused.headers().get("content-encoding").is_none());
+}
+
 #[tokio::test]
 async fn metrics_are_private_unless_a_token_is_given() {
     let app = common::spawn(Db::Sqlite).await.unwrap();

@@ -177,9 +177,11 @@ async fn form_renders_in_the_scan_language(db: Db) {
         "the token is not repeated in the page (alternates, links)"
     );
     assert!(
-        !html.contains("hreflang"),
-        "no language switch on token pages"
+        !html.contains("rel=\"alternate\""),
+        "no alternate addresses on token pages (they would repeat the token)"
     );
+    // The language switch is relative to the page: the token is not written into it.
+    assert!(html.contains("href=\"?taal=en\""));
     assert!(html.contains("Winkelteam") && html.contains("Bakkerij De Korenbloem"));
     assert!(html.contains("noindex"));
     for (i, key) in ASPECTS.iter().enumerate() {
@@ -522,6 +524,179 @@ async fn an_unknown_token_gets_a_friendly_page(db: Db) {
     );
 }
 
+/// What the site's menu links to; none of it belongs on a page behind a scan link.
+const MENU_LINKS: [&str; 4] = [
+    "href=\"/dienstverleners\"",
+    "href=\"/werkgever\"",
+    "href=\"/inzichten\"",
+    "class=\"nav\"",
+];
+
+fn has_no_site_menu(html: &str, what: &str) {
+    for link in MENU_LINKS {
+        assert!(!html.contains(link), "{what}: {link}");
+    }
+    assert!(
+        html.contains("class=\"token-header\""),
+        "{what}: the slim header"
+    );
+}
+
+async fn token_pages_have_a_slim_layout_and_a_small_stylesheet(db: Db) {
+    let Some(app) = common::spawn(db).await else {
+        return;
+    };
+    let s = scan(&app, ScanSetup::default()).await;
+    let link = invite(&app, s.round_id, None).await;
+    let form = app.get(&link).await.text().await.unwrap();
+    has_no_site_menu(&form, "form");
+    let css = crate::http_site::stylesheet_href(&form);
+    let site_css = crate::http_site::stylesheet_href(&app.get("/").await.text().await.unwrap());
+    assert!(
+        css.starts_with("/static/scan.") && css.ends_with(".css"),
+        "{css}"
+    );
+
+    // The form and its stylesheet, compressed, stay well within what a phone on a slow
+    // network fetches quickly (the browser test sums the real transfer).
+    let client = common::client();
+    let fetch = |path: String| {
+        let client = client.clone();
+        let url = app.url(&path);
+        async move {
+            let response = client
+                .get(url)
+                .header("accept-encoding", "gzip, deflate, br")
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), 200, "{path}");
+            let encoding = header(&response, "content-encoding");
+            (encoding, response.bytes().await.unwrap().len())
+        }
+    };
+    let (encoding, html_bytes) = fetch(link.clone()).await;
+    assert_eq!(encoding, "br", "the form is compressed");
+    let (encoding, css_bytes) = fetch(css.clone()).await;
+    assert_eq!(encoding, "br");
+    let (_, site_css_bytes) = fetch(site_css).await;
+    assert!(css_bytes < site_css_bytes, "{css_bytes} < {site_css_bytes}");
+    assert!(
+        html_bytes + css_bytes < 10_000,
+        "form {html_bytes} B + stylesheet {css_bytes} B"
+    );
+    let gzip = client
+        .get(app.url(&link))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(header(&gzip, "content-encoding"), "gzip");
+    assert_eq!(header(&gzip, "cache-control"), "no-store");
+
+    // The notices and the thank-you page have the slim layout too.
+    let closed = app.get("/scan/bestaat-niet").await.text().await.unwrap();
+    has_no_site_menu(&closed, "unknown link");
+    let thanks = app.get("/scan/bedankt").await.text().await.unwrap();
+    has_no_site_menu(&thanks, "thanks");
+    assert!(thanks.contains("href=\"/en/scan/bedankt\""), "the switch");
+    let response = app.post_form(&link, &full_answers()).await;
+    assert_eq!(response.status(), 303);
+}
+
+async fn the_form_can_be_answered_in_english(db: Db) {
+    let Some(app) = common::spawn(db).await else {
+        return;
+    };
+    // A Dutch scan; the employee picks English with the switch in the header.
+    let s = scan(&app, ScanSetup::default()).await;
+    let link = invite(&app, s.round_id, None).await;
+    let token = link.rsplit('/').next().unwrap().to_owned();
+    let dutch = app.get(&link).await.text().await.unwrap();
+    assert!(dutch.contains("<html lang=\"nl\">") && dutch.contains("href=\"?taal=en\""));
+
+    let english_url = format!("{link}?taal=en");
+    let response = app.get(&english_url).await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(header(&response, "cache-control"), "no-store");
+    let html = response.text().await.unwrap();
+    assert!(html.contains("<html lang=\"en\">"));
+    assert!(html.contains("Question 1 of 5") && html.contains("Strongly agree"));
+    assert!(!html.contains("Vraag 1 van 5"));
+    assert!(html.contains("href=\"?taal=nl\"") && html.contains(">Nederlands</a>"));
+    assert!(html.contains("name=\"taal\" value=\"en\""));
+    assert!(
+        !html.contains(&token),
+        "the token is not written into the page"
+    );
+
+    // A validation error keeps the choice (the form posts to the same address with the field).
+    let mut form = full_answers();
+    form.retain(|(k, _)| *k != "steun");
+    form.push(("taal", "en"));
+    let response = app.post_form(&english_url, &form).await;
+    assert_eq!(response.status(), 422);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("<html lang=\"en\">"));
+    assert!(fieldset(&html, "steun").contains("Please choose an answer to this question."));
+    assert!(checked(&html, "werkwijze", "4"));
+    assert!(html.contains("name=\"taal\" value=\"en\""));
+    assert_eq!(stored(&app, s.round_id).await, 0);
+
+    // The hidden field alone carries the choice too, and the thank-you page is English.
+    let mut form = full_answers();
+    form.push(("taal", "en"));
+    let response = app.post_form(&link, &form).await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(header(&response, "location"), "/en/scan/bedankt");
+    assert_eq!(stored(&app, s.round_id).await, 1);
+    let thanks = app.get("/en/scan/bedankt").await.text().await.unwrap();
+    assert!(
+        thanks.contains("<html lang=\"en\">") && thanks.contains("Thank you for your answers!")
+    );
+    assert!(thanks.contains("href=\"/scan/bedankt\"") && thanks.contains(">Nederlands</a>"));
+
+    // An English scan can be answered in Dutch; an unknown choice is no choice.
+    let en = scan(
+        &app,
+        ScanSetup {
+            lang: "en",
+            ..Default::default()
+        },
+    )
+    .await;
+    let en_link = invite(&app, en.round_id, None).await;
+    let html = app
+        .get(&format!("{en_link}?taal=nl"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("<html lang=\"nl\">") && html.contains("Vraag 1 van 5"));
+    let response = app.get(&format!("{en_link}?taal=xx")).await;
+    assert_eq!(response.status(), 200);
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("<html lang=\"en\">")
+    );
+    let mut form = full_answers();
+    form.push(("taal", "nl"));
+    let response = app.post_form(&en_link, &form).await;
+    assert_eq!(header(&response, "location"), "/scan/bedankt");
+
+    // Notices follow the choice as well.
+    let html = app
+        .get("/scan/bestaat-niet?taal=en")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("This link does not work"));
+}
+
 async fn a_comment_over_1000_characters_is_refused(db: Db) {
     let Some(app) = common::spawn(db).await else {
         return;
@@ -720,6 +895,8 @@ async fn pg_rows(url: &str, table: &str) -> Vec<(String, String, String)> {
 
 both_backends!(
     answers_cannot_be_joined_to_their_links,
+    token_pages_have_a_slim_layout_and_a_small_stylesheet,
+    the_form_can_be_answered_in_english,
     form_renders_in_the_scan_language,
     an_english_scan_renders_english,
     a_missing_answer_is_pointed_out_and_nothing_is_stored,
