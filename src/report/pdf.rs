@@ -24,7 +24,7 @@ const MARGIN: f32 = 48.0;
 const CONTENT_W: f32 = PAGE_W - 2.0 * MARGIN;
 /// Where the content of a page starts and must end (distance from the top).
 const FIRST_TOP: f32 = 104.0;
-const NEXT_TOP: f32 = 74.0;
+const NEXT_TOP: f32 = 50.0;
 const BOTTOM: f32 = PAGE_H - 62.0;
 
 type Rgb = (f32, f32, f32);
@@ -319,15 +319,22 @@ impl<'a> Layout<'a> {
             self.text(x, top + 14.0, &item.aspect, Face::Bold, 12.0, INK);
             let after = x + width(&item.aspect, Face::Bold, 12.0) + 10.0;
             let badge_w = self.badge(after, top + 2.5, Some(item.band), &item.band_word, 8.5);
-            self.text(
-                after + badge_w + 10.0,
-                top + 14.0,
-                &item.figures,
-                Face::Regular,
-                9.5,
-                MUTED,
-            );
-            self.y = top + 26.0;
+            let figures_x = after + badge_w + 10.0;
+            if figures_x + width(&item.figures, Face::Regular, 9.5) <= PAGE_W - MARGIN {
+                self.text(
+                    figures_x,
+                    top + 14.0,
+                    &item.figures,
+                    Face::Regular,
+                    9.5,
+                    MUTED,
+                );
+                self.y = top + 26.0;
+            } else {
+                // A long name and band word: the figures go under the name.
+                self.text(x, top + 27.0, &item.figures, Face::Regular, 9.5, MUTED);
+                self.y = top + 38.0;
+            }
         }
     }
 

@@ -22,6 +22,8 @@ use tower_sessions::session::{Id, Record};
 struct SignedIn {
     id: i64,
     cookie: String,
+    /// Without a cookie store: the session travels only in `cookie`.
+    client: reqwest::Client,
 }
 
 async fn sign_in(app: &TestApp, email: &str) -> SignedIn {
@@ -72,12 +74,16 @@ async fn sign_in(app: &TestApp, email: &str) -> SignedIn {
     SignedIn {
         id: employer.id,
         cookie: format!("hrnexus_session={}", record.id),
+        client: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap(),
     }
 }
 
 impl SignedIn {
     async fn get(&self, app: &TestApp, path: &str) -> reqwest::Response {
-        app.client
+        self.client
             .get(app.url(path))
             .header("cookie", &self.cookie)
             .send()
