@@ -409,6 +409,10 @@ fn the_document_lists_the_pdf_report() {
     for status in ["401", "404", "409", "422"] {
         assert!(op["responses"][status].is_object(), "{status}");
     }
+    // A new scan links to its report, so that clients (and the fuzz check) can follow it.
+    let link = &doc["paths"]["/api/v1/scans"]["post"]["responses"]["201"]["links"]["getReportPdf"];
+    assert_eq!(link["operationId"], "getReportPdf");
+    assert_eq!(link["parameters"]["id"], "$response.body#/scan/id");
 }
 
 both_backends!(

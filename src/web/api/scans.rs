@@ -232,7 +232,9 @@ pub struct CreatedLinks {
                 ("createInvites" = (operation_id = "createInvites", parameters(("id" = "$response.body#/scan/id")),
                     description = "More personal links for the open round")),
                 ("getResults" = (operation_id = "getResults", parameters(("id" = "$response.body#/scan/id")),
-                    description = "The results, once there are enough responses"))
+                    description = "The results, once there are enough responses")),
+                ("getReportPdf" = (operation_id = "getReportPdf", parameters(("id" = "$response.body#/scan/id")),
+                    description = "The results as a branded PDF report, once the round has closed"))
             )),
         Unauthorized, CrossSite, BodyRejections))]
 pub async fn create(
