@@ -8,6 +8,7 @@ pub mod config;
 pub mod demo;
 pub mod i18n;
 pub mod mail;
+pub mod report;
 pub mod secret;
 pub mod services;
 pub use hrnexus_storage as storage;

@@ -30,6 +30,7 @@ mod portaal;
 mod providers_admin;
 mod providers_http;
 mod providers_storage;
+mod report;
 mod respond;
 mod results;
 mod scan_storage;

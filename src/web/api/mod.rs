@@ -72,6 +72,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(scans::status, scans::delete))
         .routes(routes!(scans::invites))
         .routes(routes!(scans::results))
+        .routes(routes!(scans::report_pdf))
         .routes(routes!(invitations::invite_by_mail))
         .routes(routes!(connect::providers))
         .routes(routes!(connect::create_intake))

@@ -5,7 +5,8 @@
 use axum::{
     Json,
     extract::{Query, State},
-    http::StatusCode,
+    http::{HeaderValue, StatusCode, header},
+    response::{IntoResponse, Response},
 };
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -231,7 +232,9 @@ pub struct CreatedLinks {
                 ("createInvites" = (operation_id = "createInvites", parameters(("id" = "$response.body#/scan/id")),
                     description = "More personal links for the open round")),
                 ("getResults" = (operation_id = "getResults", parameters(("id" = "$response.body#/scan/id")),
-                    description = "The results, once there are enough responses"))
+                    description = "The results, once there are enough responses")),
+                ("getReportPdf" = (operation_id = "getReportPdf", parameters(("id" = "$response.body#/scan/id")),
+                    description = "The results as a branded PDF report, once the round has closed"))
             )),
         Unauthorized, CrossSite, BodyRejections))]
 pub async fn create(
@@ -426,6 +429,33 @@ pub struct ResultsQuery {
     round: Option<String>,
 }
 
+/// `?round=N`: `None` for the latest round; anything but a round number is refused.
+fn round_of(
+    query: Result<Query<ResultsQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Option<i32>, WebError> {
+    let not_a_round = || WebError::field("round", "must be a round number (1 or more)");
+    let Query(query) = query.map_err(|_| not_a_round())?;
+    match query.round {
+        None => Ok(None),
+        Some(text) => match text.trim().parse::<i32>() {
+            Ok(n) if n >= 1 => Ok(Some(n)),
+            _ => Err(not_a_round()),
+        },
+    }
+}
+
+/// Figures appear only once the round is closed; progress is in the scan's status.
+fn not_released(pending: &view::Pending) -> WebError {
+    WebError::refused(
+        StatusCode::CONFLICT,
+        "not_released",
+        format!(
+            "Results of round {} appear once it has closed (after {}); until then only the scan's status shows progress.",
+            pending.round.number, pending.round.closes_on
+        ),
+    )
+}
+
 /// Aggregated results of a round. Groups below the anonymity threshold (and groups hidden so
 /// that they cannot be derived by subtraction) have `visible: false` and no figures.
 #[utoipa::path(get, path = "/v1/scans/{id}/results", tag = "scans", operation_id = "getResults",
@@ -442,15 +472,7 @@ pub async fn results(
     PathId(id): PathId,
     query: Result<Query<ResultsQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<serde_json::Value>, WebError> {
-    let not_a_round = || WebError::field("round", "must be a round number (1 or more)");
-    let Query(query) = query.map_err(|_| not_a_round())?;
-    let round = match query.round {
-        None => None,
-        Some(text) => match text.trim().parse::<i32>() {
-            Ok(n) if n >= 1 => Some(n),
-            _ => return Err(not_a_round()),
-        },
-    };
+    let round = round_of(query)?;
     let scan = owned_scan(&state, &client, id).await?;
     let loaded = view::load(&*state.store, scan, round)
         .await?
@@ -458,16 +480,61 @@ pub async fn results(
     match loaded {
         view::Release::Final(loaded) => Ok(Json(view::api_json(&view::build(loaded)))),
         // Figures appear only once the round is closed; progress is in the scan's status.
-        view::Release::Pending(pending) => Err(WebError::refused(
-            StatusCode::CONFLICT,
-            "not_released",
-            format!(
-                "Results of round {} appear once it has closed (after {}); until then only the scan's status shows progress.",
-                pending.round.number, pending.round.closes_on
-            ),
-        )),
+        view::Release::Pending(pending) => Err(not_released(&pending)),
     }
 }
+
+/// The branded PDF report of a round (2–4 A4 pages: response rate, overview, priorities,
+/// advice, trend), in the scan's language. The same anonymity rules as `getResults`: a
+/// group without figures is not named in it, and comments are left out.
+#[utoipa::path(get, path = "/v1/scans/{id}/report.pdf", tag = "scans", operation_id = "getReportPdf",
+    security(("api_key" = [])), params(ScanIdParam, ResultsQuery),
+    responses((status = 200, description = "The report as a PDF file", body = inline(PdfFile), content_type = "application/pdf",
+               headers(("Content-Disposition" = String, description = "`attachment` with a file name"))),
+              Unauthorized,
+              (status = 404, description = "No such scan for this key, or no such round", body = ApiError),
+              (status = 409, description = "Not yet released (`not_released`): the round's results are withheld \
+                until it closes", body = ApiError),
+              (status = 422, description = "`round` is not a round number", body = ApiError)))]
+pub async fn report_pdf(
+    State(state): State<AppState>,
+    client: ApiClient,
+    PathId(id): PathId,
+    query: Result<Query<ResultsQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, WebError> {
+    let round = round_of(query)?;
+    let scan = owned_scan(&state, &client, id).await?;
+    let lang = if scan.lang == "en" {
+        Language::En
+    } else {
+        Language::Nl
+    };
+    let view = match view::load(&*state.store, scan, round)
+        .await?
+        .ok_or(ServiceError::NotFound)?
+    {
+        view::Release::Final(loaded) => view::build(loaded),
+        view::Release::Pending(pending) => return Err(not_released(&pending)),
+    };
+    let body = crate::report::pdf(&view, lang);
+    let filename = crate::report::file_name(view.scan_id, view.round.number, lang);
+    let mut response = body.into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/pdf"),
+    );
+    if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{filename}\"")) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    Ok(response)
+}
+
+/// A PDF document (for the document only).
+#[derive(ToSchema)]
+#[schema(value_type = String, format = Binary, content_media_type = "application/pdf")]
+#[allow(dead_code)]
+pub struct PdfFile(Vec<u8>);
 
 /// A working example of a new scan: its closing date must lie ahead, so it is set when the
 /// document is built (it is built at start and the dates allowed span a year).

@@ -45,6 +45,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/scans/{id}/resultaten", get(results_page))
         .route("/scans/{id}/resultaten.csv", get(results_csv))
+        .route("/scans/{id}/rapport.pdf", get(report_pdf))
         .route("/scans/{id}/rapport", get(report_page))
 }
 
@@ -627,6 +628,32 @@ pub async fn results_csv(
     headers.insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("text/csv; charset=utf-8"),
+    );
+    if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{filename}\"")) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    Ok(response)
+}
+
+/// The branded PDF report (`crate::report`): the same view, so the same anonymity rules.
+pub async fn report_pdf(
+    employer: Employer,
+    p: Page,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Query(query): Query<RoundQuery>,
+) -> Result<Response, WebError> {
+    let v = match results_view(&state, &employer, &id, query.ronde.as_deref()).await? {
+        Shown::Results(v) => *v,
+        Shown::Pending(pending) => return Ok(pending_page(p, StatusCode::CONFLICT, pending)),
+    };
+    let body = crate::report::pdf(&v, p.lang);
+    let filename = crate::report::file_name(v.scan_id, v.round.number, p.lang);
+    let mut response = private(StatusCode::OK, body);
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/pdf"),
     );
     if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{filename}\"")) {
         headers.insert(header::CONTENT_DISPOSITION, value);
