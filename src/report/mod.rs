@@ -182,44 +182,51 @@ impl Report {
             ));
         }
 
-        // Priorities: the whole scan's aspects outside "good", worst first (the advice's order).
-        let priorities = match (&v.whole.figures, &v.advice) {
-            (Some(figures), Some(advice)) => {
-                let items: Vec<Priority> = advice
-                    .aspects
-                    .iter()
-                    .take(MAX_PRIORITIES)
-                    .map(|a| {
-                        let stats = figures.stats.aspects[a.aspect];
-                        Priority {
-                            aspect: aspect(a.aspect),
-                            band: a.band,
-                            band_word: band_word(a.band),
-                            figures: lang.t_args(
-                                "report-priority-figures",
-                                &[
-                                    ("fav", pct(stats.favourable_pct)),
-                                    ("unfav", pct(stats.unfavourable_pct)),
-                                ],
-                            ),
-                        }
-                    })
-                    .collect();
-                Priorities {
-                    title: t("report-priorities-title"),
-                    intro: if items.is_empty() {
-                        t("report-priorities-none")
-                    } else {
-                        t("report-priorities-intro")
+        // Priorities: the same three the results page opens with (`core::scan::priority`).
+        let priorities = if v.any_visible() {
+            let items: Vec<Priority> = v
+                .overview
+                .priorities
+                .iter()
+                .take(MAX_PRIORITIES)
+                .map(|p| Priority {
+                    aspect: match &p.name {
+                        None => aspect(p.aspect),
+                        Some(name) => format!(
+                            "{} ({})",
+                            aspect(p.aspect),
+                            lang.t_args("results-priority-department", &[("name", name.clone())])
+                        ),
                     },
-                    items,
-                }
+                    band: p.band,
+                    band_word: band_word(p.band),
+                    figures: lang.t_args(
+                        "results-priority-detail",
+                        &[
+                            ("pct", pct(Some(p.favourable_pct))),
+                            (
+                                "action",
+                                lang.t(&format!("results-action-{}", p.first_action.key())),
+                            ),
+                        ],
+                    ),
+                })
+                .collect();
+            Priorities {
+                title: t("report-priorities-title"),
+                intro: if items.is_empty() {
+                    t("report-priorities-none")
+                } else {
+                    t("report-priorities-intro")
+                },
+                items,
             }
-            _ => Priorities {
+        } else {
+            Priorities {
                 title: t("report-priorities-title"),
                 intro: lang.t_args("results-summary-hidden", &[("k", min_group.to_string())]),
                 items: Vec::new(),
-            },
+            }
         };
 
         // Overview: only groups with figures; the others are counted, never named.
