@@ -141,7 +141,8 @@ fn create_admin_prints_a_set_up_link_and_backup_copies_the_database() {
     assert!(stdout.contains("beheer@hrnexus.nl"), "{stdout}");
     let link = stdout
         .split_whitespace()
-        .find(|w| w.starts_with("http://localhost:8080/beheer/instellen/"))
+        // Without base_url, links use the address the site listens on (127.0.0.1:8080).
+        .find(|w| w.starts_with("http://127.0.0.1:8080/beheer/instellen/"))
         .unwrap_or_else(|| panic!("a set-up link in {stdout}"))
         .to_owned();
     let token = link.rsplit('/').next().unwrap().to_owned();

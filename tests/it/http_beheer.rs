@@ -358,6 +358,7 @@ async fn openapi_document_lists_exactly_the_api_routes() {
             "/api/v1/scans/{id}",
             "/api/v1/scans/{id}/invitations",
             "/api/v1/scans/{id}/invites",
+            "/api/v1/scans/{id}/report.pdf",
             "/api/v1/scans/{id}/results"
         ]
     );

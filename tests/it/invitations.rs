@@ -221,7 +221,10 @@ async fn mail_invitations_reminders_and_forgetting(db: Db) {
     assert_eq!(response.status(), 303);
     let html = app.get(&location(&response)).await.text().await.unwrap();
     assert!(html.contains("2 uitnodigingen staan klaar"), "{html}");
-    assert!(html.contains("1 adressen waren dubbel"));
+    assert!(
+        html.contains("1 adres was dubbel of al uitgenodigd en is overgeslagen"),
+        "{html}"
+    );
     // The same addresses again: skipped, nothing new.
     let response = app
         .post_form(&page, &[("addresses", "piet@voorbeeld.nl")])
