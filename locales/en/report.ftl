@@ -2,7 +2,7 @@
 
 results-pdf-link = Download report (PDF)
 report-priorities-title = Priorities
-report-priorities-intro = These topics need the most attention for the whole scan, weakest first:
+report-priorities-intro = These topics need the most attention, the weakest first, with where they fall short and a first step:
 report-priorities-none = No topic falls into ‘werk aan de winkel’ (work to do) or ‘needs attention’. Hold on to what goes well.
 report-priority-figures = { $fav } favourable, { $unfav } unfavourable
 report-overview-title = Overview by group

@@ -2,7 +2,7 @@
 
 results-pdf-link = Download rapport (pdf)
 report-priorities-title = Prioriteiten
-report-priorities-intro = Deze onderwerpen vragen voor de hele scan het meest om aandacht, het zwakste eerst:
+report-priorities-intro = Deze onderwerpen vragen het meest om aandacht, het zwakste eerst, met waar het speelt en een eerste stap:
 report-priorities-none = Geen enkel onderwerp valt in ‘werk aan de winkel’ of ‘aandacht nodig’. Houd vast wat goed gaat.
 report-priority-figures = { $fav } positief, { $unfav } negatief
 report-overview-title = Overzicht per groep
