@@ -67,7 +67,7 @@ describe('the employee form on a small phone and a slow network', { timeout: 120
 
   before(async () => {
     server = await startServer({ demo: true });
-    scanURL = demoScanURL(server);
+    scanURL = await demoScanURL(server);
     browser = await launchBrowser();
   });
 

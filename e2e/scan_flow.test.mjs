@@ -325,6 +325,8 @@ describe('scan flow: employees answer on a phone, the employer sees the result',
       await page.goto(links[0], { waitUntil: 'load' });
       assert.doesNotMatch(await page.locator('h1').innerText(), /al gebruikt/);
       assert.equal(await page.getByRole('button', { name: 'Verstuur mijn antwoorden' }).count(), 1);
+      // The anonymity points sit in a closed "Hoe blijf je anoniem?" on the form: open it.
+      await page.locator('summary', { hasText: 'Hoe blijf je anoniem?' }).click();
       assert.match(await page.locator('body').innerText(), /alleen je eerste antwoord telt/);
     } finally {
       await context.close();
