@@ -288,11 +288,16 @@ impl GroupView {
 
     /// The indentation class for nested departments.
     pub fn depth_class(&self) -> &'static str {
-        match self.depth {
-            0 => "depth-0",
-            1 => "depth-1",
-            _ => "depth-2",
-        }
+        depth_class(self.depth)
+    }
+}
+
+/// The indentation class of a group `depth` levels below the top (also the heatmap's rows).
+pub fn depth_class(depth: usize) -> &'static str {
+    match depth {
+        0 => "depth-0",
+        1 => "depth-1",
+        _ => "depth-2",
     }
 }
 

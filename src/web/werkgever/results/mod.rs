@@ -361,11 +361,7 @@ impl Words {
 
     /// The indentation class for nested departments.
     pub fn depth_class(&self, depth: &usize) -> &'static str {
-        match depth {
-            0 => "depth-0",
-            1 => "depth-1",
-            _ => "depth-2",
-        }
+        view::depth_class(*depth)
     }
 
     /// A round's closing date on the trend chart's axis: "nov 2026".
