@@ -831,6 +831,7 @@ async fn surfaces(
         format!("{}{query}", results_path(scan)),
         format!("{}.csv{query}", results_path(scan)),
         format!("/werkgever/scans/{}/rapport{query}", scan.id),
+        format!("/werkgever/scans/{}/rapport.pdf{query}", scan.id),
         format!("/en{}{query}", results_path(scan)),
     ] {
         let response = employer.get(app, &path).await;
@@ -1012,7 +1013,7 @@ async fn views_at_two_moments_never_differ_by_one_answer(db: Db) {
     );
     assert_eq!(
         surfaces(&app, &employer, &round_scan, Some(2)).await.len(),
-        4
+        5
     );
     same_views(&surfaces(&app, &employer, &scan, Some(1)).await, &first);
 }
